@@ -1,0 +1,117 @@
+// The raw WebAssembly instance behind Hsm. Internal to src/engine: nothing outside
+// the engine may import this module, so the memory and exports stay private.
+import { HsmError, errorForStatus } from "./status.js";
+
+export type CoreExports = WebAssembly.Exports & {
+  memory: WebAssembly.Memory;
+  io_in(): number;
+  io_out(): number;
+  io_capacity(): number;
+  io_out_capacity(): number;
+  rand_seed(len: number): number;
+  [name: string]: unknown;
+};
+
+type RawFn = (...args: number[]) => number;
+
+export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+export class Core {
+  readonly #exports: CoreExports;
+  readonly #inPtr: number;
+  readonly #outPtr: number;
+  readonly capacity: number;
+  #lost = false;
+
+  private constructor(exports: CoreExports) {
+    this.#exports = exports;
+    this.#inPtr = exports.io_in();
+    this.#outPtr = exports.io_out();
+    this.capacity = exports.io_capacity();
+  }
+
+  static async instantiate(source: WasmSource): Promise<Core> {
+    const imports = {
+      env: {
+        // Called by AssemblyScript on an internal assertion; the trap that follows is turned into INSTANCE_LOST.
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new WebAssembly.RuntimeError(`core aborted at ${line}:${col}`);
+        },
+      },
+    };
+    const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(await loadBytes(source));
+    const instance = await WebAssembly.instantiate(module, imports);
+    const core = new Core(instance.exports as CoreExports);
+    core.reseed(48);
+    return core;
+  }
+
+  /** Feeds the core's DRBG fresh entropy from crypto.getRandomValues (Node and browsers alike). */
+  reseed(bytes = 32): void {
+    const entropy = crypto.getRandomValues(new Uint8Array(bytes));
+    this.write(entropy);
+    entropy.fill(0);
+    this.call("rand_seed", "reseed", bytes);
+  }
+
+  /** Writes bytes into IN at offset. The caller checks the total against capacity first. */
+  write(bytes: Uint8Array, offset = 0): void {
+    if (offset + bytes.length > this.capacity) {
+      throw new HsmError("BAD_LENGTH", `input of ${offset + bytes.length} bytes exceeds the HSM's I/O buffer of ${this.capacity} bytes`);
+    }
+    new Uint8Array(this.#exports.memory.buffer, this.#inPtr + offset, bytes.length).set(bytes);
+  }
+
+  /** Writes several byte strings one after another into IN. Returns their lengths. */
+  writeAll(...parts: Uint8Array[]): number[] {
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (total > this.capacity) {
+      throw new HsmError("BAD_LENGTH", `input of ${total} bytes exceeds the HSM's I/O buffer of ${this.capacity} bytes`);
+    }
+    let offset = 0;
+    for (const p of parts) {
+      this.write(p, offset);
+      offset += p.length;
+    }
+    return parts.map((p) => p.length);
+  }
+
+  /** Copies len bytes out of OUT, starting at offset. */
+  read(len: number, offset = 0): Uint8Array {
+    return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();
+  }
+
+  /**
+   * Calls an export; a negative status becomes an HsmError naming `context`.
+   * A trap makes this instance unusable, and every later call says so.
+   */
+  call(name: string, context: string, ...args: number[]): number {
+    if (this.#lost) throw new HsmError("INSTANCE_LOST", `${context}: the HSM instance was lost after an internal trap`);
+    const fn = this.#exports[name] as RawFn | undefined;
+    if (typeof fn !== "function") throw new HsmError("BAD_PARAMETER", `${context}: the core has no export ${name}`);
+    let result: number;
+    try {
+      result = fn(...args);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) {
+        this.#lost = true;
+        throw new HsmError("INSTANCE_LOST", `${context}: the core trapped (${e.message}); the instance is no longer usable`);
+      }
+      throw e;
+    }
+    if (result < 0) throw errorForStatus(result, context);
+    return result;
+  }
+}
+
+async function loadBytes(source: Exclude<WasmSource, WebAssembly.Module>): Promise<BufferSource> {
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source as BufferSource;
+  const url = source instanceof URL ? source : new URL(source, import.meta.url);
+  if (url.protocol === "file:") {
+    const { readFile } = await import("node:fs/promises");
+    return readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new HsmError("BAD_PARAMETER", `could not load the HSM core from ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}

@@ -1,0 +1,4 @@
+// Public surface of the engine. Core (the raw instance) is deliberately not exported.
+export { Hsm, type KeyHandle, type KeyInfo, type HsmOptions } from "./hsm.js";
+export { HsmError, type HsmErrorCode } from "./status.js";
+export type { HashName, KeyKindName } from "./abi.js";
