@@ -39,7 +39,7 @@ export class Core {
         },
       },
     };
-    const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(await loadBytes(source));
+    const module = isModule(source) ? source : await WebAssembly.compile(await loadBytes(source));
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as CoreExports);
     core.reseed(48);
@@ -104,9 +104,13 @@ export class Core {
   }
 }
 
-async function loadBytes(source: Exclude<WasmSource, WebAssembly.Module>): Promise<BufferSource> {
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source as BufferSource;
-  const url = source instanceof URL ? source : new URL(source, import.meta.url);
+function isModule(source: WasmSource): source is WebAssembly.Module {
+  return typeof source === "object" && Object.prototype.toString.call(source) === "[object WebAssembly.Module]";
+}
+
+async function loadBytes(source: string | URL | ArrayBuffer | ArrayBufferView): Promise<BufferSource> {
+  if (typeof source !== "string" && !(source instanceof URL)) return source as BufferSource;
+  const url = typeof source === "string" ? new URL(source, import.meta.url) : source;
   if (url.protocol === "file:") {
     const { readFile } = await import("node:fs/promises");
     return readFile(url);
