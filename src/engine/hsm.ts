@@ -4,6 +4,8 @@
 import { Core, type WasmSource } from "./core.js";
 import { HashId, KeyKind, type HashName, type KeyKindName } from "./abi.js";
 import { HsmError } from "./status.js";
+import { familyFor } from "./families.js";
+import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -62,6 +64,35 @@ export class Hsm {
   destroy(handle: KeyHandle): void {
     this.#core.call("key_destroy", "destroy", handle);
   }
+
+  // --- operations, dispatched to the algorithm's family (src/engine/families.ts) ---
+
+  encrypt(handle: KeyHandle, alg: string, plaintext: Uint8Array, opts: EncryptOptions = {}): EncryptResult {
+    return familyFor(alg, "encrypt").encrypt!(this.#core, handle, alg, plaintext, opts);
+  }
+
+  decrypt(handle: KeyHandle, alg: string, ciphertext: Uint8Array, opts: DecryptOptions = {}): Uint8Array {
+    return familyFor(alg, "decrypt").decrypt!(this.#core, handle, alg, ciphertext, opts);
+  }
+
+  wrapKey(handle: KeyHandle, alg: string, key: Uint8Array): Uint8Array {
+    return familyFor(alg, "wrapKey").wrapKey!(this.#core, handle, alg, key);
+  }
+
+  unwrapKey(handle: KeyHandle, alg: string, wrapped: Uint8Array): Uint8Array {
+    return familyFor(alg, "unwrapKey").unwrapKey!(this.#core, handle, alg, wrapped);
+  }
+
+  /** Signs a digest (not a message); its length must suit the algorithm. */
+  sign(handle: KeyHandle, alg: string, digest: Uint8Array): Uint8Array {
+    return familyFor(alg, "sign").sign!(this.#core, handle, alg, digest);
+  }
+
+  verify(handle: KeyHandle, alg: string, digest: Uint8Array, signature: Uint8Array): boolean {
+    return familyFor(alg, "verify").verify!(this.#core, handle, alg, digest, signature);
+  }
+
+  // --- key management per family: each family adds its methods below, under its own heading ---
 
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {

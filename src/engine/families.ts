@@ -1,0 +1,14 @@
+// Every algorithm family Hsm knows. Each family adds one import and one entry.
+import type { AlgorithmFamily } from "./family.js";
+import { HsmError } from "./status.js";
+
+export const families: AlgorithmFamily[] = [];
+
+export function familyFor(alg: string, operation: keyof AlgorithmFamily): AlgorithmFamily {
+  const family = families.find((f) => f.algorithms.includes(alg));
+  if (!family) throw new HsmError("BAD_ALGORITHM", `${operation}: unknown algorithm ${JSON.stringify(alg)}`);
+  if (typeof family[operation] !== "function") {
+    throw new HsmError("BAD_ALGORITHM", `${operation}: algorithm ${alg} does not support ${operation}`);
+  }
+  return family;
+}
