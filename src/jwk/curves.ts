@@ -13,9 +13,18 @@ export interface CurveInfo {
   order: bigint;
   /** Checks that (x, y) is a point of the curve, not the identity. */
   isOnCurve(x: bigint, y: bigint): boolean;
+  /** The public point d·G, to check that an imported JWK's d matches its (x, y). */
+  publicPoint(d: bigint): { x: bigint; y: bigint };
 }
 
-function onCurve(point: { Point: { fromAffine(p: { x: bigint; y: bigint }): { assertValidity(): void } } }) {
+interface NobleCurve {
+  Point: {
+    fromAffine(p: { x: bigint; y: bigint }): { assertValidity(): void };
+    BASE: { multiply(k: bigint): { toAffine(): { x: bigint; y: bigint } } };
+  };
+}
+
+function onCurve(point: NobleCurve) {
   return (x: bigint, y: bigint) => {
     try {
       point.Point.fromAffine({ x, y }).assertValidity();
@@ -26,11 +35,15 @@ function onCurve(point: { Point: { fromAffine(p: { x: bigint; y: bigint }): { as
   };
 }
 
+function publicPoint(curve: NobleCurve) {
+  return (d: bigint) => curve.Point.BASE.multiply(d).toAffine();
+}
+
 export const CURVES: Record<CurveInfo["crv"], CurveInfo> = {
-  "P-256": { crv: "P-256", size: 32, bits: 256, alg: "ES256", order: p256.Point.CURVE().n, isOnCurve: onCurve(p256) },
-  "P-256K": { crv: "P-256K", size: 32, bits: 256, alg: "ES256K", order: secp256k1.Point.CURVE().n, isOnCurve: onCurve(secp256k1) },
-  "P-384": { crv: "P-384", size: 48, bits: 384, alg: "ES384", order: p384.Point.CURVE().n, isOnCurve: onCurve(p384) },
-  "P-521": { crv: "P-521", size: 66, bits: 521, alg: "ES512", order: p521.Point.CURVE().n, isOnCurve: onCurve(p521) },
+  "P-256": { crv: "P-256", size: 32, bits: 256, alg: "ES256", order: p256.Point.CURVE().n, isOnCurve: onCurve(p256), publicPoint: publicPoint(p256) },
+  "P-256K": { crv: "P-256K", size: 32, bits: 256, alg: "ES256K", order: secp256k1.Point.CURVE().n, isOnCurve: onCurve(secp256k1), publicPoint: publicPoint(secp256k1) },
+  "P-384": { crv: "P-384", size: 48, bits: 384, alg: "ES384", order: p384.Point.CURVE().n, isOnCurve: onCurve(p384), publicPoint: publicPoint(p384) },
+  "P-521": { crv: "P-521", size: 66, bits: 521, alg: "ES512", order: p521.Point.CURVE().n, isOnCurve: onCurve(p521), publicPoint: publicPoint(p521) },
 };
 
 export function curveInfo(crv: unknown): CurveInfo | undefined {

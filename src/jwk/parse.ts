@@ -57,6 +57,7 @@ function member(jwk: JsonWebKey, name: keyof JsonWebKey): Uint8Array {
 export function parsePrivateJwk(jwk: unknown): PrivateJwk {
   if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw jwkError("the key must be a JSON object");
   const key = jwk as JsonWebKey;
+  if (key.kty === undefined || key.kty === null || key.kty === "") throw jwkError("missing member 'kty'");
   const family = baseKty(key.kty);
   if (!family) throw jwkError(`unsupported kty ${JSON.stringify(key.kty)}; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM`);
   if (family === "RSA") return parseRsa(key);
@@ -98,6 +99,7 @@ function parseRsa(jwk: JsonWebKey): RsaPrivateJwk {
 }
 
 function parseEc(jwk: JsonWebKey): EcPrivateJwk {
+  if (jwk.crv === undefined || jwk.crv === null || jwk.crv === "") throw jwkError("missing member 'crv'");
   const curve = curveInfo(jwk.crv);
   if (!curve) throw jwkError(`unsupported crv ${JSON.stringify(jwk.crv)}; use P-256, P-256K, P-384 or P-521`);
   const x = member(jwk, "x");
@@ -110,6 +112,8 @@ function parseEc(jwk: JsonWebKey): EcPrivateJwk {
   if (!curve.isOnCurve(bytesToBigInt(x), bytesToBigInt(y))) throw jwkError(`the point (x, y) is not on ${curve.crv}`);
   const D = bytesToBigInt(d);
   if (D < 1n || D >= curve.order) throw jwkError(`'d' is out of range for ${curve.crv}`);
+  const P = curve.publicPoint(D);
+  if (P.x !== bytesToBigInt(x) || P.y !== bytesToBigInt(y)) throw jwkError("'d' does not match the public point (x, y)");
   return { kty: "EC", curve, x, y, d };
 }
 

@@ -1,0 +1,58 @@
+// src/jwk/base64url.ts against Node's Buffer (RFC 4648 §5), and big-endian integer helpers against BigInt.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { bigIntToBytes, bytesToBigInt, decodeBase64url, encodeBase64url, stripLeadingZeros } from "../../../src/jwk/base64url.js";
+
+describe("base64url", () => {
+  it("encodes like Buffer's base64url, without padding, for every length 0..64", () => {
+    for (let n = 0; n <= 64; n++) {
+      const b = randomBytes(n);
+      const text = encodeBase64url(b);
+      expect(text).toBe(b.toString("base64url"));
+      expect(text).not.toMatch(/[=+/]/);
+      expect(decodeBase64url(text)).toEqual(new Uint8Array(b));
+    }
+  });
+
+  it("encodes a view into a larger buffer by its own bytes only", () => {
+    const big = randomBytes(40);
+    const view = new Uint8Array(big.buffer, big.byteOffset + 5, 10);
+    expect(encodeBase64url(view)).toBe(big.subarray(5, 15).toString("base64url"));
+  });
+
+  it.each([["", 0], ["AA", 1], ["AAA", 2], ["AAAA", 3], ["AA==", 1], ["-_-_", 3], ["+/+/", 3]])("decodes %j to %i bytes", (text, n) => {
+    expect(decodeBase64url(text)?.length).toBe(n);
+  });
+
+  it("reads standard base64 and padding as the same bytes", () => {
+    const b = Buffer.from("fbff3e", "hex");
+    expect(decodeBase64url(b.toString("base64"))).toEqual(new Uint8Array(b));
+    expect(decodeBase64url(b.toString("base64url"))).toEqual(new Uint8Array(b));
+  });
+
+  it.each(["A", "AAAAA", "a b", "a$", "AA===", "=AA", "AA=A", "é", "\n"])("refuses %j", (text) => {
+    expect(decodeBase64url(text)).toBeUndefined();
+  });
+
+  it("refuses what is not a string", () => {
+    expect(decodeBase64url(42 as unknown as string)).toBeUndefined();
+    expect(decodeBase64url(undefined as unknown as string)).toBeUndefined();
+  });
+});
+
+describe("integers", () => {
+  it.each([[[0, 0, 1], [1]], [[0], [0]], [[0, 0], [0]], [[5, 0], [5, 0]], [[], []]])("stripLeadingZeros(%j) = %j", (input, want) => {
+    expect([...stripLeadingZeros(new Uint8Array(input))]).toEqual(want);
+  });
+
+  it("bytesToBigInt and bigIntToBytes agree with BigInt on random values", () => {
+    for (let i = 0; i < 50; i++) {
+      const b = randomBytes(1 + (i % 40));
+      const v = BigInt("0x" + b.toString("hex"));
+      expect(bytesToBigInt(b)).toBe(v);
+      expect(bigIntToBytes(v, b.length)).toEqual(new Uint8Array(b));
+    }
+    expect(bytesToBigInt(new Uint8Array())).toBe(0n);
+    expect(() => bigIntToBytes(256n, 1)).toThrow(RangeError);
+  });
+});
