@@ -168,6 +168,7 @@ export class KeyVault implements KeyVaultApi {
   }
 
   async getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle> {
+    checkName(name);
     return this.#exclusive(name, async () => {
       const rec = await this.#live(name);
       return this.#bundle(rec, this.#version(rec, version), ctx);
@@ -175,6 +176,7 @@ export class KeyVault implements KeyVaultApi {
   }
 
   async updateKey(name: string, version: string | undefined, body: KeyUpdateParameters, ctx: RequestContext): Promise<KeyBundle> {
+    checkName(name);
     const b = requireObject(body);
     return this.#exclusive(name, async () => {
       const rec = await this.#live(name);
