@@ -143,6 +143,8 @@ export class KeyVault implements KeyVaultApi {
 
     if (jwk.key_hsm !== undefined) {
       return this.#exclusive(name, async () => {
+        // The transfer unwraps the key into the engine at once, so the name is checked first.
+        if ((await this.#load(name))?.deleted) throw conflictDeleted(name);
         const { make, keySize } = await importTransferKey(jwk, family, (kid) => this.#kekForTransfer(kid), this.#engine);
         return this.#addVersion(name, { family, kty, keySize, keyOps, attributes, tags, make }, ctx);
       });
@@ -456,33 +458,32 @@ export class KeyVault implements KeyVaultApi {
     const existing = await this.#load(name);
     if (existing?.deleted) throw conflictDeleted(name);
     const handle = engineCall(spec.make);
-    const now = this.#now();
-    const version = newVersionId((n) => this.#engine.randomBytes(n));
-    let sealed: string;
-    let publicJwk: StoredVersion["publicJwk"];
+    // Until the version is stored and its handle registered, a failure must not leave the key in the engine.
     try {
-      sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
-      publicJwk = spec.family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
+      const now = this.#now();
+      const version = newVersionId((n) => this.#engine.randomBytes(n));
+      const sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
+      const publicJwk = spec.family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
+      const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
+      const v: StoredVersion = {
+        version,
+        kty: spec.kty,
+        keySize: spec.keySize,
+        keyOps: spec.keyOps,
+        attributes: newAttributes(spec.attributes, now, this.#recoverableDays),
+        ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
+        publicJwk: publicMembers,
+        sealed,
+      };
+      const rec: StoredKey = existing ?? { name, versions: [] };
+      rec.versions.push(v);
+      await this.#store.putKey(rec);
+      this.#handles.set(`${name}/${version}`, handle);
+      return this.#bundle(rec, v, ctx);
     } catch (e) {
       this.#engine.destroy(handle);
       throw e;
     }
-    const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
-    const v: StoredVersion = {
-      version,
-      kty: spec.kty,
-      keySize: spec.keySize,
-      keyOps: spec.keyOps,
-      attributes: newAttributes(spec.attributes, now, this.#recoverableDays),
-      ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-      publicJwk: publicMembers,
-      sealed,
-    };
-    const rec: StoredKey = existing ?? { name, versions: [] };
-    rec.versions.push(v);
-    await this.#store.putKey(rec);
-    this.#handles.set(`${name}/${version}`, handle);
-    return this.#bundle(rec, v, ctx);
   }
 
   /** A new version like the current one (same kty, size, key_ops, tags), with the policy's expiry. */
@@ -495,32 +496,30 @@ export class KeyVault implements KeyVaultApi {
       family === "EC" ? () => this.#engine.generateEc(crv!) :
       () => this.#engine.generateOct(v.keySize);
     const handle = engineCall(make);
-    const now = this.#now();
-    const exp = expiryFor(rec.rotationPolicy, now);
-    let sealed: string;
-    let publicJwk: StoredVersion["publicJwk"];
     try {
-      sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
-      publicJwk = family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
+      const now = this.#now();
+      const exp = expiryFor(rec.rotationPolicy, now);
+      const sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
+      const publicJwk = family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
+      const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
+      const next: StoredVersion = {
+        version: newVersionId((n) => this.#engine.randomBytes(n)),
+        kty: v.kty,
+        keySize: v.keySize,
+        keyOps: [...v.keyOps],
+        attributes: newAttributes({ enabled: true, ...(exp !== undefined ? { exp } : {}) }, now, v.attributes.recoverableDays ?? this.#recoverableDays),
+        ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
+        publicJwk: publicMembers,
+        sealed,
+      };
+      await this.#store.putKey({ ...rec, versions: [...rec.versions, next] });
+      rec.versions.push(next);
+      this.#handles.set(`${rec.name}/${next.version}`, handle);
+      return next;
     } catch (e) {
       this.#engine.destroy(handle);
       throw e;
     }
-    const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
-    const next: StoredVersion = {
-      version: newVersionId((n) => this.#engine.randomBytes(n)),
-      kty: v.kty,
-      keySize: v.keySize,
-      keyOps: [...v.keyOps],
-      attributes: newAttributes({ enabled: true, ...(exp !== undefined ? { exp } : {}) }, now, v.attributes.recoverableDays ?? this.#recoverableDays),
-      ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
-      publicJwk: publicMembers,
-      sealed,
-    };
-    rec.versions.push(next);
-    await this.#store.putKey(rec);
-    this.#handles.set(`${rec.name}/${next.version}`, handle);
-    return next;
   }
 
   async #purge(rec: StoredKey): Promise<void> {
