@@ -7,6 +7,7 @@ import type { KeyStore, StoredKey, StoredVersion } from "../store/types.js";
 import { decodeBase64url, encodeBase64url } from "../jwk/base64url.js";
 import { baseKty, parsePrivateJwk, RSA_SIZES, OCT_SIZES } from "../jwk/parse.js";
 import { curveInfo } from "../jwk/curves.js";
+import { publicMembers } from "../jwk/public.js";
 import { aesBitsOf, algorithmsFor, ALL_ALGORITHMS, CURVE_OF_ALG, DIGEST_LENGTH, type CryptoOp, type Family } from "./algorithms.js";
 import { DEFAULT_RECOVERABLE_DAYS, RECOVERY_LEVEL, newAttributes, parseAttributes, parseTags } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
@@ -464,7 +465,6 @@ export class KeyVault implements KeyVaultApi {
       const version = newVersionId((n) => this.#engine.randomBytes(n));
       const sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
       const publicJwk = spec.family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
-      const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
       const v: StoredVersion = {
         version,
         kty: spec.kty,
@@ -472,7 +472,7 @@ export class KeyVault implements KeyVaultApi {
         keyOps: spec.keyOps,
         attributes: newAttributes(spec.attributes, now, this.#recoverableDays),
         ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-        publicJwk: publicMembers,
+        publicJwk: publicMembers(publicJwk),
         sealed,
       };
       const rec: StoredKey = existing ?? { name, versions: [] };
@@ -501,7 +501,6 @@ export class KeyVault implements KeyVaultApi {
       const exp = expiryFor(rec.rotationPolicy, now);
       const sealed = encodeBase64url(engineCall(() => this.#engine.seal(this.#domain.handle, handle)));
       const publicJwk = family === "oct" ? {} : engineCall(() => this.#engine.publicJwk(handle));
-      const { kty: _ignored, ...publicMembers } = publicJwk as { kty?: string };
       const next: StoredVersion = {
         version: newVersionId((n) => this.#engine.randomBytes(n)),
         kty: v.kty,
@@ -509,7 +508,7 @@ export class KeyVault implements KeyVaultApi {
         keyOps: [...v.keyOps],
         attributes: newAttributes({ enabled: true, ...(exp !== undefined ? { exp } : {}) }, now, v.attributes.recoverableDays ?? this.#recoverableDays),
         ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
-        publicJwk: publicMembers,
+        publicJwk: publicMembers(publicJwk),
         sealed,
       };
       await this.#store.putKey({ ...rec, versions: [...rec.versions, next] });
@@ -603,7 +602,7 @@ export class KeyVault implements KeyVaultApi {
 
   #bundle(rec: StoredKey, v: StoredVersion, ctx: RequestContext): KeyBundle {
     return {
-      key: { kid: kidOf(ctx, rec.name, v.version), kty: v.kty, key_ops: [...v.keyOps], ...v.publicJwk },
+      key: { kid: kidOf(ctx, rec.name, v.version), kty: v.kty, key_ops: [...v.keyOps], ...publicMembers(v.publicJwk) },
       attributes: { ...v.attributes },
       ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
     };

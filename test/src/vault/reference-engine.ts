@@ -200,7 +200,7 @@ export class ReferenceEngine implements VaultEngine {
     if (m[2] === "GCM") {
       if (opts.iv) throw err("BAD_PARAMETER", "reference: GCM makes its own iv");
       const iv = nc.randomBytes(12);
-      const c = nc.createCipheriv(`aes-${e.bits}-gcm`, e.secret!, iv);
+      const c = nc.createCipheriv(`aes-${e.bits}-gcm` as nc.CipherGCMTypes, e.secret!, iv);
       if (opts.aad) c.setAAD(opts.aad);
       const ct = Buffer.concat([c.update(plaintext), c.final()]);
       return { ciphertext: u8(ct), iv: u8(iv), tag: u8(c.getAuthTag()) };
@@ -221,7 +221,7 @@ export class ReferenceEngine implements VaultEngine {
     if (e.kind !== "oct") throw err("WRONG_KEY_KIND", "reference: not oct");
     try {
       if (m[2] === "GCM") {
-        const d = nc.createDecipheriv(`aes-${e.bits}-gcm`, e.secret!, opts.iv!);
+        const d = nc.createDecipheriv(`aes-${e.bits}-gcm` as nc.CipherGCMTypes, e.secret!, opts.iv!);
         if (opts.aad) d.setAAD(opts.aad);
         d.setAuthTag(opts.tag!);
         return u8(Buffer.concat([d.update(ciphertext), d.final()]));

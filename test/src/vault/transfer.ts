@@ -9,10 +9,10 @@ export interface TransferOptions {
   /** Overrides of the blob's JSON, for malformed-blob tests. */
   header?: Record<string, unknown>;
   mutate?: (ciphertext: Buffer) => Buffer;
-  aesKey?: Buffer;
+  aesKey?: Uint8Array;
 }
 
-export function transferCiphertext(kekPublic: nc.KeyObject, target: Uint8Array, aesKey = nc.randomBytes(32)): Buffer {
+export function transferCiphertext(kekPublic: nc.KeyObject, target: Uint8Array, aesKey: Uint8Array = nc.randomBytes(32)): Buffer {
   const kwp = nc.createCipheriv("id-aes256-wrap-pad", aesKey, Buffer.from("a65959a6", "hex"));
   const wrapped = Buffer.concat([kwp.update(target), kwp.final()]);
   const rsaPart = nc.publicEncrypt({ key: kekPublic, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, aesKey);
