@@ -10,12 +10,24 @@ import { badParameter } from "./errors.js";
 import { engineCall } from "./errormap.js";
 import type { Family } from "./algorithms.js";
 
-export async function importTransferKey(
-  jwk: JsonWebKey,
-  family: Family,
-  kekFor: (kid: string) => Promise<KeyHandle>,
-  engine: VaultEngine & { keyInfo(h: KeyHandle): { bits: number } },
-): Promise<{ make: () => KeyHandle; keySize: number }> {
+export interface TransferRequest {
+  /** The kid of the key exchange key, as the blob names it. */
+  kid: string;
+  ciphertext: Uint8Array;
+  target: { kty: Family; crv?: string };
+}
+
+const KID_RE = /\/keys\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-f]{32}))?\/?$/;
+
+/** The KEK's name and version named by a transfer blob's kid. */
+export function kekOf(kid: string): { name: string; version?: string } {
+  const m = KID_RE.exec(kid);
+  if (!m) throw badParameter(`The transfer blob names a key exchange key by an invalid kid: ${JSON.stringify(kid)}.`);
+  return { name: m[1]!, ...(m[2] ? { version: m[2] } : {}) };
+}
+
+/** Checks the request and the blob's envelope; nothing touches the engine yet. */
+export function parseTransfer(jwk: JsonWebKey, family: Family): TransferRequest {
   if (!String(jwk.kty).endsWith("-HSM")) throw badParameter("A key_hsm transfer blob can only be imported as RSA-HSM, EC-HSM or oct-HSM.");
   const raw = typeof jwk.key_hsm === "string" ? decodeBase64url(jwk.key_hsm) : undefined;
   if (!raw) throw badParameter("key_hsm must be a base64url-encoded transfer blob.");
@@ -40,19 +52,24 @@ export async function importTransferKey(
     if (!curve) throw badParameter(`An EC-HSM transfer blob needs 'crv' (P-256, P-256K, P-384 or P-521); got ${JSON.stringify(jwk.crv)}.`);
     crv = curve.crv;
   }
-  const kek = await kekFor(header.kid);
+  kekOf(header.kid);
+  return { kid: header.kid, ciphertext, target: { kty: family, ...(crv ? { crv } : {}) } };
+}
+
+/** Unwraps the target key into the engine under the KEK; returns its handle (owned by the caller) and size. */
+export function unwrapTransfer(engine: VaultEngine, kek: KeyHandle, request: TransferRequest): { handle: KeyHandle; keySize: number } {
   const handle = engineCall(() => {
     try {
-      return engine.importTransferBlob(kek, ciphertext, { kty: family, ...(crv ? { crv } : {}) });
+      return engine.importTransferBlob(kek, request.ciphertext, request.target);
     } catch (e: any) {
       if (e?.code === "DECRYPT_FAILED") throw badParameter("The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.");
       throw e;
     }
   });
   const bits = engine.keyInfo(handle).bits;
-  if (family === "RSA" && ![2048, 3072, 4096].includes(bits)) {
+  if (request.target.kty === "RSA" && ![2048, 3072, 4096].includes(bits)) {
     engine.destroy(handle);
     throw badParameter(`The transferred RSA key has ${bits} bits; Key Vault accepts 2048, 3072 or 4096.`);
   }
-  return { make: () => handle, keySize: bits };
+  return { handle, keySize: bits };
 }

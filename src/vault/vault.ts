@@ -21,7 +21,7 @@ import { checkName, newVersionId } from "./names.js";
 import { page } from "./paging.js";
 import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation.js";
 import { createBackup, openBackup } from "./backup.js";
-import { importTransferKey } from "./byok.js";
+import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
 import type {
   BackupKeyResult, DeletedKeyBundle, DeletedKeyItem, GetRandomBytesRequest, KeyBundle, KeyCreateParameters,
   KeyImportParameters, KeyItem, KeyOperationResult, KeyOperationsParameters, KeyRestoreParameters, KeyRotationPolicy,
@@ -143,12 +143,26 @@ export class KeyVault implements KeyVaultApi {
     const tags = parseTags(b.tags);
 
     if (jwk.key_hsm !== undefined) {
-      return this.#exclusive(name, async () => {
-        // The transfer unwraps the key into the engine at once, so the name is checked first.
-        if ((await this.#load(name))?.deleted) throw conflictDeleted(name);
-        const { make, keySize } = await importTransferKey(jwk, family, (kid) => this.#kekForTransfer(kid), this.#engine);
-        return this.#addVersion(name, { family, kty, keySize, keyOps, attributes, tags, make }, ctx);
+      const transfer = parseTransfer(jwk, family);
+      const kek = kekOf(transfer.kid);
+      // The KEK is read, and the key unwrapped, under the KEK's lock; the new version is added under the
+      // target's. The two locks are never held together, so imports that cross KEKs cannot deadlock.
+      const { handle, keySize } = await this.#exclusive(kek.name, async () => {
+        const kekHandle = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
+        return unwrapTransfer(this.#engine, kekHandle, transfer);
       });
+      let taken = false;
+      const make = () => {
+        taken = true;
+        return handle;
+      };
+      try {
+        return await this.#exclusive(name, () => this.#addVersion(name, { family, kty, keySize, keyOps, attributes, tags, make }, ctx));
+      } catch (e) {
+        // #addVersion owns the handle once it has taken it; before that (e.g. a deleted name), it is ours to wipe.
+        if (!taken) this.#engine.destroy(handle);
+        throw e;
+      }
     }
     const parsed = parsePrivateJwk(jwk);
     let keySize: number;
@@ -585,14 +599,11 @@ export class KeyVault implements KeyVaultApi {
     });
   }
 
-  /** The KEK named by a transfer blob's kid, checked for the import operation. */
-  async #kekForTransfer(kid: string): Promise<KeyHandle> {
-    const m = /\/keys\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-f]{32}))?\/?$/.exec(kid);
-    if (!m) throw badParameter(`The transfer blob names a key exchange key by an invalid kid: ${JSON.stringify(kid)}.`);
-    const [, kekName, kekVersion] = m;
-    const rec = await this.#load(kekName!);
+  /** The KEK named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
+  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<KeyHandle> {
+    const rec = await this.#load(kekName);
     if (!rec || rec.deleted) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
-    const v = rec.versions.find((x) => x.version === kekVersion) ?? (kekVersion ? undefined : current(rec));
+    const v = kekVersion ? rec.versions.find((x) => x.version === kekVersion) : current(rec);
     if (!v) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
     if (v.kty !== "RSA-HSM") throw badParameter("The key exchange key must be an RSA-HSM key.");
     if (!v.keyOps.includes("import")) throw operationForbidden("import");

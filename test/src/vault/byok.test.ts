@@ -74,6 +74,22 @@ describe("round trips", () => {
     expect(b.tags).toEqual({ src: "byok" });
   });
 
+  it("imports that cross KEKs run concurrently, and a KEK may receive a version under another KEK", async () => {
+    // kek-a and kek-b are KEKs; each gets a BYOK RSA version wrapped under the other, at the same time.
+    const a = rsaKey(2048);
+    const b = rsaKey(2048);
+    const kekA = await f.vault.importKey("kek-a", { key: { ...a.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
+    const kekB = await f.vault.importKey("kek-b", { key: { ...b.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
+    const t1 = rsaKey(2048);
+    const t2 = rsaKey(2048);
+    const [r1, r2] = await Promise.all([
+      f.vault.importKey("kek-a", { key: { kty: "RSA-HSM", key_ops: ["import"], key_hsm: keyHsm(transferBlob({ kid: kekB.key.kid!, kekPublic: b.publicKey, target: pkcs8(t1.privateKey) })) } }, ctx),
+      f.vault.importKey("kek-b", { key: { kty: "RSA-HSM", key_ops: ["import"], key_hsm: keyHsm(transferBlob({ kid: kekA.key.kid!, kekPublic: a.publicKey, target: pkcs8(t2.privateKey) })) } }, ctx),
+    ]);
+    expect(r1.key.n).toBe(t1.jwk.n);
+    expect(r2.key.n).toBe(t2.jwk.n);
+  });
+
   it("a second BYOK import under the same name adds a version", async () => {
     const first = (await f.vault.getKey("byok-oct-128", undefined, ctx)).key.kid;
     const b = await f.vault.importKey("byok-oct-128", { key: { kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kid: kek2Kid, kekPublic: kek2Public }) } }, ctx);
