@@ -6,6 +6,7 @@ import { HashId, KeyKind, type HashName, type KeyKindName } from "./abi.js";
 import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
+import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -93,6 +94,39 @@ export class Hsm {
   }
 
   // --- key management per family: each family adds its methods below, under its own heading ---
+
+  // --- oct ---
+
+  /** A new AES key of 128, 192 or 256 bits from the core's DRBG. */
+  generateOct(bits: number): KeyHandle {
+    return generateOct(this.#core, bits) as KeyHandle;
+  }
+
+  /** Imports a raw AES key of 16, 24 or 32 bytes. */
+  importOct(key: Uint8Array): KeyHandle {
+    return importOct(this.#core, key) as KeyHandle;
+  }
+
+  /** AES key wrap with padding (RFC 5649), under an oct key of any size (BYOK). */
+  wrapKeyKwp(handle: KeyHandle, key: Uint8Array): Uint8Array {
+    return wrapKeyKwp(this.#core, handle, key);
+  }
+
+  /** Unwraps RFC 5649 key data; any integrity or padding failure is DECRYPT_FAILED. */
+  unwrapKeyKwp(handle: KeyHandle, wrapped: Uint8Array): Uint8Array {
+    return unwrapKeyKwp(this.#core, handle, wrapped);
+  }
+
+  /** The public JWK members of a key (an oct key has none beyond its type). */
+  publicJwk(handle: KeyHandle): { kty: string } {
+    const { kind } = this.keyInfo(handle);
+    switch (kind) {
+      case "oct":
+        return octPublicJwk(this.#core, handle);
+      default:
+        throw new HsmError("WRONG_KEY_KIND", `publicJwk: no public JWK for a key of kind ${kind}`);
+    }
+  }
 
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {
