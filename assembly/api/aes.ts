@@ -18,6 +18,9 @@
 //       GCM: ivLen = 12, tagLen = 16 (other sizes: ERR_LENGTH); the tag is checked before OUT is written
 //       CBC / CBC_PKCS7: ivLen = 16, aadLen = tagLen = 0, ctLen % 16 == 0 (CBC_PKCS7: ctLen >= 16)
 // Length errors are ERR_LENGTH, an unsuitable mode ERR_ALG, integrity failures ERR_DECRYPT.
+// Inputs are limited so that every output fits in IN again: whatever we wrap or encrypt can be
+// unwrapped or decrypted by the same core (wrap: len <= IO_CAPACITY - 8; GCM: aad + pt + 28 <=
+// IO_CAPACITY; CBC: 16 + ct <= IO_CAPACITY).
 import { IO_CAPACITY, IO_OUT_CAPACITY, ioIn, ioOut } from "../io";
 import { ERR_ALG, ERR_LENGTH } from "../status";
 import { wipe } from "../mem";
@@ -68,9 +71,8 @@ export function aes_import(len: u32): i32 {
 
 export function aes_wrap(handle: i32, mode: i32, len: u32): i32 {
   if (mode != AES_MODE_KW && mode != AES_MODE_KWP) return ERR_ALG;
-  if (len > IO_CAPACITY || len == 0) return ERR_LENGTH;
+  if (len > IO_CAPACITY - 8 || len == 0) return ERR_LENGTH;
   if (mode == AES_MODE_KW && (len < 16 || (len & 7) != 0)) return ERR_LENGTH;
-  if (len + 16 > IO_OUT_CAPACITY) return ERR_LENGTH;
   const ks = scheduleOf(handle);
   if (ks < 0) return <i32>ks;
   if (mode == AES_MODE_KW) return kwWrap(<usize>ks, ioIn(), len, ioOut());
@@ -96,11 +98,13 @@ export function aes_encrypt(handle: i32, mode: i32, ivLen: u32, aadLen: u32, ptL
   if (mode == AES_MODE_GCM) {
     if (ivLen != 0) return ERR_LENGTH;
     outLen = <u32>GCM_IV_SIZE + ptLen + <u32>GCM_TAG_SIZE;
+    if (outLen + aadLen > IO_CAPACITY) return ERR_LENGTH;
   } else {
     if (ivLen != 0 && ivLen != 16) return ERR_LENGTH;
     if (aadLen != 0) return ERR_LENGTH;
     if (mode == AES_MODE_CBC && (ptLen & 15) != 0) return ERR_LENGTH;
     outLen = 16 + (mode == AES_MODE_CBC ? ptLen : (ptLen & ~15) + 16);
+    if (outLen > IO_CAPACITY) return ERR_LENGTH;
   }
   if (outLen > IO_OUT_CAPACITY) return ERR_LENGTH;
   const ks = scheduleOf(handle);

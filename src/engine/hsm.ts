@@ -54,6 +54,7 @@ export class Hsm {
   }
 
   keyInfo(handle: KeyHandle): KeyInfo {
+    assertHandle(handle, "keyInfo");
     const info = this.#core.call("key_info", "keyInfo", handle);
     const kindId = info >>> 16;
     const kind = (Object.keys(KeyKind) as KeyKindName[]).find((k) => KeyKind[k] === kindId);
@@ -63,6 +64,7 @@ export class Hsm {
 
   /** Wipes the key inside the core; the handle is refused from then on. */
   destroy(handle: KeyHandle): void {
+    assertHandle(handle, "destroy");
     this.#core.call("key_destroy", "destroy", handle);
   }
 
@@ -143,6 +145,13 @@ function hashIdOf(hash: HashName): number {
 export function assertLength(n: number, min: number, max: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new HsmError("BAD_LENGTH", `${what} must be an integer from ${min} to ${max}, got ${n}`);
+  }
+}
+
+/** The core reads handles as i32; a number outside 1..2^31-1 would wrap onto another handle. */
+function assertHandle(handle: number, what: string): void {
+  if (!Number.isInteger(handle) || handle <= 0 || handle > 0x7fffffff) {
+    throw new HsmError("BAD_HANDLE", `${what}: ${String(handle)} is not a key handle`);
   }
 }
 

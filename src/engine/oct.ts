@@ -66,6 +66,10 @@ export function octPublicJwk(core: Core, handle: number): { kty: "oct" } {
 
 /** The key size of a live oct key, or an HsmError naming the operation. */
 function octBits(core: Core, handle: number, op: string): number {
+  // The core sees handles as i32: refuse anything else here rather than let it wrap around.
+  if (!Number.isInteger(handle) || handle <= 0 || handle > 0x7fffffff) {
+    throw new HsmError("BAD_HANDLE", `${op}: ${String(handle)} is not a key handle`);
+  }
   const info = core.call("key_info", op, handle);
   if (info >>> 16 !== KeyKind.oct) {
     throw new HsmError("WRONG_KEY_KIND", `${op}: the key is not an AES (oct) key`);
@@ -86,7 +90,7 @@ function algorithm(core: Core, handle: number, alg: string, op: string, modes: r
 }
 
 function checkSize(n: number, max: number, what: string): void {
-  if (n > max) throw new HsmError("BAD_LENGTH", `${what} of ${n} bytes exceeds the HSM's I/O buffer of ${max} bytes`);
+  if (n > max) throw new HsmError("BAD_LENGTH", `${what} of ${n} bytes exceeds the limit of ${max} bytes set by the HSM's I/O buffer`);
 }
 
 function wrapWith(core: Core, handle: number, mode: AesModeId, key: Uint8Array, op: string): Uint8Array {
@@ -96,7 +100,8 @@ function wrapWith(core: Core, handle: number, mode: AesModeId, key: Uint8Array, 
   if (mode === AesMode.KWP && key.length < 1) {
     throw new HsmError("BAD_LENGTH", `${op}: RFC 5649 key wrap needs at least 1 byte`);
   }
-  checkSize(key.length, core.capacity, `${op}: key`);
+  // Every wrapped output must fit in the core's input again, to be unwrapped.
+  checkSize(key.length, core.capacity - 8, `${op}: key`);
   core.write(key);
   return core.read(core.call("aes_wrap", op, handle, mode, key.length));
 }
@@ -130,7 +135,8 @@ function encrypt(core: Core, handle: number, alg: string, plaintext: Uint8Array,
       throw new HsmError("BAD_PARAMETER", `encrypt: ${alg} makes its own IV; do not pass one`);
     }
     const aad = opts.aad ?? new Uint8Array(0);
-    checkSize(aad.length + plaintext.length, core.capacity, "encrypt: AAD and plaintext");
+    // The output (IV ‖ ct ‖ tag) plus the AAD must fit in the core's input again, to be decrypted.
+    checkSize(aad.length + plaintext.length, core.capacity - GCM_IV - GCM_TAG, "encrypt: AAD and plaintext");
     core.reseed(); // before writing: reseeding passes its entropy through IN
     core.writeAll(aad, plaintext);
     const n = core.call("aes_encrypt", "encrypt", handle, mode, 0, aad.length, plaintext.length);
@@ -147,7 +153,9 @@ function encrypt(core: Core, handle: number, alg: string, plaintext: Uint8Array,
     throw new HsmError("BAD_LENGTH", `encrypt: ${alg} needs a plaintext that is a multiple of 16 bytes, got ${plaintext.length}`);
   }
   const iv = opts.iv ?? new Uint8Array(0);
-  checkSize(iv.length + plaintext.length, core.capacity, "encrypt: IV and plaintext");
+  // The output (IV ‖ ct) must fit in the core's input again, to be decrypted.
+  const padded = mode === AesMode.CBC ? plaintext.length : plaintext.length - (plaintext.length % BLOCK) + BLOCK;
+  checkSize(BLOCK + padded, core.capacity, "encrypt: IV and ciphertext");
   if (iv.length === 0) core.reseed(); // before writing: reseeding passes its entropy through IN
   core.writeAll(iv, plaintext);
   const n = core.call("aes_encrypt", "encrypt", handle, mode, iv.length, 0, plaintext.length);
