@@ -6,6 +6,7 @@ import { drbgGenerate, drbgSeed } from "../rand/drbg";
 import { hashOnce } from "../hash/hash";
 import { HMAC_CTX_SIZE, hmacFinal, hmacInit, hmacUpdate } from "../hash/hmac";
 import { hashLength, isHash } from "../hash/ids";
+import { hkdfSha256 } from "../hash/hkdf";
 import { slotBitsAt, slotDestroy, slotIndex, slotKindAt, slotsInUse } from "../keys/slots";
 
 export function io_in(): usize {
@@ -55,6 +56,15 @@ export function hmac(alg: i32, keyLen: u32, msgLen: u32): i32 {
   hmacUpdate(hmacCtx, ioIn() + <usize>keyLen, <usize>msgLen);
   hmacFinal(hmacCtx, ioOut());
   return hashLength(alg);
+}
+
+/** HKDF-SHA-256 (RFC 5869) of IN = ikm ‖ salt ‖ info; outLen bytes to OUT. Public inputs only. */
+export function hkdf_sha256(ikmLen: u32, saltLen: u32, infoLen: u32, outLen: u32): i32 {
+  if (ikmLen > IO_CAPACITY || saltLen > IO_CAPACITY - ikmLen || infoLen > IO_CAPACITY - ikmLen - saltLen) return ERR_LENGTH;
+  if (outLen > 255 * 32) return ERR_LENGTH;
+  const p = ioIn();
+  hkdfSha256(p, <usize>ikmLen, p + <usize>ikmLen, <usize>saltLen, p + <usize>ikmLen + <usize>saltLen, <usize>infoLen, ioOut(), <usize>outLen);
+  return <i32>outLen;
 }
 
 /** Wipes a key and frees its slot. */

@@ -6,6 +6,7 @@ import { HashId, KeyKind, type HashName, type KeyKindName } from "./abi.js";
 import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
+import * as sealing from "./seal.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -52,6 +53,13 @@ export class Hsm {
     return this.#core.read(this.#core.call("hmac", "hmac", id, key.length, data.length));
   }
 
+  /** HKDF-SHA-256 (RFC 5869) over public inputs. */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    assertLength(length, 0, 255 * 32, "hkdf length");
+    this.#core.writeAll(ikm, salt, info);
+    return this.#core.read(this.#core.call("hkdf_sha256", "hkdfSha256", ikm.length, salt.length, info.length, length));
+  }
+
   keyInfo(handle: KeyHandle): KeyInfo {
     const info = this.#core.call("key_info", "keyInfo", handle);
     const kindId = info >>> 16;
@@ -93,6 +101,45 @@ export class Hsm {
   }
 
   // --- key management per family: each family adds its methods below, under its own heading ---
+
+  // --- security domain and sealing ---
+
+  /** A new 256-bit sealing key (a vault's security-domain key); usable only for sealing. */
+  generateSealingKey(): KeyHandle {
+    return sealing.generateSealingKey(this.#core) as KeyHandle;
+  }
+
+  /** The 16-byte public identifier of a sealing key. */
+  sealingKeyId(kek: KeyHandle): Uint8Array {
+    return sealing.sealingKeyId(this.#core, kek);
+  }
+
+  /** The sealing key, sealed under a key the core derives from `secret` (for storage). */
+  exportSealingKey(kek: KeyHandle, secret: Uint8Array): Uint8Array {
+    return sealing.exportSealingKey(this.#core, kek, secret);
+  }
+
+  importSealingKey(blob: Uint8Array, secret: Uint8Array): KeyHandle {
+    return sealing.importSealingKey(this.#core, blob, secret) as KeyHandle;
+  }
+
+  /** The key's material, authenticated-encrypted under the sealing key `kek`. */
+  seal(kek: KeyHandle, key: KeyHandle): Uint8Array {
+    return sealing.seal(this.#core, kek, key);
+  }
+
+  /** A new handle to the key sealed in `blob`. */
+  unseal(kek: KeyHandle, blob: Uint8Array): KeyHandle {
+    return sealing.unseal(this.#core, kek, blob) as KeyHandle;
+  }
+
+  backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    return sealing.backupEncrypt(this.#core, kek, aad, plaintext);
+  }
+
+  backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array {
+    return sealing.backupDecrypt(this.#core, kek, aad, blob);
+  }
 
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {

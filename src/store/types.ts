@@ -6,6 +6,8 @@ export interface StoredVersion {
   version: string;
   /** The kty reported to clients, e.g. "RSA-HSM". */
   kty: string;
+  /** RSA modulus bits, EC curve bits (256, 384, 521) or oct key bits. */
+  keySize: number;
   keyOps: string[];
   attributes: KeyAttributes;
   tags?: Tags;

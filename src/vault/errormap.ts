@@ -1,0 +1,27 @@
+// Engine errors as Key Vault errors. Anything the client's input can cause is a 400 that keeps the
+// engine's message; the rest are the service's own faults.
+import { HsmError } from "../engine/index.js";
+import { KeyVaultError, badParameter } from "./errors.js";
+
+const CLIENT_CODES = new Set([
+  "BAD_LENGTH", "BAD_ALGORITHM", "DECRYPT_FAILED", "INVALID_KEY", "BAD_PARAMETER", "TOO_LONG", "BAD_DIGEST_LENGTH", "WRONG_KEY_KIND",
+]);
+
+export function fromEngineError(e: unknown): never {
+  if (e instanceof KeyVaultError) throw e;
+  if (e instanceof HsmError) {
+    if (e.code === "DECRYPT_FAILED") throw badParameter("The ciphertext could not be decrypted: it is not authentic or not correctly padded.");
+    if (CLIENT_CODES.has(e.code)) throw badParameter(e.message);
+    throw new KeyVaultError(500, "InternalError", `The HSM failed: ${e.message}`);
+  }
+  throw e;
+}
+
+/** Runs an engine call, turning its errors into Key Vault errors. */
+export function engineCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    return fromEngineError(e);
+  }
+}
