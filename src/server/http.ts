@@ -31,7 +31,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     requestTimeout: options.requestTimeout ?? 60_000,
     genReqId: () => randomUUID(),
     requestIdHeader: false as const,
-    requestIdLogLabel: "requestId",
     // Fastify's own refusals of a request line (a bad URL, a parameter too long) go through the router's envelope.
     frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => {
       void sendError(router, req, reply, error);

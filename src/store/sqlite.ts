@@ -48,7 +48,8 @@ export class SqliteStore implements KeyStore {
       );
     }
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const db = new Driver(file);
+    // A short busy timeout: the only other holder of the lock can be another server (see below).
+    const db = new Driver(file, { timeout: 200 });
     try {
       db.pragma("locking_mode = EXCLUSIVE");
       db.pragma("journal_mode = WAL");
