@@ -3,7 +3,7 @@
 // trust, logs to standard error, and stops cleanly on SIGINT and SIGTERM.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer } from "./server/serve.js";
+import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer, type ServeOptions } from "./server/serve.js";
 
 const USAGE = `Usage: wasm-hsm serve [options]
 
@@ -32,7 +32,8 @@ function parsePort(raw: string, what: string): number {
 
 const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
-export async function main(argv: string[]): Promise<void> {
+/** Runs the command. `extra` is merged into serve()'s options (embedders, tests). */
+export async function main(argv: string[], extra: Partial<ServeOptions> = {}): Promise<void> {
   let running: RunningServer;
   try {
     const { values, positionals } = parseArgs({
@@ -82,6 +83,7 @@ export async function main(argv: string[]): Promise<void> {
       vaultUrl: values["vault-url"],
       securityDomainFile: values["security-domain"],
       logLevel,
+      ...extra,
     });
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");

@@ -37,6 +37,8 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** An already opened vault (embedders, tests); the server then opens no engine and no store. */
   vault?: KeyVaultApi;
+  /** The engine under the vault; default: the wasm core (Hsm.create()). */
+  engine?: VaultEngine;
 }
 
 export interface RunningServer {
@@ -84,7 +86,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       const { KeyVault } = await import("../vault/index.js");
       // Hsm gains the families' key methods as they land on main; until all have, it is only
       // structurally short of VaultEngine, and a missing export fails at call time with an HsmError.
-      const hsm = (await Hsm.create()) as unknown as VaultEngine;
+      const hsm = options.engine ?? ((await Hsm.create()) as unknown as VaultEngine);
       vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile });
     }
 

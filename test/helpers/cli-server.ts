@@ -21,8 +21,12 @@ export interface CliServer {
 
 const BANNER = /^wasm-hsm: vault (https:\/\/\S+) ; NODE_EXTRA_CA_CERTS=(.+)$/;
 
+/** With WASM_HSM_E2E_ENGINE=node, the same command over the reference node:crypto engine. */
+export const NODE_ENGINE = process.env.WASM_HSM_E2E_ENGINE === "node";
+const ENTRY = NODE_ENGINE ? ["--import", "tsx", `${ROOT}test/helpers/node-engine-cli.ts`] : [BIN];
+
 export async function startCli(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--log-level", "warn", ...args], {
+  const child = spawn(process.execPath, [...ENTRY, "serve", "--port", "0", "--log-level", "warn", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
