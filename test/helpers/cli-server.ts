@@ -25,8 +25,10 @@ const BANNER = /^wasm-hsm: vault (https:\/\/\S+) ; NODE_EXTRA_CA_CERTS=(.+)$/;
 export const NODE_ENGINE = process.env.WASM_HSM_E2E_ENGINE === "node";
 const ENTRY = NODE_ENGINE ? ["--import", "tsx", `${ROOT}test/helpers/node-engine-cli.ts`] : [BIN];
 
-export async function startCli(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [...ENTRY, "serve", "--port", "0", "--log-level", "warn", ...args], {
+/** `args` are added to `serve --port 0 --log-level warn` (without `--port 0` when `port` is false). */
+export async function startCli(args: string[] = [], opts: { env?: NodeJS.ProcessEnv; port?: boolean } = {}): Promise<CliServer> {
+  const env = opts.env ?? {};
+  const child = spawn(process.execPath, [...ENTRY, "serve", ...(opts.port === false ? [] : ["--port", "0"]), "--log-level", "warn", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
