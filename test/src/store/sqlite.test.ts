@@ -1,6 +1,6 @@
 // The durable store: the KeyStore contract, durability of acknowledged writes across kill -9
 // (a writer child process is killed mid-stream), one server per file, and no plain key material.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,5 +107,21 @@ describe("SqliteStore", () => {
       expect(await store.getKey(`key-${i}`), `key-${i}`).toEqual(storedKey(`key-${i}`, 1 + (i % 3)));
     }
     await store.close();
+  });
+});
+
+describe("SqliteStore without better-sqlite3", () => {
+  it("fails with a message that says what to install", async () => {
+    vi.resetModules();
+    vi.doMock("better-sqlite3", () => {
+      throw new Error("Cannot find module 'better-sqlite3'");
+    });
+    try {
+      const { SqliteStore: Fresh } = await import("../../../src/store/sqlite.js");
+      await expect(Fresh.open(freshFile())).rejects.toThrow(/--data-dir\) needs the optional native module better-sqlite3.*npm install better-sqlite3/s);
+    } finally {
+      vi.doUnmock("better-sqlite3");
+      vi.resetModules();
+    }
   });
 });
