@@ -89,6 +89,12 @@ export class Core {
     if (this.#lost) throw new HsmError("INSTANCE_LOST", `${context}: the HSM instance was lost after an internal trap`);
     const fn = this.#exports[name] as RawFn | undefined;
     if (typeof fn !== "function") throw new HsmError("BAD_PARAMETER", `${context}: the core has no export ${name}`);
+    // WebAssembly would wrap 2^32 + h to h, or truncate 1.5 to 1: only exact 32-bit integers pass.
+    for (const a of args) {
+      if (!Number.isInteger(a) || a < -0x80000000 || a > 0xffffffff) {
+        throw new HsmError("BAD_PARAMETER", `${context}: argument ${String(a)} is not a 32-bit integer`);
+      }
+    }
     let result: number;
     try {
       result = fn(...args);

@@ -7,6 +7,7 @@ import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 import * as sealing from "./seal.js";
+import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -61,6 +62,7 @@ export class Hsm {
   }
 
   keyInfo(handle: KeyHandle): KeyInfo {
+    assertHandle(handle, "keyInfo");
     const info = this.#core.call("key_info", "keyInfo", handle);
     const kindId = info >>> 16;
     const kind = (Object.keys(KeyKind) as KeyKindName[]).find((k) => KeyKind[k] === kindId);
@@ -70,6 +72,7 @@ export class Hsm {
 
   /** Wipes the key inside the core; the handle is refused from then on. */
   destroy(handle: KeyHandle): void {
+    assertHandle(handle, "destroy");
     this.#core.call("key_destroy", "destroy", handle);
   }
 
@@ -141,6 +144,39 @@ export class Hsm {
     return sealing.backupDecrypt(this.#core, kek, aad, blob);
   }
 
+  // --- oct ---
+
+  /** A new AES key of 128, 192 or 256 bits from the core's DRBG. */
+  generateOct(bits: number): KeyHandle {
+    return generateOct(this.#core, bits) as KeyHandle;
+  }
+
+  /** Imports a raw AES key of 16, 24 or 32 bytes. */
+  importOct(key: Uint8Array): KeyHandle {
+    return importOct(this.#core, key) as KeyHandle;
+  }
+
+  /** AES key wrap with padding (RFC 5649), under an oct key of any size (BYOK). */
+  wrapKeyKwp(handle: KeyHandle, key: Uint8Array): Uint8Array {
+    return wrapKeyKwp(this.#core, handle, key);
+  }
+
+  /** Unwraps RFC 5649 key data; any integrity or padding failure is DECRYPT_FAILED. */
+  unwrapKeyKwp(handle: KeyHandle, wrapped: Uint8Array): Uint8Array {
+    return unwrapKeyKwp(this.#core, handle, wrapped);
+  }
+
+  /** The public JWK members of a key (an oct key has none beyond its type). */
+  publicJwk(handle: KeyHandle): { kty: string } {
+    const { kind } = this.keyInfo(handle);
+    switch (kind) {
+      case "oct":
+        return octPublicJwk(this.#core, handle);
+      default:
+        throw new HsmError("WRONG_KEY_KIND", `publicJwk: no public JWK for a key of kind ${kind}`);
+    }
+  }
+
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {
     return this.#core.call("key_count", "keyCount");
@@ -156,6 +192,13 @@ function hashIdOf(hash: HashName): number {
 export function assertLength(n: number, min: number, max: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new HsmError("BAD_LENGTH", `${what} must be an integer from ${min} to ${max}, got ${n}`);
+  }
+}
+
+/** The core reads handles as i32; a number outside 1..2^31-1 would wrap onto another handle. */
+function assertHandle(handle: number, what: string): void {
+  if (!Number.isInteger(handle) || handle <= 0 || handle > 0x7fffffff) {
+    throw new HsmError("BAD_HANDLE", `${what}: ${String(handle)} is not a key handle`);
   }
 }
 

@@ -1,0 +1,89 @@
+// AES key wrap (RFC 3394), A128KW and A256KW, on a 32-byte key: wasm-hsm against node:crypto
+// (OpenSSL, createCipheriv per call as a user would) and node-forge (pure JS; forge has no key wrap,
+// so RFC 3394 is written here over forge's raw AES block function from createCipher('AES-ECB')).
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import forge from "node-forge";
+import type { Suite } from "../harness.js";
+import { Hsm } from "../../src/engine/index.js";
+
+const KW_IV = Buffer.alloc(8, 0xa6);
+
+type BlockFn = (input: number[], output: number[]) => void;
+
+/** RFC 3394 §2.2.1 / §2.2.2 over a raw AES block function on four big-endian 32-bit words. */
+function forgeKw(kek: Uint8Array, data: Uint8Array, unwrap: boolean): Uint8Array {
+  const key = forge.util.createBuffer(Buffer.from(kek).toString("binary"));
+  const cipher = unwrap ? forge.cipher.createDecipher("AES-ECB", key) : forge.cipher.createCipher("AES-ECB", key);
+  const block = (cipher as unknown as { mode: { cipher: { encrypt: BlockFn; decrypt: BlockFn } } }).mode.cipher;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const words: number[] = [];
+  for (let i = 0; i < data.length; i += 4) words.push(view.getInt32(i));
+  const inB = [0, 0, 0, 0];
+  const outB = [0, 0, 0, 0];
+  let a0: number, a1: number, r: number[];
+  if (!unwrap) {
+    const n = words.length / 2;
+    a0 = a1 = 0xa6a6a6a6 | 0;
+    r = words;
+    for (let j = 0; j < 6; j++) {
+      for (let i = 1; i <= n; i++) {
+        inB[0] = a0; inB[1] = a1; inB[2] = r[2 * i - 2]!; inB[3] = r[2 * i - 1]!;
+        block.encrypt(inB, outB);
+        const t = n * j + i; // < 2^32 here
+        a0 = outB[0]!; a1 = outB[1]! ^ t;
+        r[2 * i - 2] = outB[2]!; r[2 * i - 1] = outB[3]!;
+      }
+    }
+    const out = new DataView(new ArrayBuffer(data.length + 8));
+    out.setInt32(0, a0); out.setInt32(4, a1);
+    r.forEach((w, k) => out.setInt32(8 + 4 * k, w));
+    return new Uint8Array(out.buffer);
+  }
+  const n = words.length / 2 - 1;
+  a0 = words[0]!; a1 = words[1]!;
+  r = words.slice(2);
+  for (let j = 5; j >= 0; j--) {
+    for (let i = n; i >= 1; i--) {
+      const t = n * j + i;
+      inB[0] = a0; inB[1] = a1 ^ t; inB[2] = r[2 * i - 2]!; inB[3] = r[2 * i - 1]!;
+      block.decrypt(inB, outB);
+      a0 = outB[0]!; a1 = outB[1]!;
+      r[2 * i - 2] = outB[2]!; r[2 * i - 1] = outB[3]!;
+    }
+  }
+  if (a0 !== (0xa6a6a6a6 | 0) || a1 !== (0xa6a6a6a6 | 0)) throw new Error("forge KW: integrity check failed");
+  const out = new DataView(new ArrayBuffer(8 * n));
+  r.forEach((w, k) => out.setInt32(4 * k, w));
+  return new Uint8Array(out.buffer);
+}
+
+function nodeKw(bits: number, kek: Uint8Array, data: Uint8Array, unwrap: boolean): Buffer {
+  const name = `id-aes${bits}-wrap`;
+  const c = unwrap ? createDecipheriv(name, kek, KW_IV) : createCipheriv(name, kek, KW_IV);
+  return Buffer.concat([c.update(data), c.final()]);
+}
+
+export const aesSuite: Suite = async ({ add }) => {
+  const hsm = await Hsm.create();
+  const key = randomBytes(32); // the key being wrapped
+  for (const bits of [128, 256] as const) {
+    const kek = randomBytes(bits / 8);
+    const alg = `A${bits}KW`;
+    const handle = hsm.importOct(kek);
+    const wrapped = nodeKw(bits, kek, key, false);
+    // The three implementations must agree before they are timed.
+    const ours = Buffer.from(hsm.wrapKey(handle, alg, key));
+    const forgeOut = Buffer.from(forgeKw(kek, key, false));
+    if (!ours.equals(wrapped) || !forgeOut.equals(wrapped)) throw new Error(`aes bench: ${alg} implementations disagree`);
+    if (!Buffer.from(forgeKw(kek, wrapped, true)).equals(key) || !Buffer.from(hsm.unwrapKey(handle, alg, wrapped)).equals(key)) {
+      throw new Error(`aes bench: ${alg} unwrap disagrees`);
+    }
+    const op = (o: string) => `aes${bits}.${o}.${alg}`;
+    add({ op: op("wrapKey"), impl: "wasm-hsm", fn: () => hsm.wrapKey(handle, alg, key) });
+    add({ op: op("wrapKey"), impl: "node:crypto", fn: () => nodeKw(bits, kek, key, false) });
+    add({ op: op("wrapKey"), impl: "node-forge", fn: () => forgeKw(kek, key, false) });
+    add({ op: op("unwrapKey"), impl: "wasm-hsm", fn: () => hsm.unwrapKey(handle, alg, wrapped) });
+    add({ op: op("unwrapKey"), impl: "node:crypto", fn: () => nodeKw(bits, kek, wrapped, true) });
+    add({ op: op("unwrapKey"), impl: "node-forge", fn: () => forgeKw(kek, wrapped, true) });
+  }
+};

@@ -1,0 +1,123 @@
+// Sealing, the security-domain key and backup encryption (assembly/seal).
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
+import { newHsm, toHex } from "../../helpers/hsm.js";
+
+let hsm: Hsm;
+let kek: KeyHandle;
+const secret = new TextEncoder().encode("test domain secret");
+
+beforeAll(async () => {
+  hsm = await newHsm();
+  kek = hsm.generateSealingKey();
+});
+
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return "no error";
+};
+
+describe("seal / unseal", () => {
+  it("an unsealed key behaves exactly like the original (KW is deterministic)", () => {
+    const raw = randomBytes(32);
+    const key = hsm.importOct(raw);
+    const blob = hsm.seal(kek, key);
+    const copy = hsm.unseal(kek, blob);
+    const data = randomBytes(32);
+    expect(toHex(hsm.wrapKey(copy, "A256KW", data))).toBe(toHex(hsm.wrapKey(key, "A256KW", data)));
+    expect(hsm.keyInfo(copy)).toEqual({ kind: "oct", bits: 256 });
+    expect(Buffer.from(blob).indexOf(raw)).toBe(-1);
+  });
+
+  it("every single-byte change of a sealed key is refused", () => {
+    const key = hsm.generateOct(128);
+    const blob = hsm.seal(kek, key);
+    const before = hsm.keyCount();
+    for (let i = 0; i < blob.length; i++) {
+      const bad = blob.slice();
+      bad[i]! ^= 0x01;
+      expect(code(() => hsm.unseal(kek, bad)), `byte ${i}`).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
+    }
+    expect(hsm.keyCount()).toBe(before); // a failed unseal leaves no slot behind
+  });
+
+  it("truncations and extensions are refused", () => {
+    const blob = hsm.seal(kek, hsm.generateOct(192));
+    for (const len of [0, 1, 15, 16, 43, blob.length - 1]) {
+      expect(code(() => hsm.unseal(kek, blob.subarray(0, len)))).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
+    }
+    const longer = new Uint8Array(blob.length + 1);
+    longer.set(blob);
+    expect(code(() => hsm.unseal(kek, longer))).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
+  });
+
+  it("another sealing key cannot open it", () => {
+    const blob = hsm.seal(kek, hsm.generateOct(256));
+    expect(code(() => hsm.unseal(hsm.generateSealingKey(), blob))).toBe("UNSEAL_FAILED");
+  });
+
+  it("a sealing key is usable only for sealing, and is never sealed itself", () => {
+    expect(code(() => hsm.wrapKey(kek, "A256KW", randomBytes(32)))).toBe("WRONG_KEY_KIND");
+    expect(code(() => hsm.seal(kek, kek))).toBe("WRONG_KEY_KIND");
+    const oct = hsm.generateOct(256);
+    expect(code(() => hsm.seal(oct, oct))).toBe("WRONG_KEY_KIND");
+  });
+
+  it("destroyed or forged handles are refused", () => {
+    const k = hsm.generateOct(256);
+    hsm.destroy(k);
+    expect(code(() => hsm.seal(kek, k))).toBe("BAD_HANDLE");
+    expect(code(() => hsm.seal(kek, 0x7fff1234 as KeyHandle))).toBe("BAD_HANDLE");
+  });
+});
+
+describe("security-domain key", () => {
+  it("export and import keep the identifier, and the imported key opens what the original sealed", () => {
+    const domain = hsm.generateSealingKey();
+    const id = hsm.sealingKeyId(domain);
+    expect(id.length).toBe(16);
+    const exported = hsm.exportSealingKey(domain, secret);
+    const again = hsm.importSealingKey(exported, secret);
+    expect(toHex(hsm.sealingKeyId(again))).toBe(toHex(id));
+    const blob = hsm.seal(domain, hsm.generateOct(256));
+    expect(hsm.keyInfo(hsm.unseal(again, blob)).kind).toBe("oct");
+    expect(toHex(hsm.sealingKeyId(hsm.generateSealingKey()))).not.toBe(toHex(id));
+  });
+
+  it("a wrong secret or a changed byte is refused", () => {
+    const exported = hsm.exportSealingKey(hsm.generateSealingKey(), secret);
+    expect(code(() => hsm.importSealingKey(exported, new TextEncoder().encode("other")))).toBe("UNSEAL_FAILED");
+    for (let i = 0; i < exported.length; i++) {
+      const bad = exported.slice();
+      bad[i]! ^= 0x80;
+      expect(code(() => hsm.importSealingKey(bad, secret)), `byte ${i}`).toBe("UNSEAL_FAILED");
+    }
+  });
+});
+
+describe("backup encryption", () => {
+  it("round-trips, and refuses a changed aad, a changed byte, or another domain", () => {
+    const aad = randomBytes(40);
+    const pt = randomBytes(1000);
+    const blob = hsm.backupEncrypt(kek, aad, pt);
+    expect(blob.length).toBe(pt.length + 28);
+    expect(toHex(hsm.backupDecrypt(kek, aad, blob))).toBe(toHex(pt));
+    const aad2 = aad.slice();
+    aad2[0]! ^= 1;
+    expect(code(() => hsm.backupDecrypt(kek, aad2, blob))).toBe("DECRYPT_FAILED");
+    const bad = blob.slice();
+    bad[100]! ^= 1;
+    expect(code(() => hsm.backupDecrypt(kek, aad, bad))).toBe("DECRYPT_FAILED");
+    expect(code(() => hsm.backupDecrypt(hsm.generateSealingKey(), aad, blob))).toBe("DECRYPT_FAILED");
+  });
+
+  it("two encryptions of the same data differ (fresh nonce)", () => {
+    const pt = randomBytes(16);
+    expect(toHex(hsm.backupEncrypt(kek, new Uint8Array(0), pt))).not.toBe(toHex(hsm.backupEncrypt(kek, new Uint8Array(0), pt)));
+  });
+});

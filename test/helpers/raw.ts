@@ -1,0 +1,49 @@
+// Test-only access to the raw core, for fuzzing the ABI and scanning linear memory.
+// The public engine never exposes these; only tests instantiate the module this way.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface RawCore {
+  exports: Record<string, any>;
+  memory: WebAssembly.Memory;
+  inPtr: number;
+  outPtr: number;
+  capacity: number;
+  write(bytes: Uint8Array, offset?: number): void;
+  read(len: number): Uint8Array;
+}
+
+export async function rawCore(): Promise<RawCore> {
+  const bytes = readFileSync(join(import.meta.dirname, "../../build/hsm.wasm"));
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    env: {
+      abort() {
+        throw new WebAssembly.RuntimeError("abort");
+      },
+    },
+  });
+  const exports = instance.exports as Record<string, any>;
+  const memory = exports.memory as WebAssembly.Memory;
+  const core: RawCore = {
+    exports,
+    memory,
+    inPtr: exports.io_in(),
+    outPtr: exports.io_out(),
+    capacity: exports.io_capacity(),
+    write(b, offset = 0) {
+      new Uint8Array(memory.buffer, core.inPtr + offset, b.length).set(b);
+    },
+    read(len) {
+      return new Uint8Array(memory.buffer, core.outPtr, len).slice();
+    },
+  };
+  const seed = crypto.getRandomValues(new Uint8Array(48));
+  core.write(seed);
+  if (exports.rand_seed(48) !== 0) throw new Error("could not seed the raw core");
+  return core;
+}
+
+/** True if `needle` occurs anywhere in the core's linear memory. */
+export function memoryContains(core: RawCore, needle: Uint8Array): boolean {
+  return Buffer.from(core.memory.buffer).indexOf(Buffer.from(needle)) >= 0;
+}
