@@ -3,7 +3,7 @@
 // HTTP rules live here once. It holds no Key Vault rule: it finds the route, checks the token's
 // shape, the api-version and the body's framing (size, content type, JSON object), calls ONE
 // KeyVaultApi method, and turns the result or the KeyVaultError into the answer.
-import { randomUUID } from "node:crypto";
+// No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
 import type { KeyVaultApi, ListOptions, RequestContext } from "../vault/types.js";
 import type { KeyVaultError } from "../vault/errors.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
@@ -81,7 +81,7 @@ export function createRouter(options: RouterOptions): Router {
 
   function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
     const headers: Record<string, string> = {
-      "x-ms-request-id": opts?.requestId ?? randomUUID(),
+      "x-ms-request-id": opts?.requestId ?? globalThis.crypto.randomUUID(),
       "cache-control": "no-cache",
     };
     const clientId = single(req.headers["x-ms-client-request-id"]);
@@ -230,7 +230,22 @@ function decodeSegment(raw: string, what: string): string {
 
 function byteLength(body: Uint8Array | string | null | undefined): number {
   if (body === undefined || body === null) return 0;
-  return typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  return typeof body === "string" ? utf8Length(body) : body.byteLength;
+}
+
+/** UTF-8 length of a string, without encoding it (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function checkSize(body: Uint8Array | string | null | undefined, max: number): void {

@@ -7,7 +7,7 @@ import { Hsm } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
 import type { KeyStore } from "../store/types.js";
 import type { KeyVaultApi } from "../vault/types.js";
-import type { VaultEngine } from "../vault/index.js";
+import { KeyVault, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -83,7 +83,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      const { KeyVault } = await import("../vault/index.js");
       // Hsm gains the families' key methods as they land on main; until all have, it is only
       // structurally short of VaultEngine, and a missing export fails at call time with an HsmError.
       const hsm = options.engine ?? ((await Hsm.create()) as unknown as VaultEngine);

@@ -293,3 +293,15 @@ describe("answers", () => {
     }
   });
 });
+
+describe("body size of string bodies", () => {
+  it("counts UTF-8 bytes as Buffer.byteLength does, lone surrogates included", async () => {
+    const { utf8Length } = await import("../../../src/server/router.js");
+    const fc = (await import("fast-check")).default;
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => utf8Length(s) === Buffer.byteLength(s, "utf8")), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0xd700, max: 0xe000 }).map((c) => String.fromCharCode(c)) }), (s) => utf8Length(s) === Buffer.byteLength(s, "utf8")));
+    const { call } = setup({ maxBodyBytes: 24 });
+    expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éé"}')).status).toBe(200); // 22 bytes
+    expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éééé"}')).status).toBe(400); // 26 bytes, 22 chars
+  });
+});
