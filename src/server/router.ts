@@ -1,0 +1,300 @@
+// The transport-free router: {method, url, headers, body} in, {status, headers, body} out.
+// The HTTPS server (http.ts) calls it, and so will the in-process HttpClient for browsers: all the
+// HTTP rules live here once. It holds no Key Vault rule: it finds the route, checks the token's
+// shape, the api-version and the body's framing (size, content type, JSON object), calls ONE
+// KeyVaultApi method, and turns the result or the KeyVaultError into the answer.
+// No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
+import type { KeyVaultApi, ListOptions, RequestContext } from "../vault/types.js";
+import type { KeyVaultError } from "../vault/errors.js";
+import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
+import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
+import { compile, matchPath, routes, type CompiledRoute, type PathMatch } from "./routes.js";
+
+export type HeaderValue = string | string[] | undefined;
+
+export interface HttpRequest {
+  method: string;
+  /** As on the request line: path and query ("/keys/k?api-version=7.6"), or an absolute URL. */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, HeaderValue>;
+  body?: Uint8Array | string | null;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text, or undefined for 204 and the like. */
+  body?: string;
+}
+
+export interface RouterOptions {
+  vault: KeyVaultApi;
+  /** Base of every kid and nextLink. Default: `{scheme}://{Host header}`. */
+  vaultUrl?: string;
+  /** Scheme for the Host-derived base. Default "https". */
+  scheme?: "https" | "http";
+  /** Host (and port) to use when a request has no Host header. */
+  defaultHost?: string;
+  /** The challenge's `resource`. Default https://vault.azure.net. */
+  authResource?: string;
+  /** Largest accepted body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  log?: ServerLogger;
+}
+
+export interface HandleOptions {
+  /** The x-ms-request-id to answer with (the transport's own request id). Default: a fresh UUID. */
+  requestId?: string;
+  /** A logger bound to this request. */
+  log?: ServerLogger;
+}
+
+export interface Router {
+  /**
+   * What can be decided from the request line and headers alone, before any body byte is read:
+   * the 401 challenge. undefined means "read the body and call handle()".
+   */
+  preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined;
+  handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse>;
+  /** An answer in Key Vault's envelope for a failure that the transport found (e.g. a body too large). */
+  errorResponse(req: HttpRequest, err: unknown, opts?: HandleOptions): HttpResponse;
+  readonly maxBodyBytes: number;
+}
+
+/** Key Vault data-plane versions for keys, oldest first (the REST reference's list). */
+export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"] as const;
+export const LATEST_API_VERSION = "2025-07-01";
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const CLIENT_REQUEST_ID = /^[\x21-\x7e][\x20-\x7e]{0,255}$/;
+
+export function createRouter(options: RouterOptions): Router {
+  const vault = options.vault;
+  const fixedBase = options.vaultUrl !== undefined ? normaliseVaultUrl(options.vaultUrl) : undefined;
+  const scheme = options.scheme ?? "https";
+  const resource = options.authResource ?? DEFAULT_AUTH_RESOURCE;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const baseLog = options.log ?? silentLogger;
+  const compiled = routes.map(compile);
+
+  function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      "x-ms-request-id": opts?.requestId ?? globalThis.crypto.randomUUID(),
+      "cache-control": "no-cache",
+    };
+    const clientId = single(req.headers["x-ms-client-request-id"]);
+    if (clientId !== undefined && CLIENT_REQUEST_ID.test(clientId)) headers["x-ms-client-request-id"] = clientId;
+    return headers;
+  }
+
+  function fail(req: HttpRequest, err: unknown, opts: HandleOptions | undefined): HttpResponse {
+    const log = opts?.log ?? baseLog;
+    const { status, body, bug } = errorAnswer(err);
+    if (bug) log.error({ err, method: req.method, path: pathOf(req.url) }, "request failed with an internal error");
+    else log.info({ status, code: body.error.code, innerCode: body.error.innererror?.code }, "request refused");
+    const headers: Record<string, string> = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
+    if (status === 401) headers["www-authenticate"] = challengeHeader(resource);
+    return { status, headers, body: JSON.stringify(body) };
+  }
+
+  function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
+    const denied = checkAuthorization(req.headers["authorization"]);
+    return denied ? fail(req, denied, opts) : undefined;
+  }
+
+  async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
+    try {
+      const early = preflight(req, opts);
+      if (early) return early;
+
+      const { path, query } = splitUrl(req.url);
+      const { route, match } = findRoute(compiled, req.method, path);
+
+      const apiVersion = checkApiVersion(query);
+      const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
+      const list = listOptions(query);
+      const body = route.route.body ? parseBody(req, maxBodyBytes) : (checkSize(req.body, maxBodyBytes), undefined);
+      const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
+      const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
+
+      const result = await route.route.run(vault, { name, version, body, list, ctx });
+      const status = route.route.status ?? 200;
+      const headers = baseHeaders(req, opts);
+      if (status === 204) return { status, headers };
+      headers["content-type"] = "application/json; charset=utf-8";
+      return { status, headers, body: JSON.stringify(result ?? {}) };
+    } catch (err) {
+      return fail(req, err, opts);
+    }
+  }
+
+  function hostBase(req: HttpRequest): string {
+    const host = single(req.headers["host"]) ?? options.defaultHost;
+    if (host === undefined) throw httpErrors.badParameter("The request has no Host header.");
+    if (!HOST.test(host)) throw httpErrors.badParameter("The Host header is malformed.");
+    return `${scheme}://${host.toLowerCase()}`;
+  }
+
+  return { preflight, handle, errorResponse: fail, maxBodyBytes };
+}
+
+/** "https://vault.example:8443/" -> "https://vault.example:8443"; refuses anything with a path, query or user. */
+export function normaliseVaultUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--vault-url must be an absolute URL, got ${JSON.stringify(raw)}`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+    throw new Error(`--vault-url must be scheme://host[:port] only, got ${JSON.stringify(raw)}`);
+  }
+  return `${url.protocol}//${url.host}`;
+}
+
+function single(v: HeaderValue): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function pathOf(url: string): string {
+  return splitUrl(url).path;
+}
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  let rest = url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
+  if (scheme) rest = rest.slice(scheme[0].length) || "/";
+  const hash = rest.indexOf("#");
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const q = rest.indexOf("?");
+  const path = q >= 0 ? rest.slice(0, q) : rest;
+  return { path: path === "" ? "/" : path, query: new URLSearchParams(q >= 0 ? rest.slice(q + 1) : "") };
+}
+
+function findRoute(compiled: CompiledRoute[], method: string, path: string): { route: CompiledRoute; match: PathMatch } {
+  if (!path.startsWith("/")) throw httpErrors.notFound("The requested resource was not found.");
+  const raw = path.split("/").slice(1);
+  // A trailing slash is the same resource ("/keys/" is "/keys"); "/keys/k/" is also matched as
+  // "/keys/k/{empty version}" by the rows that take one.
+  const candidates = raw.length > 1 && raw[raw.length - 1] === "" ? [raw, raw.slice(0, -1)] : [raw];
+  const allowed = new Set<string>();
+  for (const parts of candidates) {
+    for (const c of compiled) {
+      const match = matchPath(c, parts);
+      if (!match) continue;
+      if (c.route.method === method.toUpperCase()) return { route: c, match };
+      allowed.add(c.route.method);
+    }
+  }
+  if (allowed.size > 0) {
+    throw httpErrors.methodNotAllowed(`The requested resource does not support http method '${method}'. Allowed: ${[...allowed].join(", ")}.`);
+  }
+  throw httpErrors.notFound("The requested resource was not found.");
+}
+
+function checkApiVersion(query: URLSearchParams): string {
+  const all = query.getAll("api-version");
+  if (all.length === 0 || all[0] === "") {
+    throw httpErrors.badParameter(`The api-version query parameter is missing. Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`);
+  }
+  const v = all[0];
+  if (all.length > 1 || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+    throw httpErrors.badParameter(
+      `The specified version (${printable(all.join(","))}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}). Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`,
+    );
+  }
+  return v;
+}
+
+function listOptions(query: URLSearchParams): ListOptions {
+  const options: ListOptions = {};
+  const max = query.get("maxresults");
+  if (max !== null) {
+    if (!/^\d{1,9}$/.test(max)) throw httpErrors.badParameter(`maxresults must be an integer, got '${printable(max)}'.`);
+    options.maxresults = Number(max);
+  }
+  const token = query.get("$skiptoken");
+  if (token !== null) options.skiptoken = token;
+  return options;
+}
+
+function decodeSegment(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw httpErrors.badParameter(`The ${what} in the path is not valid percent-encoding.`);
+  }
+}
+
+function byteLength(body: Uint8Array | string | null | undefined): number {
+  if (body === undefined || body === null) return 0;
+  return typeof body === "string" ? utf8Length(body) : body.byteLength;
+}
+
+/** UTF-8 length of a string, without encoding it (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function checkSize(body: Uint8Array | string | null | undefined, max: number): void {
+  if (byteLength(body) > max) throw bodyTooLarge(max);
+}
+
+export function bodyTooLarge(max: number): KeyVaultError {
+  return httpErrors.badParameter(`The request body is larger than the limit of ${max} bytes.`);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function parseBody(req: HttpRequest, max: number): object {
+  checkSize(req.body, max);
+  if (byteLength(req.body) === 0) throw httpErrors.badParameter("The request body is missing: a JSON object is expected.");
+  checkContentType(single(req.headers["content-type"]));
+  let text: string;
+  try {
+    text = typeof req.body === "string" ? req.body : utf8.decode(req.body!);
+  } catch {
+    throw httpErrors.badParameter("The request body is not valid UTF-8.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text, (key, v) => {
+      // Own "__proto__" members are harmless to JSON.parse, but not to code that merges objects.
+      if (key === "__proto__") throw new SyntaxError("member name __proto__");
+      return v;
+    });
+  } catch {
+    throw httpErrors.badParameter("The request body is not valid JSON.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw httpErrors.badParameter("The request body must be a JSON object.");
+  }
+  return value;
+}
+
+function checkContentType(header: string | undefined): void {
+  if (header === undefined) throw httpErrors.badParameter("The Content-Type header is missing: application/json is expected.");
+  const [type, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
+  if (type !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
+    throw httpErrors.badParameter(`The Content-Type '${printable(header)}' is not supported: application/json is expected.`);
+  }
+}
+
+/** Echoes client text into messages only as short printable ASCII. */
+function printable(s: string): string {
+  const clean = s.replace(/[^\x20-\x7e]/g, "?");
+  return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
+}
