@@ -6,6 +6,10 @@ import { HashId, KeyKind, type HashName, type KeyKindName } from "./abi.js";
 import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
+import {
+  ecCurveOf, ecGenerate, ecImport, ecImportPublic, ecPublicJwk, ecdsaSignDigest, ecdsaVerifyDigest,
+  type EcCurve, type EcJwk, type EcPublicJwk,
+} from "./ec.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -18,6 +22,12 @@ export interface KeyInfo {
 export interface HsmOptions {
   /** Where the core comes from: a path or URL (file:, http:, https:), bytes, or a compiled module. */
   wasm?: WasmSource;
+  /**
+   * TEST ONLY: ECDSA nonces become plain RFC 6979 (no added randomness), so that signatures are
+   * reproducible and match published vectors. The default hedges them with fresh randomness
+   * (draft-irtf-cfrg-det-sigs-with-noise); never set this outside tests.
+   */
+  deterministicEcdsaForTests?: boolean;
 }
 
 export class Hsm {
@@ -29,7 +39,9 @@ export class Hsm {
 
   static async create(options: HsmOptions = {}): Promise<Hsm> {
     const source = options.wasm ?? (await defaultWasmLocation());
-    return new Hsm(await Core.instantiate(source));
+    const core = await Core.instantiate(source);
+    if (options.deterministicEcdsaForTests) core.call("ec_set_pure_rfc6979", "create", 1);
+    return new Hsm(core);
   }
 
   /** Random bytes from the core's DRBG (reseeded from crypto.getRandomValues). */
@@ -93,6 +105,48 @@ export class Hsm {
   }
 
   // --- key management per family: each family adds its methods below, under its own heading ---
+
+  // --- ec ---
+
+  /** A new EC key pair on a Key Vault curve: P-256, P-256K, P-384 or P-521. */
+  generateEc(crv: EcCurve): KeyHandle {
+    return ecGenerate(this.#core, crv) as KeyHandle;
+  }
+
+  /** Imports a private EC JWK {crv, x, y, d}; refused unless the point is on the curve and d G = (x, y). */
+  importEc(jwk: EcJwk): KeyHandle {
+    return ecImport(this.#core, jwk) as KeyHandle;
+  }
+
+  /** Imports a public EC JWK {crv, x, y}, usable for verify only. */
+  importEcPublic(jwk: Pick<EcJwk, "kty" | "crv" | "x" | "y">): KeyHandle {
+    return ecImportPublic(this.#core, jwk) as KeyHandle;
+  }
+
+  /** The Key Vault curve name of an EC key. */
+  ecCurve(handle: KeyHandle): EcCurve {
+    return ecCurveOf(this.#core, handle);
+  }
+
+  /**
+   * ECDSA over a digest of any length, the RFC 6979 nonce keyed with `hash`. sign() is the Key
+   * Vault operation, which also checks the curve and the digest length against the algorithm.
+   */
+  ecdsaSignDigest(handle: KeyHandle, hash: HashName, digest: Uint8Array): Uint8Array {
+    return ecdsaSignDigest(this.#core, handle, hash, digest);
+  }
+
+  /** Verifies a raw r || s over a digest of any length (see ecdsaSignDigest). */
+  ecdsaVerifyDigest(handle: KeyHandle, digest: Uint8Array, signature: Uint8Array): boolean {
+    return ecdsaVerifyDigest(this.#core, handle, digest, signature);
+  }
+
+  /** The public JWK of a key. */
+  publicJwk(handle: KeyHandle): EcPublicJwk {
+    const { kind } = this.keyInfo(handle);
+    if (kind === "ec" || kind === "ecPublic") return ecPublicJwk(this.#core, handle);
+    throw new HsmError("WRONG_KEY_KIND", `publicJwk: not available for a key of kind ${kind}`);
+  }
 
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {
