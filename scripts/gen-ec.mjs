@@ -104,10 +104,14 @@ function scalarConstants(prefix, n) {
 
 // ---------------------------------------------------------------- 32-bit limb products
 
-/** Operand-scanning schoolbook product, limbs in locals: L x L words -> 2L words at t. */
-function mulOperandScanning(fn, L) {
-  let s = `/** t[0..${2 * L}) = a * b, ${L}-word operands (operand scanning, carries kept in u64). */\n`;
-  s += `export function ${fn}(t: usize, a: usize, b: usize): void {\n`;
+// P-256 and P-384 reduce with signed word sums (i64), secp256k1 with unsigned ones (u64).
+const reduceCall = (reduce, L, name = (k) => `t${k}`) =>
+  `  ${reduce}(o, ${Array.from({ length: 2 * L }, (_, k) => (reduce === "p256kReduce" ? "" : "<i64>") + name(k)).join(", ")});\n`;
+
+/** Operand-scanning schoolbook product, limbs in locals: L x L words, then the inline reduction. */
+function mulOperandScanning(fn, L, reduce) {
+  let s = `/** o = a * b mod p, ${L}-word operands (operand scanning, carries kept in u64; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize): void {\n`;
   for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
   s += `  let ${Array.from({ length: 2 * L }, (_, k) => `t${k}: u64 = 0`).join(", ")};\n`;
   s += `  let p: u64 = 0, c: u64 = 0;\n`;
@@ -119,14 +123,13 @@ function mulOperandScanning(fn, L) {
     }
     s += `  t${i + L} = c;\n`;
   }
-  for (let k = 0; k < 2 * L; k++) s += `  store<u32>(t, <u32>t${k}, ${4 * k});\n`;
-  return s + `}\n`;
+  return s + reduceCall(reduce, L) + `}\n`;
 }
 
 /** Product-scanning schoolbook: each column's low and high halves are summed apart. */
-function mulProductScanning(fn, L) {
-  let s = `/** t[0..${2 * L}) = a * b, ${L}-word operands (product scanning, low and high halves summed apart). */\n`;
-  s += `export function ${fn}(t: usize, a: usize, b: usize): void {\n`;
+function mulProductScanning(fn, L, reduce) {
+  let s = `/** o = a * b mod p, ${L}-word operands (product scanning, low and high halves summed apart; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize): void {\n`;
   for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
   s += `  let lo: u64 = 0, hi: u64 = 0, p: u64 = 0, c: u64 = 0;\n`;
   for (let k = 0; k < 2 * L - 1; k++) {
@@ -134,16 +137,15 @@ function mulProductScanning(fn, L) {
     for (let i = Math.max(0, k - L + 1); i <= Math.min(k, L - 1); i++) {
       s += `  p = a${i} * b${k - i}; lo += p & 0xffffffff; hi += p >> 32;\n`;
     }
-    s += `  store<u32>(t, <u32>lo, ${4 * k}); c = (lo >> 32) + hi;\n`;
+    s += `  const t${k} = lo & 0xffffffff; c = (lo >> 32) + hi;\n`;
   }
-  s += `  store<u32>(t, <u32>c, ${4 * (2 * L - 1)});\n`;
-  return s + `}\n`;
+  return s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`)) + `}\n`;
 }
 
 /** Product-scanning square: the cross products a_i a_j (i < j) are computed once and doubled. */
-function sqrProductScanning(fn, L) {
-  let s = `/** t[0..${2 * L}) = a^2, ${L}-word operand (product scanning; cross products doubled). */\n`;
-  s += `export function ${fn}(t: usize, a: usize): void {\n`;
+function sqrProductScanning(fn, L, reduce) {
+  let s = `/** o = a^2 mod p, ${L}-word operand (product scanning, cross products doubled; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize): void {\n`;
   for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i});\n`;
   s += `  let lo: u64 = 0, hi: u64 = 0, p: u64 = 0, c: u64 = 0;\n`;
   for (let k = 0; k < 2 * L - 1; k++) {
@@ -155,10 +157,9 @@ function sqrProductScanning(fn, L) {
       // 2 a_i a_j: the low half of the doubled product and its high 33 bits.
       else s += `  p = a${i} * a${j}; lo += (p << 1) & 0xffffffff; hi += p >> 31;\n`;
     }
-    s += `  store<u32>(t, <u32>lo, ${4 * k}); c = (lo >> 32) + hi;\n`;
+    s += `  const t${k} = lo & 0xffffffff; c = (lo >> 32) + hi;\n`;
   }
-  s += `  store<u32>(t, <u32>c, ${4 * (2 * L - 1)});\n`;
-  return s + `}\n`;
+  return s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`)) + `}\n`;
 }
 
 /** o = a + b mod p for canonical a, b (constant time: the subtraction of p is selected by mask). */
@@ -201,15 +202,24 @@ function subModP(fn, L, p) {
 const N521 = 18;
 const M29 = "0x1fffffff";
 
-function p521Fold(lines) {
-  // Columns c18..c34 weigh 2^(29k) with 29*18 = 522: 2^522 = 2 (mod 2^521 - 1), so they fold doubled.
-  let s = "";
-  for (let k = 0; k < N521 - 1; k++) s += `  c${k} += c${k + N521} << 1;\n`;
-  for (let k = 0; k < N521 - 1; k++) s += `  c${k + 1} += c${k} >> 29; c${k} &= ${M29};\n`;
-  s += `  const top = c${N521 - 1} >> 29; c${N521 - 1} &= ${M29};\n`;
-  s += `  c0 += top << 1; c1 += c0 >> 29; c0 &= ${M29};\n`;
-  for (let k = 0; k < N521; k++) s += `  store<u32>(o, <u32>c${k}, ${4 * k});\n`;
-  return lines + s;
+/**
+ * Column k of the result is column k of the product plus twice column k + 18 (29 x 18 = 522, and
+ * 2^522 = 2 mod 2^521 - 1), plus the carry from column k - 1; each is produced, carried and
+ * stored in turn, which keeps few values live. term(i, j) is the product of limbs i and j.
+ */
+function p521Columns(terms) {
+  let s = `  let c: u64 = 0;\n`;
+  for (let k = 0; k < N521; k++) {
+    const low = terms(k);
+    const high = k + N521 <= 2 * N521 - 2 ? terms(k + N521) : [];
+    const sum = [...low, ...(high.length ? [`((${high.join(" + ")}) << 1)`] : [])].join(" + ");
+    s += `  c += ${sum}; const r${k} = <u32>c & ${M29}; c >>= 29;\n`;
+  }
+  // c now weighs 2^522 = 2: fold it into limb 0 and carry once more.
+  s += `  const r0b = <u64>r0 + (c << 1);\n`;
+  s += `  store<u32>(o, <u32>r0b & ${M29}, 0);\n  store<u32>(o, r1 + <u32>(r0b >> 29), 4);\n`;
+  for (let k = 2; k < N521; k++) s += `  store<u32>(o, r${k}, ${4 * k});\n`;
+  return s;
 }
 
 function p521Mul() {
@@ -217,12 +227,12 @@ function p521Mul() {
   s += ` * After folding a column holds at most 35 products below 2^58.0001: below 2^63.2.\n */\n`;
   s += `export function p521Mul(o: usize, a: usize, b: usize): void {\n`;
   for (let i = 0; i < N521; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
-  for (let k = 0; k < 2 * N521 - 1; k++) {
-    const terms = [];
-    for (let i = Math.max(0, k - N521 + 1); i <= Math.min(k, N521 - 1); i++) terms.push(`a${i} * b${k - i}`);
-    s += `  ${k < N521 ? "let" : "const"} c${k}: u64 = ${terms.join(" + ")};\n`;
-  }
-  return p521Fold(s) + `}\n`;
+  const terms = (k) => {
+    const t = [];
+    for (let i = Math.max(0, k - N521 + 1); i <= Math.min(k, N521 - 1); i++) t.push(`a${i} * b${k - i}`);
+    return t;
+  };
+  return s + p521Columns(terms) + `}\n`;
 }
 
 function p521Sqr() {
@@ -230,16 +240,16 @@ function p521Sqr() {
   s += `export function p521Sqr(o: usize, a: usize): void {\n`;
   for (let i = 0; i < N521; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i});\n`;
   for (let i = 0; i < N521; i++) s += `  const d${i} = a${i} << 1;\n`;
-  for (let k = 0; k < 2 * N521 - 1; k++) {
-    const terms = [];
+  const terms = (k) => {
+    const t = [];
     for (let i = Math.max(0, k - N521 + 1); i <= Math.min(k, N521 - 1); i++) {
       const j = k - i;
       if (j < i) break;
-      terms.push(i === j ? `a${i} * a${i}` : `d${i} * a${j}`);
+      t.push(i === j ? `a${i} * a${i}` : `d${i} * a${j}`);
     }
-    s += `  ${k < N521 ? "let" : "const"} c${k}: u64 = ${terms.join(" + ")};\n`;
-  }
-  return p521Fold(s) + `}\n`;
+    return t;
+  };
+  return s + p521Columns(terms) + `}\n`;
 }
 
 function p521AddSub() {
@@ -274,15 +284,18 @@ const header = (what) =>
   `// GENERATED by scripts/gen-ec.mjs: do not edit; edit the generator and rerun it.\n// ${what}\n`;
 
 function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
+  const lower = prefix.toLowerCase();
+  const reduce = `${lower}Reduce`;
   let s = header(`${prefix}: constants and unrolled ${L}-word limb arithmetic mod p.`);
+  s += `import { ${reduce} } from "../curves/reduce";\n`;
   s += `\n// Field elements are ${L} little-endian 32-bit words, always fully reduced (in [0, p)).\n`;
   s += dataU32(`${prefix}_P`, c.p, L, 32, "p");
   s += dataU32(`${prefix}_${bname}`, bvalue, L, 32, bname === "B3" ? "3b (the a = 0 formulas use 3b)" : "b");
   s += dataU32(`${prefix}_GX`, c.gx, L, 32, "the base point G");
   s += dataU32(`${prefix}_GY`, c.gy, L);
   s += "\n" + scalarConstants(prefix, c.n) + "\n";
-  s += (useOperandScanning ? mulOperandScanning : mulProductScanning)(`${prefix.toLowerCase()}MulWide`, L) + "\n";
-  s += sqrProductScanning(`${prefix.toLowerCase()}SqrWide`, L) + "\n";
+  s += (useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce) + "\n";
+  s += sqrProductScanning(`${lower}Sqr`, L, reduce) + "\n";
   s += addModP(`${prefix.toLowerCase()}Add`, L, c.p) + "\n";
   s += subModP(`${prefix.toLowerCase()}Sub`, L, c.p);
   return s;

@@ -20,7 +20,7 @@ const S = memory.data(<i32>SCALAR_BYTES, 16);
 const BETA = memory.data(<i32>SCALAR_BYTES, 16);
 const KINV = memory.data(<i32>SCALAR_BYTES, 16);
 const HOCT = memory.data(72, 16);
-const Z = memory.data(72, 16);
+const Z = memory.data(144, 16); // Z || a first blinding factor, drawn together
 const RAND = memory.data(72, 16);
 const PT = memory.data(3 * <i32>MAX_FE, 16);
 const XY = memory.data(2 * <i32>MAX_FE, 16);
@@ -35,20 +35,28 @@ export function setPureRfc6979(flag: bool): void {
   pure = flag;
 }
 
-/** o = a scalar uniform in [1, n - 1] from the DRBG, by rejection (FIPS 186-5 §A.2.2). */
-export function randomScalar<C>(o: usize, failure: i32): i32 {
+/**
+ * o = the LEN random bytes at src, their excess top bits cleared, as a scalar; true if it is in
+ * [1, n - 1] (FIPS 186-5 §A.2.2, rejection sampling). Only a refusal is visible, never the value.
+ */
+function scalarCandidate<C>(o: usize, src: usize): bool {
   const c = changetype<C>(0);
   const LEN = c.LEN;
   const excess = <u32>(LEN * 8 - c.NBITS);
+  store<u8>(src, load<u8>(src) & <u8>(<u32>0xff >> excess));
+  memory.fill(o, 0, SCALAR_BYTES);
+  wordsFromBE(o, c.NWORDS, src, LEN);
+  memory.fill(src, 0, <usize>LEN);
+  return scInRangeMask(o, c.N, c.NWORDS) != 0;
+}
+
+/** o = a scalar uniform in [1, n - 1] from the DRBG. */
+export function randomScalar<C>(o: usize, failure: i32): i32 {
+  const c = changetype<C>(0);
   for (let attempt = 0; attempt < 64; attempt++) {
-    const st = drbgGenerate(RAND, <usize>LEN);
+    const st = drbgGenerate(RAND, <usize>c.LEN);
     if (st < 0) return st;
-    store<u8>(RAND, load<u8>(RAND) & <u8>(<u32>0xff >> excess));
-    memory.fill(o, 0, SCALAR_BYTES);
-    wordsFromBE(o, c.NWORDS, RAND, LEN);
-    memory.fill(RAND, 0, 72);
-    // Only the fact that a candidate was refused is visible, never the accepted value.
-    if (scInRangeMask(o, c.N, c.NWORDS) != 0) return OK;
+    if (scalarCandidate<C>(o, RAND)) return OK;
   }
   return failure;
 }
@@ -59,7 +67,7 @@ function wipeSign(): void {
   memory.fill(BETA, 0, SCALAR_BYTES);
   memory.fill(KINV, 0, SCALAR_BYTES);
   memory.fill(S, 0, SCALAR_BYTES);
-  memory.fill(Z, 0, 72);
+  memory.fill(Z, 0, 144);
   memory.fill(PT, 0, 3 * MAX_FE);
   memory.fill(XY, 0, 2 * MAX_FE);
   nonceWipe();
@@ -81,9 +89,12 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
   bits2int(E, L, h, hlen, c.NBITS);
   scReduceOnce(E, n, L);
   wordsToBE(HOCT, LEN, E);
+  // One DRBG call brings the hedging noise Z and the first blinding factor.
+  let haveBeta = false;
   if (!pure) {
-    const st = drbgGenerate(Z, <usize>LEN);
+    const st = drbgGenerate(Z, 2 * <usize>LEN);
     if (st < 0) return st;
+    haveBeta = scalarCandidate<C>(BETA, Z + <usize>LEN);
   }
   nonceInit(hashAlg, d, HOCT, <usize>LEN, pure ? 0 : Z);
   for (let attempt = 0; attempt < 32; attempt++) {
@@ -99,11 +110,14 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
     if (wordsZeroMask(R, L) != 0) continue; // RFC 6979 §3.4: try the next k
     // k^-1 = beta (k beta)^-1 for a fresh random beta: k beta is uniform and independent of k,
     // so its variable-time inversion reveals nothing about k.
-    const st = randomScalar<C>(BETA, ERR_FAULT);
-    if (st < 0) {
-      wipeSign();
-      return st;
+    if (!haveBeta) {
+      const st = randomScalar<C>(BETA, ERR_FAULT);
+      if (st < 0) {
+        wipeSign();
+        return st;
+      }
     }
+    haveBeta = false; // a further attempt draws a fresh one
     scMul(KINV, KS, BETA, n, L, c.N0INV, c.NR2);
     if (!scInvVartime(KINV, KINV, n, L, c.N0INV)) {
       wipeSign();
