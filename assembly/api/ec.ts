@@ -2,10 +2,10 @@
 // Curves by id (ec/ids.ts): 1 P-256, 2 P-256K (secp256k1), 3 P-384, 4 P-521. LEN below is the
 // curve's coordinate length: 32, 32, 48, 66. Every export checks its arguments first.
 import { IO_CAPACITY, ioIn, ioOut } from "../io";
-import { ERR_DIGEST_LENGTH, ERR_KEY_KIND, ERR_LENGTH, ERR_ALG, ERR_PARAM } from "../status";
+import { ERR_DIGEST_LENGTH, ERR_KEY_INVALID, ERR_KEY_KIND, ERR_LENGTH, ERR_ALG, ERR_PARAM } from "../status";
 import { isHash } from "../hash/ids";
 import { KIND_EC, KIND_EC_PUBLIC } from "../keys/kinds";
-import { slotIndex, slotKindAt, slotMaterial, slotOfKind } from "../keys/slots";
+import { slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys/slots";
 import { CURVE_P256, CURVE_P256K, CURVE_P384, CURVE_P521, curveLength, isCurve } from "../ec/ids";
 import { P256 } from "../ec/curves/p256";
 import { P256K } from "../ec/curves/p256k";
@@ -46,12 +46,19 @@ export function ec_import_public(curve: i32, len: u32): i32 {
   return ecImportPublic<P521>(src);
 }
 
-/** Slot index of a private or public EC key, or an error. */
-function ecSlot(handle: i32): i32 {
+/**
+ * Slot index of an EC key (a private one if privateOnly), or an error. The curve id and the
+ * material's length are checked too, so that nothing below can read past the material.
+ */
+function ecSlot(handle: i32, privateOnly: bool = false): i32 {
   const index = slotIndex(handle);
   if (index < 0) return index;
   const kind = slotKindAt(index);
-  if (kind != KIND_EC && kind != KIND_EC_PUBLIC) return ERR_KEY_KIND;
+  if (kind != KIND_EC && (privateOnly || kind != KIND_EC_PUBLIC)) return ERR_KEY_KIND;
+  const curve = materialCurve(index);
+  if (!isCurve(curve)) return ERR_KEY_INVALID;
+  const parts: u32 = kind == KIND_EC ? 3 : 2;
+  if (slotMaterialLength(index) != <u32>EC_HEADER + parts * <u32>curveLength(curve)) return ERR_KEY_INVALID;
   return index;
 }
 
@@ -77,7 +84,7 @@ export function ec_public(handle: i32): i32 {
  * (2 LEN bytes) to OUT and returns 2 LEN. Needs a seeded DRBG.
  */
 export function ec_sign(handle: i32, hashAlg: i32, digestLen: u32): i32 {
-  const index = slotOfKind(handle, KIND_EC);
+  const index = ecSlot(handle, true);
   if (index < 0) return index;
   if (!isHash(hashAlg)) return ERR_ALG;
   if (digestLen == 0) return ERR_DIGEST_LENGTH;

@@ -93,7 +93,10 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
   let haveBeta = false;
   if (!pure) {
     const st = drbgGenerate(Z, 2 * <usize>LEN);
-    if (st < 0) return st;
+    if (st < 0) {
+      wipeSign();
+      return st;
+    }
     haveBeta = scalarCandidate<C>(BETA, Z + <usize>LEN);
   }
   nonceInit(hashAlg, d, HOCT, <usize>LEN, pure ? 0 : Z);
