@@ -2,7 +2,8 @@
 // 32-bit words, where L = ceil(bits(n) / 32) <= 17. n has no special form on any of the curves,
 // and signing needs only a handful of these operations, so plain loops suffice here.
 // Scalar buffers are SCALAR_BYTES long (18 words, zero above L) so that word L is always readable.
-import { wordsAddMasked, wordsCmpVartime, wordsLtMask, wordsSubMasked, wordsZeroMask } from "./words";
+import { wordsAddMasked, wordsLtMask, wordsSubMasked, wordsZeroMask } from "./words";
+import { invDivstepsVartime } from "./divsteps";
 
 export const SCALAR_BYTES: usize = 19 * 4;
 const MAX_L: i32 = 17;
@@ -106,90 +107,10 @@ export function bits2int(o: usize, L: i32, src: usize, blen: usize, qbits: i32):
   }
 }
 
-// ---------------------------------------------------------------- inversion, variable time
-
-const U = memory.data(<i32>SCALAR_BYTES, 16);
-const V = memory.data(<i32>SCALAR_BYTES, 16);
-const X1 = memory.data(<i32>SCALAR_BYTES, 16);
-const X2 = memory.data(<i32>SCALAR_BYTES, 16);
-
-/** x = x / 2^k mod n for x < n, 1 <= k <= 31: adds m n with m = x n0inv mod 2^k, then shifts. */
-function halve(x: usize, k: u32, n: usize, L: i32, n0inv: u32): void {
-  const m32: u32 = (load<u32>(x) * n0inv) & ((<u32>1 << k) - 1);
-  const m = <u64>m32;
-  let c: u64 = 0;
-  for (let j = 0; j < L; j++) {
-    const off = <usize>j << 2;
-    c += <u64>load<u32>(x + off) + m * <u64>load<u32>(n + off);
-    store<u32>(T + off, <u32>c);
-    c >>= 32;
-  }
-  store<u32>(T + (<usize>L << 2), <u32>c);
-  // (x + m n) / 2^k < n: shift the L + 1 words right by k.
-  for (let j = 0; j < L; j++) {
-    const off = <usize>j << 2;
-    store<u32>(x + off, (load<u32>(T + off) >> k) | (load<u32>(T + off + 4) << (32 - k)));
-  }
-}
-
-/** Divides u by its largest power of two, and x by the same power mod n. u != 0. */
-function makeOdd(u: usize, x: usize, n: usize, L: i32, n0inv: u32): void {
-  while (load<u32>(u) == 0) {
-    for (let j = 0; j < L; j++) store<u32>(u + (<usize>j << 2), load<u32>(u + (<usize>j << 2) + 4));
-    halve(x, 16, n, L, n0inv);
-    halve(x, 16, n, L, n0inv);
-  }
-  const k = <u32>ctz(load<u32>(u));
-  if (k == 0) return;
-  for (let j = 0; j < L; j++) {
-    const off = <usize>j << 2;
-    store<u32>(u + off, (load<u32>(u + off) >> k) | (load<u32>(u + off + 4) << (32 - k)));
-  }
-  halve(x, k, n, L, n0inv);
-}
-
 /**
- * o = a^-1 mod n by the binary extended Euclidean algorithm, keeping a x1 = u and a x2 = v (mod n).
+ * o = a^-1 mod n, a in [1, n - 1] (false otherwise), by divsteps (divsteps.ts).
  * VARIABLE TIME: only for public inputs, or inputs blinded by a fresh random factor.
- * a must be in [1, n - 1] and n prime. Returns false only if that precondition was broken.
  */
 export function scInvVartime(o: usize, a: usize, n: usize, L: i32, n0inv: u32): bool {
-  memory.fill(U, 0, SCALAR_BYTES);
-  memory.fill(V, 0, SCALAR_BYTES);
-  memory.fill(X1, 0, SCALAR_BYTES);
-  memory.fill(X2, 0, SCALAR_BYTES);
-  memory.copy(U, a, <usize>(L << 2));
-  memory.copy(V, n, <usize>(L << 2));
-  store<u32>(X1, 1);
-  if (wordsZeroMask(U, L) != 0) return false;
-  makeOdd(U, X1, n, L, n0inv);
-  let ok = false;
-  // Each round removes at least one bit from u or v: 64 L rounds bound 2 x 32 L bits.
-  for (let round = 0; round < 64 * L + 2; round++) {
-    const c = wordsCmpVartime(U, V, L);
-    if (c == 0) {
-      ok = load<u32>(U) == 1; // u == v == gcd(a, n), which must be 1 (checked fully below)
-      break;
-    }
-    if (c > 0) {
-      wordsSubMasked(U, U, V, L, 0xffffffff);
-      const borrow = wordsSubMasked(X1, X1, X2, L, 0xffffffff);
-      wordsAddMasked(X1, X1, n, L, 0 - borrow);
-      makeOdd(U, X1, n, L, n0inv);
-    } else {
-      wordsSubMasked(V, V, U, L, 0xffffffff);
-      const borrow = wordsSubMasked(X2, X2, X1, L, 0xffffffff);
-      wordsAddMasked(X2, X2, n, L, 0 - borrow);
-      makeOdd(V, X2, n, L, n0inv);
-    }
-  }
-  if (ok) {
-    for (let j = 1; j < L; j++) if (load<u32>(U + (<usize>j << 2)) != 0) ok = false;
-  }
-  memory.copy(o, X1, <usize>(L << 2));
-  memory.fill(U, 0, SCALAR_BYTES);
-  memory.fill(V, 0, SCALAR_BYTES);
-  memory.fill(X1, 0, SCALAR_BYTES);
-  memory.fill(X2, 0, SCALAR_BYTES);
-  return ok;
+  return invDivstepsVartime(o, a, n, L, 32 * L, n0inv);
 }
