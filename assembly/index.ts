@@ -6,3 +6,4 @@
 export * from "./api/common";
 export * from "./api/aes";
 export * from "./api/seal";
+export * from "./api/ec";

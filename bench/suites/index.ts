@@ -2,5 +2,6 @@
 import type { Suite } from "../harness.js";
 import { hashSuite } from "./hash.js";
 import { aesSuite } from "./aes.js";
+import { ecSuite } from "./ec.js";
 
-export const suites: Suite[] = [hashSuite, aesSuite];
+export const suites: Suite[] = [hashSuite, aesSuite, ecSuite];
