@@ -113,7 +113,7 @@ function checkJwkShape(jwk: EcJwk, context: string): CurveInfo {
 /** A new key pair: d uniform in [1, n - 1] from the core's DRBG. */
 export function ecGenerate(core: Core, crv: EcCurve): number {
   const curve = curveInfo(crv, "generateEc");
-  core.reseed();
+  core.reseedNow();
   return core.call("ec_generate", "generateEc", curve.id);
 }
 
