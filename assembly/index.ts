@@ -4,3 +4,5 @@
 //  - a result >= 0 is a value, a result < 0 is a status from status.ts;
 //  - no export ever writes private key material to OUT in clear.
 export * from "./api/common";
+export * from "./api/bn";
+export * from "./api/rsa";

@@ -1,8 +1,9 @@
 // Every algorithm family Hsm knows. Each family adds one import and one entry.
 import type { AlgorithmFamily } from "./family.js";
 import { HsmError } from "./status.js";
+import { rsaFamily } from "./rsa.js";
 
-export const families: AlgorithmFamily[] = [];
+export const families: AlgorithmFamily[] = [rsaFamily];
 
 export function familyFor(alg: string, operation: keyof AlgorithmFamily): AlgorithmFamily {
   const family = families.find((f) => f.algorithms.includes(alg));

@@ -6,6 +6,7 @@ import { HashId, KeyKind, type HashName, type KeyKindName } from "./abi.js";
 import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
+import { rsaGenerate, rsaImportPrivate, rsaImportPublic, rsaPublicJwk, type RsaKeySize, type RsaPrivateJwk, type RsaPublicJwk } from "./rsa.js";
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -93,6 +94,30 @@ export class Hsm {
   }
 
   // --- key management per family: each family adds its methods below, under its own heading ---
+
+  /** The public part of a key as a JWK. */
+  publicJwk(handle: KeyHandle): RsaPublicJwk {
+    const { kind } = this.keyInfo(handle);
+    if (kind === "rsa" || kind === "rsaPublic") return rsaPublicJwk(this.#core, handle);
+    throw new HsmError("WRONG_KEY_KIND", `publicJwk: a ${kind} key has no public JWK`);
+  }
+
+  // --- rsa ---
+
+  /** Generates an RSA private key in the core. e: odd, 3 to 2^32 - 1 (Key Vault's public_exponent). */
+  generateRsa(bits: RsaKeySize, e = 65537): KeyHandle {
+    return rsaGenerate(this.#core, bits, e) as KeyHandle;
+  }
+
+  /** Imports a private RSA JWK (n e d p q dp dq qi) of 2048, 3072 or 4096 bits, after checking its parts agree. */
+  importRsa(jwk: RsaPrivateJwk): KeyHandle {
+    return rsaImportPrivate(this.#core, jwk) as KeyHandle;
+  }
+
+  /** Imports a public RSA key (n of 2048 to 4096 bits, e): it can verify and encrypt. */
+  importRsaPublic(jwk: { kty?: string; n: string; e: string }): KeyHandle {
+    return rsaImportPublic(this.#core, jwk) as KeyHandle;
+  }
 
   /** Number of live key slots (for leak checks in tests and metrics). */
   keyCount(): number {
