@@ -97,42 +97,114 @@ function modDouble(a: usize, m: usize, L: i32): void {
 /**
  * out = a b / R mod m, in [0, 2m) (see the bound above). out may alias a or b:
  * limb k-L of the result is written only after every read of a[k-L] and b[k-L].
+ *
+ * Product scanning: column k sums every a_i b_(k-i) and q_i m_(k-i) into two u64
+ * accumulators (at most L < 256 products of < 2^56 each: no overflow), and the
+ * carries are resolved once per column, not once per product.
  */
 export function montMul(ctx: usize, out: usize, a: usize, b: usize): void {
   const L = ctxL(ctx);
   const m = ctxM(ctx);
   const minv = <u64>load<u32>(ctx, 8);
-  const m0 = <u64>limb(m, 0);
+  const m0 = <u64>load<u32>(m);
   let carry: u64 = 0;
   for (let k = 0; k < L; k++) {
-    let s1: u64 = 0;
+    const kk = <usize>k << 2;
+    // a_k b_0, then pairs (a_i b_(k-i), q_i m_(k-i)) for i < k.
+    let s1: u64 = <u64>load<u32>(a + kk) * <u64>load<u32>(b);
     let s2: u64 = 0;
-    for (let i = 0; i <= k; i++) s1 += <u64>limb(a, i) * <u64>limb(b, k - i);
-    for (let i = 0; i < k; i++) s2 += <u64>limb(Q, i) * <u64>limb(m, k - i);
+    let pa = a, pb = b + kk, pq = Q, pm = m + kk;
+    const end = a + kk;
+    while (pa + 8 <= end) {
+      s1 += <u64>load<u32>(pa) * <u64>load<u32>(pb) + <u64>load<u32>(pa, 4) * <u64>load<u32>(pb - 4);
+      s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm) + <u64>load<u32>(pq, 4) * <u64>load<u32>(pm - 4);
+      pa += 8; pb -= 8; pq += 8; pm -= 8;
+    }
+    if (pa < end) {
+      s1 += <u64>load<u32>(pa) * <u64>load<u32>(pb);
+      s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm);
+    }
     let lo = (s1 & MASK64) + (s2 & MASK64) + (carry & MASK64);
     const hi = (s1 >> W) + (s2 >> W) + (carry >> W);
     const q = ((lo & MASK64) * minv) & MASK64;
-    setLimb(Q, k, <u32>q);
+    store<u32>(Q + kk, <u32>q);
     lo += q * m0;
     carry = hi + (lo >> W);
   }
   for (let k = L; k < 2 * L - 1; k++) {
     let s1: u64 = 0;
     let s2: u64 = 0;
-    for (let i = k - L + 1; i < L; i++) {
-      s1 += <u64>limb(a, i) * <u64>limb(b, k - i);
-      s2 += <u64>limb(Q, i) * <u64>limb(m, k - i);
+    const i0 = <usize>(k - L + 1) << 2;
+    const top = <usize>(k) << 2;
+    let pa = a + i0, pb = b + top - i0, pq = Q + i0, pm = m + top - i0;
+    const end = a + (<usize>L << 2);
+    while (pa + 8 <= end) {
+      s1 += <u64>load<u32>(pa) * <u64>load<u32>(pb) + <u64>load<u32>(pa, 4) * <u64>load<u32>(pb - 4);
+      s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm) + <u64>load<u32>(pq, 4) * <u64>load<u32>(pm - 4);
+      pa += 8; pb -= 8; pq += 8; pm -= 8;
+    }
+    if (pa < end) {
+      s1 += <u64>load<u32>(pa) * <u64>load<u32>(pb);
+      s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm);
     }
     const lo = (s1 & MASK64) + (s2 & MASK64) + (carry & MASK64);
     carry = (s1 >> W) + (s2 >> W) + (carry >> W) + (lo >> W);
-    setLimb(out, k - L, <u32>(lo & MASK64));
+    store<u32>(out + (<usize>(k - L) << 2), <u32>(lo & MASK64));
   }
-  setLimb(out, L - 1, <u32>carry);
+  store<u32>(out + (<usize>(L - 1) << 2), <u32>carry);
 }
 
-/** out = a^2 / R mod m, in [0, 2m) for a < 2m. out may alias a. */
+/**
+ * out = a^2 / R mod m, in [0, 2m) for a < 2m (a < 4m also works, see above). out may alias a.
+ * Each cross product a_i a_j (i < j) is computed once and doubled per column:
+ * L^2/2 + L^2 products instead of 2 L^2.
+ */
 export function montSqr(ctx: usize, out: usize, a: usize): void {
-  montMul(ctx, out, a, a);
+  const L = ctxL(ctx);
+  const m = ctxM(ctx);
+  const minv = <u64>load<u32>(ctx, 8);
+  const m0 = <u64>load<u32>(m);
+  let carry: u64 = 0;
+  for (let k = 0; k < 2 * L - 1; k++) {
+    const i0 = k < L ? 0 : k - L + 1;
+    // Cross products a_i a_(k-i) for i0 <= i < k - i.
+    let sx: u64 = 0;
+    let pi = a + (<usize>i0 << 2);
+    let pj = a + (<usize>(k - i0) << 2);
+    while (pi + 8 < pj) {
+      sx += <u64>load<u32>(pi) * <u64>load<u32>(pj) + <u64>load<u32>(pi, 4) * <u64>load<u32>(pj - 4);
+      pi += 8; pj -= 8;
+    }
+    if (pi < pj) sx += <u64>load<u32>(pi) * <u64>load<u32>(pj);
+    let s1 = sx << 1;
+    if ((k & 1) == 0) {
+      const d = <u64>load<u32>(a + (<usize>(k >> 1) << 2));
+      s1 += d * d;
+    }
+    // q_i m_(k-i) for i0 <= i < min(k, L).
+    let s2: u64 = 0;
+    const iEnd = k < L ? k : L;
+    let pq = Q + (<usize>i0 << 2);
+    let pm = m + (<usize>(k - i0) << 2);
+    const end = Q + (<usize>iEnd << 2);
+    while (pq + 8 <= end) {
+      s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm) + <u64>load<u32>(pq, 4) * <u64>load<u32>(pm - 4);
+      pq += 8; pm -= 8;
+    }
+    if (pq < end) s2 += <u64>load<u32>(pq) * <u64>load<u32>(pm);
+    let lo = (s1 & MASK64) + (s2 & MASK64) + (carry & MASK64);
+    const hi = (s1 >> W) + (s2 >> W) + (carry >> W);
+    if (k < L) {
+      const q = ((lo & MASK64) * minv) & MASK64;
+      store<u32>(Q + (<usize>k << 2), <u32>q);
+      lo += q * m0;
+      carry = hi + (lo >> W);
+    } else {
+      store<u32>(out + (<usize>(k - L) << 2), <u32>(lo & MASK64));
+      carry = hi + (lo >> W);
+    }
+  }
+  store<u32>(out + (<usize>(L - 1) << 2), <u32>carry);
 }
 
 /**

@@ -15,10 +15,12 @@ import {
   MAX_LIMBS, add, bitLengthVartime, copy, eqMask, isZeroMask, limbsFor, mul, reduceOnce, setLimb, subSmall, zero, cmpVartime,
 } from "../bn/limbs";
 import { ctxM, fromMont, modSubLazy, montCtxInitL, montMul, montSqr, toMont, toMontWide } from "../bn/mont";
-import { modexpCt, modexpVartime } from "../bn/modexp";
+import { modexpVartime } from "../bn/modexp";
+import { modexpCt2 } from "../bn/modexp2";
+import { deinterleave, interleave, mont2CtxInit } from "../bn/mont2";
 import { randomBits } from "../bn/primes";
 import {
-  H_LP, H_PBITS, H_USES, ctxN, ctxP, ctxQ, keyA, keyAinv, keyDp, keyDq, keyE, keyLn, keyLp, keyNBits, keyPBits, keyQi,
+  H_LP, H_PBITS, H_USES, ctxN, ctxP, ctxPQ, ctxQ, keyA, keyAinv, keyDp, keyDq, keyE, keyLn, keyLp, keyNBits, keyPBits, keyQi,
 } from "./key";
 
 const BLIND_REFRESH: u32 = 32;
@@ -36,6 +38,7 @@ const CHK = memory.data(S, 16);
 const EXP = memory.data(S, 16);
 const EXP2 = memory.data(S, 16);
 const ELIMBS = memory.data(16, 16);
+const PAIR = memory.data(2 * S, 16);
 
 /**
  * out (Ln limbs, < n) = the CRT combination of x^expP mod p and x^expQ mod q, for
@@ -47,11 +50,14 @@ function crtExp(key: usize, out: usize, x: usize, expP: usize, expQ: usize): voi
   const cp = ctxP(key);
   const cq = ctxQ(key);
   const bits = keyPBits(key);
-  // x mod p and x mod q, in Montgomery form (x < 2n = 2pq < p R, as REDC requires).
+  // x mod p and x mod q, in Montgomery form (x < 2n = 2pq < p R, as REDC requires),
+  // then both exponentiations at once in the lanes of the paired layout.
   toMontWide(cp, XP, x, Ln, WIDE);
   toMontWide(cq, XQ, x, Ln, WIDE);
-  modexpCt(cp, XP, XP, expP, Lp + 1, bits);
-  modexpCt(cq, XQ, XQ, expQ, Lp + 1, bits);
+  interleave(PAIR, XP, XQ, Lp);
+  modexpCt2(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
+  deinterleave(XP, XQ, PAIR, Lp);
+  memory.fill(PAIR, 0, <usize>Lp << 3);
   // Garner: m_q into the domain of p, h = (m_p - m_q) qi mod p (the product of a
   // Montgomery form and a plain qi is plain), m = m_q + h q.
   fromMont(cq, MQ, XQ);
@@ -164,6 +170,7 @@ export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usiz
   if (ok == 0) return ERR_KEY_INVALID;
   montCtxInitL(ctxP(key), p, bitLengthVartime(p, Lp), Lp); // the sizes of p and q are public
   montCtxInitL(ctxQ(key), q, bitLengthVartime(q, Lp), Lp);
+  mont2CtxInit(ctxPQ(key), ctxP(key), ctxQ(key));
   copy(keyDp(key), dp, Lp);
   setLimb(keyDp(key), Lp, 0);
   copy(keyDq(key), dq, Lp);
