@@ -4,7 +4,9 @@
 import { ioIn, ioOut } from "../io";
 import { ERR_LENGTH, ERR_PARAM } from "../status";
 import { MAX_LIMBS, bitLengthVartime, cmpVartime, fromBytes, limb, limbsFor, mul, reduceOnce, toBytes } from "../bn/limbs";
-import { ctxL, ctxM, fromMont, montCtxInit, montMul, montSqr, toMont } from "../bn/mont";
+import { ctxL, ctxM, fromMont, montCtxInit, montCtxInitL, montMul, montSqr, toMont } from "../bn/mont";
+import { deinterleave, interleave, mont2CtxInit, montMul2, montSqr2 } from "../bn/mont2";
+import { modexpCt2 } from "../bn/modexp2";
 import { modexpCt, modexpVartime } from "../bn/modexp";
 import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
 
@@ -126,4 +128,103 @@ export function bn_has_small_factor(mLen: u32): i32 {
   const n = limbsForBytes(mLen);
   fromBytes(A, n, ioIn(), <i32>mLen);
   return hasSmallFactorVartime(A, n) ? 1 : 0;
+}
+
+// ---- the paired (two-lane) arithmetic of mont2.ts / modexp2.ts ----------------------
+
+const CTX_P = memory.data(16 + MAX_LIMBS * 16, 16);
+const CTX_Q = memory.data(16 + MAX_LIMBS * 16, 16);
+const CTX_PQ = memory.data(32 + MAX_LIMBS * 16, 16); // mont2CtxSize(MAX_LIMBS)
+const A2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+const B2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+const MP = memory.data(MAX_LIMBS * 4, 16);
+const MQ = memory.data(MAX_LIMBS * 4, 16);
+const AP = memory.data(MAX_LIMBS * 4, 16);
+const AQ = memory.data(MAX_LIMBS * 4, 16);
+const EP = memory.data(MAX_LIMBS * 4, 16);
+const EQ = memory.data(MAX_LIMBS * 4, 16);
+const MAX_PAIRED_BYTES: u32 = 256; // 2048-bit moduli, as for the CRT halves of a 4096-bit key
+
+/**
+ * Loads mp = IN[0..len), mq = IN[len..2 len) into two contexts sharing one L, and
+ * the paired context. Returns L or ERR_PARAM (a modulus even or < 3).
+ */
+function loadModuli2(len: u32): i32 {
+  const n = limbsForBytes(len);
+  fromBytes(MP, n, ioIn(), <i32>len);
+  fromBytes(MQ, n, ioIn() + <usize>len, <i32>len);
+  const bp = bitLengthVartime(MP, n), bq = bitLengthVartime(MQ, n);
+  if (bp < 2 || bq < 2 || (limb(MP, 0) & 1) == 0 || (limb(MQ, 0) & 1) == 0) return ERR_PARAM;
+  const L = limbsFor(max(bp, bq));
+  montCtxInitL(CTX_P, MP, bp, L);
+  montCtxInitL(CTX_Q, MQ, bq, L);
+  mont2CtxInit(CTX_PQ, CTX_P, CTX_Q);
+  return L;
+}
+
+/** Reads two operands (len bytes each, at IN + offset) below mp and mq, into the paired dst. */
+function loadOperands2(dst: usize, offset: u32, len: u32, L: i32): i32 {
+  const n = limbsForBytes(len);
+  fromBytes(AP, n, ioIn() + <usize>offset, <i32>len);
+  fromBytes(AQ, n, ioIn() + <usize>(offset + len), <i32>len);
+  if (cmpVartime(AP, MP, n) >= 0 || cmpVartime(AQ, MQ, n) >= 0) return ERR_PARAM;
+  interleave(dst, AP, AQ, L);
+  return 0;
+}
+
+/** Writes the paired value (both lanes reduced below their modulus) to OUT as two len-byte numbers. */
+function storePair(src: usize, len: u32, L: i32): void {
+  deinterleave(AP, AQ, src, L);
+  reduceOnce(AP, ctxM(CTX_P), T, L);
+  reduceOnce(AQ, ctxM(CTX_Q), T, L);
+  toBytes(ioOut(), <i32>len, AP, L);
+  toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
+}
+
+/** IN = mp || mq || ap || aq || bp || bq (len bytes each). OUT = ap bp / R mod mp || aq bq / R mod mq. Returns L. */
+export function bn_mont_mul2(len: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0 || loadOperands2(B2, 4 * len, len, L) < 0) return ERR_PARAM;
+  montMul2(CTX_PQ, A2, A2, B2);
+  storePair(A2, len, L);
+  return L;
+}
+
+/** IN = mp || mq || ap || aq. OUT = ap^2 / R mod mp || aq^2 / R mod mq. Returns L. */
+export function bn_mont_sqr2(len: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0) return ERR_PARAM;
+  montSqr2(CTX_PQ, A2, A2);
+  storePair(A2, len, L);
+  return L;
+}
+
+/**
+ * IN = mp || mq || ap || aq (len bytes each) || ep || eq (eLen bytes each).
+ * OUT = ap^ep mod mp || aq^eq mod mq, by the paired constant-time exponentiation.
+ */
+export function bn_modexp2(len: u32, eLen: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES || eLen < 1 || eLen > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0) return ERR_PARAM;
+  const ne = limbsForBytes(eLen);
+  fromBytes(EP, ne, ioIn() + <usize>(4 * len), <i32>eLen);
+  fromBytes(EQ, ne, ioIn() + <usize>(4 * len + eLen), <i32>eLen);
+  // Into Montgomery form lane by lane, exponentiate both, and back.
+  deinterleave(AP, AQ, A2, L);
+  toMont(CTX_P, AP, AP);
+  toMont(CTX_Q, AQ, AQ);
+  interleave(A2, AP, AQ, L);
+  modexpCt2(CTX_PQ, A2, A2, EP, EQ, ne, <i32>eLen * 8);
+  deinterleave(AP, AQ, A2, L);
+  fromMont(CTX_P, AP, AP);
+  fromMont(CTX_Q, AQ, AQ);
+  toBytes(ioOut(), <i32>len, AP, L);
+  toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
+  return <i32>len;
 }

@@ -185,3 +185,110 @@ describe("bn: modular exponentiation", () => {
     );
   });
 });
+
+describe("bn: paired (two-lane SIMD) Montgomery arithmetic, as used for the CRT halves", () => {
+  /** Returns [[rp, rq], R] for the paired export `fn`. */
+  function paired(fn: string, len: number, mp: bigint, mq: bigint, ...ops: bigint[]): [bigint[], bigint] {
+    core.writeAll(...[mp, mq, ...ops].map((x) => bigToBytes(x, len)));
+    const L = core.call(fn, fn, len);
+    const out = core.read(2 * len);
+    return [[bytesToBig(out.subarray(0, len)), bytesToBig(out.subarray(len))], 1n << (W * BigInt(L))];
+  }
+  const pair = (minBits: number, maxBits: number) =>
+    fc.tuple(oddModulus(minBits, maxBits), oddModulus(minBits, maxBits)).chain(([p, q]) =>
+      fc.tuple(fc.constant(p), fc.constant(q), below(p), below(q), below(p), below(q)),
+    );
+
+  it("montMul2 and montSqr2 match BigInt in both lanes (moduli of 2 to 2048 bits, possibly of different sizes)", () => {
+    fc.assert(
+      fc.property(pair(2, 2048), ([p, q, ap, aq, bp, bq]) => {
+        const len = Math.max(byteLen(p), byteLen(q));
+        const [[rp, rq], R] = paired("bn_mont_mul2", len, p, q, ap, aq, bp, bq);
+        expect(rp).toBe((ap * bp * modInv(R, p)) % p);
+        expect(rq).toBe((aq * bq * modInv(R, q)) % q);
+        const [[sp, sq]] = paired("bn_mont_sqr2", len, p, q, ap, aq);
+        expect(sp).toBe((ap * ap * modInv(R, p)) % p);
+        expect(sq).toBe((aq * aq * modInv(R, q)) % q);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("edge operands in both lanes: 0, 1, m-1, all-ones limbs", () => {
+    const moduli = edgeModuli.filter((m) => bitLength(m) <= 2048);
+    for (const p of moduli)
+      for (const q of moduli) {
+        const len = Math.max(byteLen(p), byteLen(q));
+        const edges = (m: bigint) => [0n, 1n, m - 1n, ((1n << (28n * BigInt(Math.floor((bitLength(m) - 1) / 28)))) - 1n) % m];
+        for (const [ap, aq] of edges(p).map((x, i) => [x, edges(q)[3 - i]!])) {
+          const [[rp, rq], R] = paired("bn_mont_mul2", len, p, q, ap!, aq, p - 1n, q - 1n);
+          expect(rp).toBe((ap! * (p - 1n) * modInv(R, p)) % p);
+          expect(rq).toBe((aq * (q - 1n) * modInv(R, q)) % q);
+          const [[sp, sq]] = paired("bn_mont_sqr2", len, p, q, ap!, aq);
+          expect(sp).toBe((ap! * ap! * modInv(R, p)) % p);
+          expect(sq).toBe((aq * aq * modInv(R, q)) % q);
+        }
+      }
+  });
+
+  it("modexp2: two different exponents at once, constant-time windows", () => {
+    fc.assert(
+      fc.property(
+        pair(2, 1024),
+        fc.bigInt({ min: 0n, max: (1n << 1024n) - 1n }),
+        fc.bigInt({ min: 0n, max: (1n << 1024n) - 1n }),
+        ([p, q, ap, aq], ep, eq) => {
+          const len = Math.max(byteLen(p), byteLen(q));
+          const eLen = Math.max(byteLen(ep), byteLen(eq));
+          core.writeAll(...[p, q, ap, aq].map((x) => bigToBytes(x, len)), bigToBytes(ep, eLen), bigToBytes(eq, eLen));
+          core.call("bn_modexp2", "bn_modexp2", len, eLen);
+          const out = core.read(2 * len);
+          expect(bytesToBig(out.subarray(0, len))).toBe(modPow(ap, ep, p));
+          expect(bytesToBig(out.subarray(len))).toBe(modPow(aq, eq, q));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("bn: primality", () => {
+  const isPrime = (x: bigint) => {
+    core.reseed();
+    const b = bigToBytes(x, byteLen(x));
+    core.write(b);
+    return core.call("bn_probable_prime", "mr", b.length, 20) === 1;
+  };
+  const smallFactor = (x: bigint) => {
+    const b = bigToBytes(x, byteLen(x));
+    core.write(b);
+    return core.call("bn_has_small_factor", "td", b.length) === 1;
+  };
+
+  it("Miller-Rabin accepts primes and refuses composites, including Carmichael numbers and strong pseudoprimes", async () => {
+    const { generatePrimeSync } = await import("node:crypto");
+    // Mersenne primes 2^p - 1 (p = 521, 607, 1279, 2203) and primes from node:crypto.
+    for (const e of [521n, 607n, 1279n, 2203n]) expect(isPrime((1n << e) - 1n), `M${e}`).toBe(true);
+    for (const bits of [256, 512, 1024]) {
+      const p = generatePrimeSync(bits, { bigint: true });
+      expect(isPrime(p)).toBe(true);
+      const q = generatePrimeSync(bits, { bigint: true });
+      expect(isPrime(p * q)).toBe(false);
+    }
+    // Carmichael numbers (OEIS A002997) and 3215031751, a strong pseudoprime to bases 2, 3, 5 and 7.
+    for (const c of [561n, 41041n, 825265n, 321197185n, 3215031751n, 2047n * 3n * 5n * 7n * 11n]) expect(isPrime(c), `${c}`).toBe(false);
+    expect(isPrime((1n << 2203n) - 3n)).toBe(false);
+  });
+
+  it("trial division agrees with BigInt on random numbers and products of small primes", () => {
+    const primes: bigint[] = [];
+    for (let n = 3n; primes.length < 2048; n += 2n) if (primes.every((p) => p * p > n || n % p !== 0n)) primes.push(n);
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n << 100n, max: (1n << 1024n) - 1n }), fc.constantFrom(1n, ...primes.slice(-50), 3n, 17881n, 17891n), (x, f) => {
+        const v = (x | 1n) * f;
+        expect(smallFactor(v)).toBe(primes.some((p) => v % p === 0n));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
