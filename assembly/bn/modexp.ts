@@ -6,7 +6,7 @@
 // under a mask, so neither the instruction sequence nor the memory addresses
 // depend on the exponent.
 import { MAX_LIMBS, W, copy, limb, setLimb } from "./limbs";
-import { ctxL, ctxOne, montMul, montSqr } from "./mont";
+import { ctxL, ctxOne, montMul, montSqr, montWipe } from "./mont";
 
 export const WINDOW: i32 = 5;
 const TABLE_SIZE: i32 = 1 << WINDOW;
@@ -67,6 +67,7 @@ export function modexpCt(ctx: usize, out: usize, base: usize, exp: usize, expLim
   memory.fill(TABLE, 0, <usize>TABLE_SIZE * stride);
   memory.fill(ACC, 0, stride);
   memory.fill(SEL, 0, stride);
+  montWipe();
 }
 
 /**

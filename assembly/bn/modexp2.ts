@@ -5,7 +5,7 @@
 // mask is built per lane: (mask_p, mask_q, mask_p, mask_q) over each 16 bytes.
 import { MAX_LIMBS, W, limb } from "./limbs";
 import { WINDOW } from "./modexp";
-import { ctx2L, ctx2One, montMul2, montSqr2 } from "./mont2";
+import { ctx2L, ctx2One, montMul2, montSqr2, mont2Wipe } from "./mont2";
 
 const TABLE_SIZE: i32 = 1 << WINDOW;
 const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
@@ -68,4 +68,5 @@ export function modexpCt2(ctx2: usize, out: usize, base: usize, expP: usize, exp
   memory.fill(TABLE2, 0, <usize>TABLE_SIZE * stride);
   memory.fill(ACC2, 0, stride + 16);
   memory.fill(SEL2, 0, stride + 16);
+  mont2Wipe();
 }

@@ -88,6 +88,13 @@ export function montCtxInitL(ctx: usize, mLimbs: usize, bits: i32, L: i32): void
   reduceOnce(r3, m, T1, L);
 }
 
+/** Wipes the scratch of this module (q digits and temporaries: secret-derived after a private operation). */
+export function montWipe(): void {
+  memory.fill(Q, 0, MAX_LIMBS * 4);
+  memory.fill(T1, 0, MAX_LIMBS * 4);
+  memory.fill(T2, 0, MAX_LIMBS * 4);
+}
+
 /** a = 2a mod m for a in [0, m), constant time. */
 function modDouble(a: usize, m: usize, L: i32): void {
   add(a, a, a, L);

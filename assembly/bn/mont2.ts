@@ -69,6 +69,12 @@ export function mont2CtxInit(ctx2: usize, ctxP: usize, ctxQ: usize): void {
 const Q2 = memory.data(MAX_LIMBS * 8 + 16, 16);  // q digits, paired
 const REV = memory.data(MAX_LIMBS * 8 + 16, 16); // reversed copy of an operand
 
+/** Wipes the scratch of montMul2 / montSqr2 (an operand copy and q digits: secret-derived). */
+export function mont2Wipe(): void {
+  memory.fill(REV, 0, MAX_LIMBS * 8 + 16);
+  memory.fill(Q2, 0, MAX_LIMBS * 8 + 16);
+}
+
 /** dst[L-1-i] = src[i] (paired). */
 function reverse(dst: usize, src: usize, L: i32): void {
   for (let i = 0; i < L; i++) {

@@ -134,6 +134,7 @@ function roundResult(ctx: usize, y: usize, s: i32, L: i32): u32 {
     ok |= eqMask(y, MR_NEG1, L);
   }
   zero(y, L);
+  zero(MR_NEG1, L);
   return ok & 1;
 }
 
@@ -266,6 +267,8 @@ export function generatePrime(out: usize, bits: i32, e: u32, rounds: i32): i32 {
       }
     }
   }
+  memory.fill(CAND, 0, 2 * S);
+  memory.fill(CAND_CTX, 0, 2 * ctxSize);
   zero(out, L);
   return ERR_KEYGEN;
 }

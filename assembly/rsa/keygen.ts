@@ -89,6 +89,7 @@ export function generateKey(key: usize, nBits: i32, e: u32): i32 {
   zero(DP, L + 1);
   zero(DQ, L + 1);
   zero(QI, L);
+  zero(WIDE, 2 * L);
   if (st != OK) return st == ERR_FAULT ? ERR_KEYGEN : st;
   return pairwiseTest(key);
 }

@@ -14,7 +14,7 @@ import { OK, ERR_FAULT, ERR_KEY_INVALID } from "../status";
 import {
   MAX_LIMBS, add, bitLengthVartime, copy, eqMask, isZeroMask, limbsFor, mul, reduceOnce, setLimb, subSmall, zero, cmpVartime,
 } from "../bn/limbs";
-import { ctxM, fromMont, modSubLazy, montCtxInitL, montMul, montSqr, toMont, toMontWide } from "../bn/mont";
+import { ctxM, fromMont, modSubLazy, montCtxInitL, montWipe, montMul, montSqr, toMont, toMontWide } from "../bn/mont";
 import { modexpVartime } from "../bn/modexp";
 import { modexpCt2 } from "../bn/modexp2";
 import { deinterleave, interleave, mont2CtxInit } from "../bn/mont2";
@@ -71,6 +71,7 @@ function crtExp(key: usize, out: usize, x: usize, expP: usize, expQ: usize): voi
   add(PROD, PROD, WIDE, 2 * Lp);
   copy(out, PROD, Ln); // m < n, so the limbs above Ln are zero
   zero(PROD, 2 * Lp);
+  zero(WIDE, 2 * Lp);
   zero(XP, Lp);
   zero(XQ, Lp);
   zero(MQ, Lp);
@@ -145,6 +146,7 @@ export function privateOp(key: usize, out: usize, x: usize): i32 {
   const ok = eqMask(CHK, x, Ln);
   zero(CB, Ln);
   zero(CHK, Ln);
+  montWipe();
   if (ok == 0) {
     zero(out, Ln);
     return ERR_FAULT;
