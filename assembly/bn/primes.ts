@@ -241,7 +241,7 @@ function nextCandidate(c: usize, bits: i32, e: u32, mu: u64): i32 {
 export function generatePrime(out: usize, bits: i32, e: u32, rounds: i32): i32 {
   const L = limbsFor(bits);
   const mu = reciprocal64(e);
-  const ctxSize = 16 + (<usize>MAX_LIMBS << 4);
+  const ctxSize: usize = 16 + (<usize>MAX_LIMBS << 4);
   // Each candidate is prime with probability about 2 / (bits ln 2) after the sieve's
   // bias; the bound only stops a broken DRBG from looping forever.
   const maxPairs = 32 * bits;
