@@ -20,21 +20,32 @@ function windowAt(exp: usize, expLimbs: i32, pos: i32): u32 {
   return <u32>((v >> off) & <u64>(TABLE_SIZE - 1));
 }
 
-/** dst = (table[ip] in lane p, table[iq] in lane q), reading every entry. */
+const MASKS = memory.data(TABLE_SIZE * 16, 16);
+
+/**
+ * dst = (table[ip] in lane p, table[iq] in lane q), reading every entry: for each
+ * 16-byte chunk, the OR over all entries of (entry AND its mask), the masks being
+ * all ones for the wanted entry of each lane and zero elsewhere.
+ */
 function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
   const stride = <usize>L << 3;
-  const bytes = stride; // rounded up to 16 below: the extra 8 bytes of dst are scratch
-  let z = i64x2.splat(0);
-  for (let o: usize = 0; o < bytes; o += 16) v128.store(dst + o, z);
   for (let j = 0; j < TABLE_SIZE; j++) {
     const dp = <u32>j ^ ip, dq = <u32>j ^ iq;
     const mp = <i32>(~dp & (dp - 1)) >> 31; // all ones iff j == ip
     const mq = <i32>(~dq & (dq - 1)) >> 31;
-    const mask = i32x4(mp, mq, mp, mq);
-    const e = TABLE2 + <usize>j * stride;
-    for (let o: usize = 0; o < bytes; o += 16) {
-      v128.store(dst + o, v128.or(v128.load(dst + o), v128.and(v128.load(e + o), mask)));
+    v128.store(MASKS + (<usize>j << 4), i32x4(mp, mq, mp, mq));
+  }
+  // Chunks of 16 bytes; for an odd L the last chunk also reads the next 8 bytes
+  // (the table has room) and writes 8 bytes of dst's scratch tail.
+  for (let o: usize = 0; o < stride; o += 16) {
+    let acc = i64x2.splat(0);
+    let e = TABLE2 + o;
+    for (let j: usize = 0; j < <usize>TABLE_SIZE; j += 2) {
+      acc = v128.or(acc, v128.and(v128.load(e), v128.load(MASKS + (j << 4))));
+      acc = v128.or(acc, v128.and(v128.load(e + stride), v128.load(MASKS + (j << 4), 16)));
+      e += stride << 1;
     }
+    v128.store(dst + o, acc);
   }
 }
 
@@ -68,5 +79,6 @@ export function modexpCt2(ctx2: usize, out: usize, base: usize, expP: usize, exp
   memory.fill(TABLE2, 0, <usize>TABLE_SIZE * stride);
   memory.fill(ACC2, 0, stride + 16);
   memory.fill(SEL2, 0, stride + 16);
+  memory.fill(MASKS, 0, TABLE_SIZE * 16);
   mont2Wipe();
 }
