@@ -12,6 +12,8 @@ import {
   ecCurveOf, ecGenerate, ecImport, ecImportPublic, ecPublicJwk, ecdsaSignDigest, ecdsaVerifyDigest,
   type EcCurve, type EcJwk, type EcPublicJwk,
 } from "./ec.js";
+import { rsaGenerate, rsaImportPrivate, rsaImportPublic, rsaPublicJwk, type RsaKeySize, type RsaPrivateJwk, type RsaPublicJwk } from "./rsa.js";
+
 
 /** Public JWK members; never any private member. */
 export type PublicJwk = { kty: string; n?: string; e?: string; crv?: string; x?: string; y?: string };
@@ -227,9 +229,29 @@ export class Hsm {
       case "ec":
       case "ecPublic":
         return ecPublicJwk(this.#core, handle);
+      case "rsa":
+      case "rsaPublic":
+        return rsaPublicJwk(this.#core, handle);
       default:
         throw new HsmError("WRONG_KEY_KIND", `publicJwk: no public JWK for a key of kind ${kind}`);
     }
+  }
+
+  // --- rsa ---
+
+  /** Generates an RSA private key in the core. e: odd, 3 to 2^32 - 1 (Key Vault's public_exponent). */
+  generateRsa(bits: RsaKeySize, e = 65537): KeyHandle {
+    return rsaGenerate(this.#core, bits, e) as KeyHandle;
+  }
+
+  /** Imports a private RSA JWK (n e d p q dp dq qi) of 2048, 3072 or 4096 bits, after checking its parts agree. */
+  importRsa(jwk: RsaPrivateJwk): KeyHandle {
+    return rsaImportPrivate(this.#core, jwk) as KeyHandle;
+  }
+
+  /** Imports a public RSA key (n of 2048 to 4096 bits, e): it can verify and encrypt. */
+  importRsaPublic(jwk: { kty?: string; n: string; e: string }): KeyHandle {
+    return rsaImportPublic(this.#core, jwk) as KeyHandle;
   }
 
   /** Number of live key slots (for leak checks in tests and metrics). */

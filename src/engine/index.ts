@@ -4,3 +4,4 @@ export { HsmError, type HsmErrorCode } from "./status.js";
 export type { HashName, KeyKindName } from "./abi.js";
 export type { EncryptOptions, EncryptResult, DecryptOptions } from "./family.js";
 export type { EcCurve, EcJwk, EcPublicJwk } from "./ec.js";
+export type { RsaPrivateJwk, RsaPublicJwk, RsaKeySize } from "./rsa.js";
