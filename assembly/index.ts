@@ -6,3 +6,6 @@
 export * from "./api/common";
 export * from "./api/aes";
 export * from "./api/seal";
+export * from "./api/ec";
+export * from "./api/bn";
+export * from "./api/rsa";

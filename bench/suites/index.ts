@@ -1,6 +1,7 @@
 // Every benchmark suite, in the order they run. Each family adds its own file here.
 import type { Suite } from "../harness.js";
-import { hashSuite } from "./hash.js";
 import { aesSuite } from "./aes.js";
+import { rsaSuite } from "./rsa.js";
+import { ecSuite } from "./ec.js";
 
-export const suites: Suite[] = [hashSuite, aesSuite];
+export const suites: Suite[] = [aesSuite, rsaSuite, ecSuite];

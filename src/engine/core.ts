@@ -14,6 +14,8 @@ export type CoreExports = WebAssembly.Exports & {
 
 type RawFn = (...args: number[]) => number;
 
+const RESEED_INTERVAL = 64;
+
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 export class Core {
@@ -22,6 +24,7 @@ export class Core {
   readonly #outPtr: number;
   readonly capacity: number;
   #lost = false;
+  #sinceReseed = 0;
 
   private constructor(exports: CoreExports) {
     this.#exports = exports;
@@ -42,12 +45,24 @@ export class Core {
     const module = isModule(source) ? source : await WebAssembly.compile(await loadBytes(source));
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as CoreExports);
-    core.reseed(48);
+    core.reseedNow(48);
     return core;
   }
 
+  /**
+   * Called before every operation that draws from the DRBG. Fresh host entropy goes in on every
+   * RESEED_INTERVAL-th call: the DRBG's own state already makes each output fresh (SP 800-90A
+   * allows 2^48 requests between reseeds), and a reseed costs as much as a third of a P-256 sign.
+   * Key generation calls reseedNow() instead. Note: a reseed passes its entropy through IN, so
+   * call this before writing an operation's input.
+   */
+  reseed(): void {
+    if (++this.#sinceReseed >= RESEED_INTERVAL) this.reseedNow();
+  }
+
   /** Feeds the core's DRBG fresh entropy from crypto.getRandomValues (Node and browsers alike). */
-  reseed(bytes = 32): void {
+  reseedNow(bytes = 32): void {
+    this.#sinceReseed = 0;
     const entropy = crypto.getRandomValues(new Uint8Array(bytes));
     this.write(entropy);
     entropy.fill(0);

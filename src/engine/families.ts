@@ -2,8 +2,10 @@
 import type { AlgorithmFamily } from "./family.js";
 import { HsmError } from "./status.js";
 import { octFamily } from "./oct.js";
+import { ecFamily } from "./ec.js";
+import { rsaFamily } from "./rsa.js";
 
-export const families: AlgorithmFamily[] = [octFamily];
+export const families: AlgorithmFamily[] = [octFamily, rsaFamily, ecFamily];
 
 export function familyFor(alg: string, operation: keyof AlgorithmFamily): AlgorithmFamily {
   const family = families.find((f) => f.algorithms.includes(alg));

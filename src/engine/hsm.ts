@@ -8,6 +8,15 @@ import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 import * as sealing from "./seal.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
+import {
+  ecCurveOf, ecGenerate, ecImport, ecImportPublic, ecPublicJwk, ecdsaSignDigest, ecdsaVerifyDigest,
+  type EcCurve, type EcJwk, type EcPublicJwk,
+} from "./ec.js";
+import { rsaGenerate, rsaImportPrivate, rsaImportPublic, rsaPublicJwk, type RsaKeySize, type RsaPrivateJwk, type RsaPublicJwk } from "./rsa.js";
+
+
+/** Public JWK members; never any private member. */
+export type PublicJwk = { kty: string; n?: string; e?: string; crv?: string; x?: string; y?: string };
 
 /** An opaque reference to a key inside the core. */
 export type KeyHandle = number & { readonly __keyHandle: unique symbol };
@@ -20,6 +29,12 @@ export interface KeyInfo {
 export interface HsmOptions {
   /** Where the core comes from: a path or URL (file:, http:, https:), bytes, or a compiled module. */
   wasm?: WasmSource;
+  /**
+   * TEST ONLY: ECDSA nonces become plain RFC 6979 (no added randomness), so that signatures are
+   * reproducible and match published vectors. The default hedges them with fresh randomness
+   * (draft-irtf-cfrg-det-sigs-with-noise); never set this outside tests.
+   */
+  deterministicEcdsaForTests?: boolean;
 }
 
 export class Hsm {
@@ -31,7 +46,9 @@ export class Hsm {
 
   static async create(options: HsmOptions = {}): Promise<Hsm> {
     const source = options.wasm ?? (await defaultWasmLocation());
-    return new Hsm(await Core.instantiate(source));
+    const core = await Core.instantiate(source);
+    if (options.deterministicEcdsaForTests) core.call("ec_set_pure_rfc6979", "create", 1);
+    return new Hsm(core);
   }
 
   /** Random bytes from the core's DRBG (reseeded from crypto.getRandomValues). */
@@ -166,15 +183,75 @@ export class Hsm {
     return unwrapKeyKwp(this.#core, handle, wrapped);
   }
 
-  /** The public JWK members of a key (an oct key has none beyond its type). */
-  publicJwk(handle: KeyHandle): { kty: string } {
+  // --- ec ---
+
+  /** A new EC key pair on a Key Vault curve: P-256, P-256K, P-384 or P-521. */
+  generateEc(crv: EcCurve): KeyHandle {
+    return ecGenerate(this.#core, crv) as KeyHandle;
+  }
+
+  /** Imports a private EC JWK {crv, x, y, d}; refused unless the point is on the curve and d G = (x, y). */
+  importEc(jwk: EcJwk): KeyHandle {
+    return ecImport(this.#core, jwk) as KeyHandle;
+  }
+
+  /** Imports a public EC JWK {crv, x, y}, usable for verify only. */
+  importEcPublic(jwk: Pick<EcJwk, "kty" | "crv" | "x" | "y">): KeyHandle {
+    return ecImportPublic(this.#core, jwk) as KeyHandle;
+  }
+
+  /** The Key Vault curve name of an EC key. */
+  ecCurve(handle: KeyHandle): EcCurve {
+    return ecCurveOf(this.#core, handle);
+  }
+
+  /**
+   * ECDSA over a digest of any length, the RFC 6979 nonce keyed with `hash`. sign() is the Key
+   * Vault operation, which also checks the curve and the digest length against the algorithm.
+   */
+  ecdsaSignDigest(handle: KeyHandle, hash: HashName, digest: Uint8Array): Uint8Array {
+    return ecdsaSignDigest(this.#core, handle, hash, digest);
+  }
+
+  /** Verifies a raw r || s over a digest of any length (see ecdsaSignDigest). */
+  ecdsaVerifyDigest(handle: KeyHandle, digest: Uint8Array, signature: Uint8Array): boolean {
+    return ecdsaVerifyDigest(this.#core, handle, digest, signature);
+  }
+
+  // --- public parts of any key ---
+
+  /** The public JWK members of a key: {kty, n, e} for RSA, {kty, crv, x, y} for EC, {kty} for oct. */
+  publicJwk(handle: KeyHandle): PublicJwk {
     const { kind } = this.keyInfo(handle);
     switch (kind) {
       case "oct":
         return octPublicJwk(this.#core, handle);
+      case "ec":
+      case "ecPublic":
+        return ecPublicJwk(this.#core, handle);
+      case "rsa":
+      case "rsaPublic":
+        return rsaPublicJwk(this.#core, handle);
       default:
         throw new HsmError("WRONG_KEY_KIND", `publicJwk: no public JWK for a key of kind ${kind}`);
     }
+  }
+
+  // --- rsa ---
+
+  /** Generates an RSA private key in the core. e: odd, 3 to 2^32 - 1 (Key Vault's public_exponent). */
+  generateRsa(bits: RsaKeySize, e = 65537): KeyHandle {
+    return rsaGenerate(this.#core, bits, e) as KeyHandle;
+  }
+
+  /** Imports a private RSA JWK (n e d p q dp dq qi) of 2048, 3072 or 4096 bits, after checking its parts agree. */
+  importRsa(jwk: RsaPrivateJwk): KeyHandle {
+    return rsaImportPrivate(this.#core, jwk) as KeyHandle;
+  }
+
+  /** Imports a public RSA key (n of 2048 to 4096 bits, e): it can verify and encrypt. */
+  importRsaPublic(jwk: { kty?: string; n: string; e: string }): KeyHandle {
+    return rsaImportPublic(this.#core, jwk) as KeyHandle;
   }
 
   /** Number of live key slots (for leak checks in tests and metrics). */

@@ -3,3 +3,5 @@ export { Hsm, type KeyHandle, type KeyInfo, type HsmOptions } from "./hsm.js";
 export { HsmError, type HsmErrorCode } from "./status.js";
 export type { HashName, KeyKindName } from "./abi.js";
 export type { EncryptOptions, EncryptResult, DecryptOptions } from "./family.js";
+export type { EcCurve, EcJwk, EcPublicJwk } from "./ec.js";
+export type { RsaPrivateJwk, RsaPublicJwk, RsaKeySize } from "./rsa.js";

@@ -46,7 +46,7 @@ export function generateOct(core: Core, bits: number): number {
   if (!isAesBits(bits)) {
     throw new HsmError("BAD_LENGTH", `generateOct: an AES key must have 128, 192 or 256 bits, got ${bits}`);
   }
-  core.reseed();
+  core.reseedNow();
   return core.call("aes_generate", "generateOct", bits);
 }
 

@@ -3,7 +3,7 @@ import type { Core } from "./core.js";
 import { HsmError } from "./status.js";
 
 export function generateSealingKey(core: Core): number {
-  core.reseed();
+  core.reseedNow();
   return core.call("seal_domain_generate", "generateSealingKey");
 }
 

@@ -1,5 +1,5 @@
 // Sealing, the security-domain key and backup encryption (assembly/seal).
-import { randomBytes } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
 import { newHsm, toHex } from "../../helpers/hsm.js";
@@ -119,5 +119,18 @@ describe("backup encryption", () => {
   it("two encryptions of the same data differ (fresh nonce)", () => {
     const pt = randomBytes(16);
     expect(toHex(hsm.backupEncrypt(kek, new Uint8Array(0), pt))).not.toBe(toHex(hsm.backupEncrypt(kek, new Uint8Array(0), pt)));
+  });
+});
+
+describe("sealed RSA and EC keys", () => {
+  it("sign correctly after unsealing, as node:crypto verifies", () => {
+    const message = Buffer.from("sealed");
+    const digest = createHash("sha256").update(message).digest();
+    const rsa = hsm.unseal(kek, hsm.seal(kek, hsm.generateRsa(2048)));
+    const rsaKey = createPublicKey({ key: hsm.publicJwk(rsa) as JsonWebKey, format: "jwk" });
+    expect(verify("sha256", message, rsaKey, hsm.sign(rsa, "RS256", digest))).toBe(true);
+    const ec = hsm.unseal(kek, hsm.seal(kek, hsm.generateEc("P-256")));
+    const ecKey = createPublicKey({ key: hsm.publicJwk(ec) as JsonWebKey, format: "jwk" });
+    expect(verify("sha256", message, { key: ecKey, dsaEncoding: "ieee-p1363" }, hsm.sign(ec, "ES256", digest))).toBe(true);
   });
 });

@@ -1,0 +1,230 @@
+// Self-test exports of the multi-precision arithmetic (bn/), so that the host's
+// property tests can check it against JS BigInt. They take PUBLIC numbers as
+// big-endian bytes in IN and write big-endian bytes to OUT; no key is involved.
+import { ioIn, ioOut } from "../io";
+import { ERR_LENGTH, ERR_PARAM } from "../status";
+import { MAX_LIMBS, bitLengthVartime, cmpVartime, fromBytes, limb, limbsFor, mul, reduceOnce, toBytes } from "../bn/limbs";
+import { ctxL, ctxM, fromMont, montCtxInit, montCtxInitL, montMul, montSqr, toMont } from "../bn/mont";
+import { deinterleave, interleave, mont2CtxInit, montMul2, montSqr2 } from "../bn/mont2";
+import { modexpCt2 } from "../bn/modexp2";
+import { modexpCt, modexpVartime } from "../bn/modexp";
+import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
+
+const MAX_BN_BYTES: u32 = 512; // 4096 bits
+
+const A = memory.data(MAX_LIMBS * 4, 16);
+const B = memory.data(MAX_LIMBS * 4, 16);
+const M = memory.data(MAX_LIMBS * 4, 16);
+const E = memory.data(MAX_LIMBS * 4, 16);
+const P = memory.data(MAX_LIMBS * 8, 16);
+const T = memory.data(MAX_LIMBS * 4, 16);
+const CTX = memory.data(16 + MAX_LIMBS * 16, 16); // montCtxSize(MAX_LIMBS)
+
+function limbsForBytes(len: u32): i32 {
+  return limbsFor(<i32>len * 8);
+}
+
+/** OUT = a * b, (aLen + bLen) bytes, for IN = a || b. */
+export function bn_mul(aLen: u32, bLen: u32): i32 {
+  if (aLen < 1 || aLen > MAX_BN_BYTES || bLen < 1 || bLen > MAX_BN_BYTES) return ERR_LENGTH;
+  const na = limbsForBytes(aLen);
+  const nb = limbsForBytes(bLen);
+  fromBytes(A, na, ioIn(), <i32>aLen);
+  fromBytes(B, nb, ioIn() + <usize>aLen, <i32>bLen);
+  mul(P, A, na, B, nb);
+  toBytes(ioOut(), <i32>(aLen + bLen), P, na + nb);
+  return <i32>(aLen + bLen);
+}
+
+/** Loads m (mLen bytes at IN) into the context. Returns 0 or ERR_PARAM if m is even or < 3. */
+function loadModulus(mLen: u32): i32 {
+  const n = limbsForBytes(mLen);
+  fromBytes(M, n, ioIn(), <i32>mLen);
+  const bits = bitLengthVartime(M, n);
+  if (bits < 2 || (limb(M, 0) & 1) == 0) return ERR_PARAM;
+  montCtxInit(CTX, M, bits);
+  return 0;
+}
+
+/** Reads the operand at IN + offset (mLen bytes) into dst; ERR_PARAM unless it is < m. */
+function loadOperand(dst: usize, offset: u32, mLen: u32): i32 {
+  const n = limbsForBytes(mLen); // >= L; M holds m over n limbs
+  fromBytes(dst, n, ioIn() + <usize>offset, <i32>mLen);
+  if (cmpVartime(dst, M, n) >= 0) return ERR_PARAM;
+  return 0;
+}
+
+/**
+ * IN = m || a || b (mLen bytes each, m odd, a, b < m). OUT = a b R^-1 mod m (mLen bytes),
+ * R = 2^(28 L). Returns L.
+ */
+export function bn_mont_mul(mLen: u32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES) return ERR_LENGTH;
+  let st = loadModulus(mLen);
+  if (st < 0) return st;
+  st = loadOperand(A, mLen, mLen);
+  if (st < 0) return st;
+  st = loadOperand(B, 2 * mLen, mLen);
+  if (st < 0) return st;
+  const L = ctxL(CTX);
+  montMul(CTX, T, A, B);
+  reduceOnce(T, ctxM(CTX), A, L);
+  toBytes(ioOut(), <i32>mLen, T, L);
+  return L;
+}
+
+/** IN = m || a. OUT = a^2 R^-1 mod m. Returns L. */
+export function bn_mont_sqr(mLen: u32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES) return ERR_LENGTH;
+  let st = loadModulus(mLen);
+  if (st < 0) return st;
+  st = loadOperand(A, mLen, mLen);
+  if (st < 0) return st;
+  const L = ctxL(CTX);
+  montSqr(CTX, T, A);
+  reduceOnce(T, ctxM(CTX), A, L);
+  toBytes(ioOut(), <i32>mLen, T, L);
+  return L;
+}
+
+/**
+ * IN = m || a || e (m, a: mLen bytes; e: eLen bytes). OUT = a^e mod m (mLen bytes).
+ * constantTime 1 uses the fixed-window exponentiation, 0 the public-exponent one.
+ */
+export function bn_modexp(mLen: u32, eLen: u32, constantTime: u32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES || eLen < 1 || eLen > MAX_BN_BYTES) return ERR_LENGTH;
+  if (constantTime > 1) return ERR_PARAM;
+  let st = loadModulus(mLen);
+  if (st < 0) return st;
+  st = loadOperand(A, mLen, mLen);
+  if (st < 0) return st;
+  const L = ctxL(CTX);
+  const ne = limbsForBytes(eLen);
+  fromBytes(E, ne, ioIn() + <usize>(2 * mLen), <i32>eLen);
+  toMont(CTX, B, A);
+  if (constantTime == 1) modexpCt(CTX, T, B, E, ne, <i32>eLen * 8);
+  else modexpVartime(CTX, T, B, E, ne, bitLengthVartime(E, ne));
+  fromMont(CTX, A, T);
+  toBytes(ioOut(), <i32>mLen, A, L);
+  return <i32>mLen;
+}
+
+/**
+ * Miller-Rabin with `rounds` random bases on the odd m = IN[0..mLen) (m > 3).
+ * Returns 1 (probably prime) or 0 (composite). Uses the DRBG.
+ */
+export function bn_probable_prime(mLen: u32, rounds: i32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES) return ERR_LENGTH;
+  if (rounds < 1 || rounds > 64) return ERR_PARAM;
+  const st = loadModulus(mLen);
+  if (st < 0) return st;
+  if (bitLengthVartime(M, limbsForBytes(mLen)) < 3) return ERR_PARAM;
+  return millerRabin(CTX, bitLengthVartime(M, limbsForBytes(mLen)), rounds);
+}
+
+/** Trial division of IN[0..mLen) by the small primes: 1 if one divides it. */
+export function bn_has_small_factor(mLen: u32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES) return ERR_LENGTH;
+  const n = limbsForBytes(mLen);
+  fromBytes(A, n, ioIn(), <i32>mLen);
+  return hasSmallFactorVartime(A, n) ? 1 : 0;
+}
+
+// ---- the paired (two-lane) arithmetic of mont2.ts / modexp2.ts ----------------------
+
+const CTX_P = memory.data(16 + MAX_LIMBS * 16, 16);
+const CTX_Q = memory.data(16 + MAX_LIMBS * 16, 16);
+const CTX_PQ = memory.data(32 + MAX_LIMBS * 16, 16); // mont2CtxSize(MAX_LIMBS)
+const A2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+const B2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+const MP = memory.data(MAX_LIMBS * 4, 16);
+const MQ = memory.data(MAX_LIMBS * 4, 16);
+const AP = memory.data(MAX_LIMBS * 4, 16);
+const AQ = memory.data(MAX_LIMBS * 4, 16);
+const EP = memory.data(MAX_LIMBS * 4, 16);
+const EQ = memory.data(MAX_LIMBS * 4, 16);
+const MAX_PAIRED_BYTES: u32 = 256; // 2048-bit moduli, as for the CRT halves of a 4096-bit key
+
+/**
+ * Loads mp = IN[0..len), mq = IN[len..2 len) into two contexts sharing one L, and
+ * the paired context. Returns L or ERR_PARAM (a modulus even or < 3).
+ */
+function loadModuli2(len: u32): i32 {
+  const n = limbsForBytes(len);
+  fromBytes(MP, n, ioIn(), <i32>len);
+  fromBytes(MQ, n, ioIn() + <usize>len, <i32>len);
+  const bp = bitLengthVartime(MP, n), bq = bitLengthVartime(MQ, n);
+  if (bp < 2 || bq < 2 || (limb(MP, 0) & 1) == 0 || (limb(MQ, 0) & 1) == 0) return ERR_PARAM;
+  const L = limbsFor(max(bp, bq));
+  montCtxInitL(CTX_P, MP, bp, L);
+  montCtxInitL(CTX_Q, MQ, bq, L);
+  mont2CtxInit(CTX_PQ, CTX_P, CTX_Q);
+  return L;
+}
+
+/** Reads two operands (len bytes each, at IN + offset) below mp and mq, into the paired dst. */
+function loadOperands2(dst: usize, offset: u32, len: u32, L: i32): i32 {
+  const n = limbsForBytes(len);
+  fromBytes(AP, n, ioIn() + <usize>offset, <i32>len);
+  fromBytes(AQ, n, ioIn() + <usize>(offset + len), <i32>len);
+  if (cmpVartime(AP, MP, n) >= 0 || cmpVartime(AQ, MQ, n) >= 0) return ERR_PARAM;
+  interleave(dst, AP, AQ, L);
+  return 0;
+}
+
+/** Writes the paired value (both lanes reduced below their modulus) to OUT as two len-byte numbers. */
+function storePair(src: usize, len: u32, L: i32): void {
+  deinterleave(AP, AQ, src, L);
+  reduceOnce(AP, ctxM(CTX_P), T, L);
+  reduceOnce(AQ, ctxM(CTX_Q), T, L);
+  toBytes(ioOut(), <i32>len, AP, L);
+  toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
+}
+
+/** IN = mp || mq || ap || aq || bp || bq (len bytes each). OUT = ap bp / R mod mp || aq bq / R mod mq. Returns L. */
+export function bn_mont_mul2(len: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0 || loadOperands2(B2, 4 * len, len, L) < 0) return ERR_PARAM;
+  montMul2(CTX_PQ, A2, A2, B2);
+  storePair(A2, len, L);
+  return L;
+}
+
+/** IN = mp || mq || ap || aq. OUT = ap^2 / R mod mp || aq^2 / R mod mq. Returns L. */
+export function bn_mont_sqr2(len: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0) return ERR_PARAM;
+  montSqr2(CTX_PQ, A2, A2);
+  storePair(A2, len, L);
+  return L;
+}
+
+/**
+ * IN = mp || mq || ap || aq (len bytes each) || ep || eq (eLen bytes each).
+ * OUT = ap^ep mod mp || aq^eq mod mq, by the paired constant-time exponentiation.
+ */
+export function bn_modexp2(len: u32, eLen: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES || eLen < 1 || eLen > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  if (loadOperands2(A2, 2 * len, len, L) < 0) return ERR_PARAM;
+  const ne = limbsForBytes(eLen);
+  fromBytes(EP, ne, ioIn() + <usize>(4 * len), <i32>eLen);
+  fromBytes(EQ, ne, ioIn() + <usize>(4 * len + eLen), <i32>eLen);
+  // Into Montgomery form lane by lane, exponentiate both, and back.
+  deinterleave(AP, AQ, A2, L);
+  toMont(CTX_P, AP, AP);
+  toMont(CTX_Q, AQ, AQ);
+  interleave(A2, AP, AQ, L);
+  modexpCt2(CTX_PQ, A2, A2, EP, EQ, ne, <i32>eLen * 8);
+  deinterleave(AP, AQ, A2, L);
+  fromMont(CTX_P, AP, AP);
+  fromMont(CTX_Q, AQ, AQ);
+  toBytes(ioOut(), <i32>len, AP, L);
+  toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
+  return <i32>len;
+}

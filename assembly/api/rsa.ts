@@ -1,0 +1,293 @@
+// RSA exports. Every one checks its lengths, ids and handle before any arithmetic.
+// Numbers cross the boundary as big-endian bytes. Padding ids: 1 = PKCS#1 v1.5,
+// 2 = OAEP (encryption) / PSS (signatures). Hash ids: hash/ids.ts.
+import { IO_CAPACITY, ioIn, ioOut } from "../io";
+import { ERR_ALG, ERR_DECRYPT, ERR_DIGEST_LENGTH, ERR_FAULT, ERR_KEYGEN, ERR_KEY_INVALID, ERR_KEY_KIND, ERR_LENGTH, ERR_PARAM, ERR_TOO_LONG, OK } from "../status";
+import { KIND_RSA, KIND_RSA_PUBLIC } from "../keys/kinds";
+import { slotAlloc, slotDestroy, slotIndex, slotKindAt, slotMaterial } from "../keys/slots";
+import { hashLength, isHash } from "../hash/ids";
+import { wipe } from "../mem";
+import { MAX_LIMBS, bitLengthVartime, fromBytes, isZeroMask, limb, limbsFor, ltMask, toBytes, zero } from "../bn/limbs";
+import { keyE, keyK, keyLn, keyLp, keyN, keyNBits, privateKeySize, publicKeySize, setupPublic } from "../rsa/key";
+import { belowModulusVartime, privateOp, publicOp, setupPrivate } from "../rsa/private";
+import { generateKey, pairwiseTest } from "../rsa/keygen";
+import { oaepDecode, oaepEncode } from "../rsa/oaep";
+import { emsaPkcs1Encode, pkcs1DecryptDecode, pkcs1EncryptEncode } from "../rsa/pkcs1";
+import { pssEncode, pssMaxSalt, pssVerify } from "../rsa/pss";
+
+export const RSA_PAD_PKCS1: u32 = 1;
+export const RSA_PAD_OAEP_PSS: u32 = 2;
+const MAX_PART: u32 = 512; // bytes of the largest number (4096 bits)
+
+const X = memory.data(MAX_LIMBS * 4, 16);
+const Y = memory.data(MAX_LIMBS * 4, 16);
+const EM = memory.data(<i32>MAX_PART, 16);
+const EM2 = memory.data(<i32>MAX_PART, 16);
+const PARTS = memory.data(MAX_LIMBS * 4 * 5, 16); // p, q, dp, dq, qi during import
+
+/** The material of an RSA key (private, or also public if allowPublic), or an error status. */
+function rsaKey(handle: i32, allowPublic: bool): i64 {
+  const index = slotIndex(handle);
+  if (index < 0) return index;
+  const kind = slotKindAt(index);
+  if (kind == KIND_RSA || (allowPublic && kind == KIND_RSA_PUBLIC)) return <i64>slotMaterial(index);
+  return ERR_KEY_KIND;
+}
+
+/** Parses a public exponent of eLen bytes at p: odd, 3 <= e < 2^32; else 0. */
+function readExponent(p: usize, eLen: u32): u32 {
+  let e: u64 = 0;
+  for (let i: u32 = 0; i < eLen; i++) {
+    e = (e << 8) | <u64>load<u8>(p + <usize>i);
+    if (e > 0xffffffff) return 0;
+  }
+  if (e < 3 || (e & 1) == 0) return 0;
+  return <u32>e;
+}
+
+// ---- keys ----------------------------------------------------------------------
+
+/** Generates a private key of `bits` bits (2048, 3072, 4096) with the odd public exponent e >= 3. */
+export function rsa_generate(bits: i32, e: u32): i32 {
+  if (bits != 2048 && bits != 3072 && bits != 4096) return ERR_PARAM;
+  if (e < 3 || (e & 1) == 0) return ERR_PARAM;
+  const handle = slotAlloc(KIND_RSA, <u32>bits, privateKeySize(bits, bits >> 1));
+  if (handle < 0) return handle;
+  const st = generateKey(slotMaterial(slotIndex(handle)), bits, e);
+  if (st != OK) {
+    slotDestroy(handle);
+    return st;
+  }
+  return handle;
+}
+
+/**
+ * Imports a private key from IN = n || e || p || q || dp || dq || qi (big-endian).
+ * n must have 2048, 3072 or 4096 bits; p and q at least 512 bits each (they may differ
+ * in size); e odd, 3 <= e < 2^32;
+ * 0 < dp < p, 0 < dq < q, 0 < qi < p. The core then checks n = p q, qi q = 1 mod p,
+ * and runs one private operation checked with e (this catches a wrong dp or dq).
+ */
+export function rsa_import(nLen: u32, eLen: u32, pLen: u32, qLen: u32, dpLen: u32, dqLen: u32, qiLen: u32): i32 {
+  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > 8) return ERR_LENGTH;
+  if (pLen < 1 || pLen > MAX_PART || qLen < 1 || qLen > MAX_PART) return ERR_LENGTH;
+  if (dpLen < 1 || dpLen > MAX_PART || dqLen < 1 || dqLen > MAX_PART || qiLen < 1 || qiLen > MAX_PART) return ERR_LENGTH;
+  let at = ioIn();
+  const nMax = limbsFor(<i32>MAX_PART * 8);
+  fromBytes(X, nMax, at, <i32>nLen);
+  at += <usize>nLen;
+  const nBits = bitLengthVartime(X, nMax);
+  if (nBits != 2048 && nBits != 3072 && nBits != 4096) return ERR_KEY_INVALID;
+  if ((limb(X, 0) & 1) == 0) return ERR_KEY_INVALID;
+  const e = readExponent(at, eLen);
+  at += <usize>eLen;
+  if (e == 0) return ERR_KEY_INVALID;
+  const stride = <usize>MAX_LIMBS << 2;
+  const p = PARTS, q = PARTS + stride, dp = PARTS + 2 * stride, dq = PARTS + 3 * stride, qi = PARTS + 4 * stride;
+  fromBytes(p, nMax, at, <i32>pLen);
+  at += <usize>pLen;
+  fromBytes(q, nMax, at, <i32>qLen);
+  at += <usize>qLen;
+  fromBytes(dp, nMax, at, <i32>dpLen);
+  at += <usize>dpLen;
+  fromBytes(dq, nMax, at, <i32>dqLen);
+  at += <usize>dqLen;
+  fromBytes(qi, nMax, at, <i32>qiLen);
+  // p and q: odd, at least 512 bits each (their sizes are public). A p q that is not n is refused later.
+  const pBitsP = bitLengthVartime(p, nMax), pBitsQ = bitLengthVartime(q, nMax);
+  const pBits = max(pBitsP, pBitsQ);
+  let ok = pBitsP >= 512 && pBitsQ >= 512 && pBitsP + pBitsQ <= nBits + 1;
+  ok = ok && (limb(p, 0) & 1) == 1 && (limb(q, 0) & 1) == 1;
+  // 0 < dp < p, 0 < dq < q, 0 < qi < p, in constant time (these are secrets).
+  let m: u32 = ltMask(dp, p, nMax) & ltMask(dq, q, nMax) & ltMask(qi, p, nMax);
+  m &= ~isZeroMask(dp, nMax) & ~isZeroMask(dq, nMax) & ~isZeroMask(qi, nMax);
+  let st: i32 = ok && m != 0 ? OK : ERR_KEY_INVALID;
+  let handle: i32 = 0;
+  if (st == OK) {
+    handle = slotAlloc(KIND_RSA, <u32>nBits, privateKeySize(nBits, pBits));
+    if (handle < 0) st = handle;
+  }
+  if (st == OK) {
+    const key = slotMaterial(slotIndex(handle));
+    setupPublic(key, X, nBits, e);
+    st = setupPrivate(key, p, q, dp, dq, qi, pBits);
+    if (st == OK) st = pairwiseTest(key);
+    if (st != OK) {
+      slotDestroy(handle);
+      if (st == ERR_KEYGEN || st == ERR_FAULT) st = ERR_KEY_INVALID;
+    }
+  }
+  wipe(PARTS, 5 * stride);
+  zero(X, nMax);
+  if (st != OK) return st;
+  return handle;
+}
+
+/** Imports a public key from IN = n || e: n odd of 2048 to 4096 bits, e odd, 3 <= e < 2^32. */
+export function rsa_import_public(nLen: u32, eLen: u32): i32 {
+  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > 8) return ERR_LENGTH;
+  const nMax = limbsFor(<i32>MAX_PART * 8);
+  fromBytes(X, nMax, ioIn(), <i32>nLen);
+  const nBits = bitLengthVartime(X, nMax);
+  if (nBits < 2048 || nBits > 4096 || (limb(X, 0) & 1) == 0) return ERR_KEY_INVALID;
+  const e = readExponent(ioIn() + <usize>nLen, eLen);
+  if (e == 0) return ERR_KEY_INVALID;
+  const handle = slotAlloc(KIND_RSA_PUBLIC, <u32>nBits, publicKeySize(nBits));
+  if (handle < 0) return handle;
+  setupPublic(slotMaterial(slotIndex(handle)), X, nBits, e);
+  return handle;
+}
+
+/** OUT = n, k bytes big-endian (no leading zero: n has exactly 8k - x bits, x < 8). Returns k. */
+export function rsa_public_n(handle: i32): i32 {
+  const r = rsaKey(handle, true);
+  if (r < 0) return <i32>r;
+  const key = <usize>r;
+  toBytes(ioOut(), keyK(key), keyN(key), keyLn(key));
+  return keyK(key);
+}
+
+/** OUT = e, big-endian without leading zeros. Returns its length. */
+export function rsa_public_e(handle: i32): i32 {
+  const r = rsaKey(handle, true);
+  if (r < 0) return <i32>r;
+  const e = keyE(<usize>r);
+  const len = (32 - <i32>clz<u32>(e) + 7) >> 3;
+  for (let i = 0; i < len; i++) store<u8>(ioOut() + <usize>i, <u8>(e >>> (<u32>(len - 1 - i) << 3)));
+  return len;
+}
+
+// ---- encryption ----------------------------------------------------------------
+
+/**
+ * Encrypts IN[0..msgLen) under the key (public or private) and writes k bytes to OUT.
+ * PKCS#1 v1.5: hash = mgfHash = labelLen = 0. OAEP: the label is IN[msgLen..msgLen+labelLen).
+ */
+export function rsa_encrypt(handle: i32, padding: u32, hash: i32, mgfHash: i32, msgLen: u32, labelLen: u32): i32 {
+  const r = rsaKey(handle, true);
+  if (r < 0) return <i32>r;
+  const key = <usize>r;
+  if (msgLen > IO_CAPACITY || labelLen > IO_CAPACITY - msgLen) return ERR_LENGTH;
+  const k = keyK(key);
+  let st: i32;
+  if (padding == RSA_PAD_PKCS1) {
+    if (hash != 0 || mgfHash != 0 || labelLen != 0) return ERR_PARAM;
+    if (msgLen > <u32>(k - 11)) return ERR_TOO_LONG;
+    st = pkcs1EncryptEncode(EM, k, ioIn(), <i32>msgLen);
+  } else if (padding == RSA_PAD_OAEP_PSS) {
+    if (!isHash(hash) || !isHash(mgfHash)) return ERR_ALG;
+    if (<i32>msgLen > k - 2 * hashLength(hash) - 2) return ERR_TOO_LONG;
+    st = oaepEncode(EM, k, hash, mgfHash, ioIn(), <i32>msgLen, ioIn() + <usize>msgLen, <i32>labelLen);
+  } else {
+    return ERR_ALG;
+  }
+  if (st != OK) return st;
+  const Ln = keyLn(key);
+  fromBytes(X, Ln, EM, k);
+  wipe(EM, <usize>k);
+  publicOp(key, Y, X);
+  toBytes(ioOut(), k, Y, Ln);
+  zero(X, Ln);
+  return k;
+}
+
+/**
+ * Decrypts IN[0..ctLen) (ctLen = k) with a private key; the plaintext goes to OUT.
+ * Returns its length, or ERR_DECRYPT for every kind of bad ciphertext of the right
+ * length (c >= n, or any padding failure), with no way to tell them apart.
+ */
+export function rsa_decrypt(handle: i32, padding: u32, hash: i32, mgfHash: i32, ctLen: u32, labelLen: u32): i32 {
+  const r = rsaKey(handle, false);
+  if (r < 0) return <i32>r;
+  const key = <usize>r;
+  if (ctLen > IO_CAPACITY || labelLen > IO_CAPACITY - ctLen) return ERR_LENGTH;
+  if (padding == RSA_PAD_PKCS1) {
+    if (hash != 0 || mgfHash != 0 || labelLen != 0) return ERR_PARAM;
+  } else if (padding == RSA_PAD_OAEP_PSS) {
+    if (!isHash(hash) || !isHash(mgfHash)) return ERR_ALG;
+  } else {
+    return ERR_ALG;
+  }
+  const k = keyK(key);
+  if (ctLen != <u32>k) return ERR_LENGTH;
+  const Ln = keyLn(key);
+  fromBytes(X, Ln, ioIn(), k);
+  if (!belowModulusVartime(key, X)) return ERR_DECRYPT; // c >= n (public data)
+  const st = privateOp(key, Y, X);
+  zero(X, Ln);
+  if (st != OK) return st;
+  toBytes(EM, k, Y, Ln);
+  zero(Y, Ln);
+  if (padding == RSA_PAD_PKCS1) return pkcs1DecryptDecode(EM, k, ioOut());
+  return oaepDecode(EM, k, hash, mgfHash, ioIn() + <usize>ctLen, <i32>labelLen, ioOut());
+}
+
+// ---- signatures ----------------------------------------------------------------
+
+/**
+ * Signs the digest IN[0..digestLen) with a private key; k bytes to OUT.
+ * Scheme 1: RSASSA-PKCS1-v1_5 (saltLen 0). Scheme 2: RSASSA-PSS, MGF1 with the same hash.
+ */
+export function rsa_sign(handle: i32, scheme: u32, hash: i32, digestLen: u32, saltLen: u32): i32 {
+  const r = rsaKey(handle, false);
+  if (r < 0) return <i32>r;
+  const key = <usize>r;
+  if (!isHash(hash)) return ERR_ALG;
+  if (digestLen != <u32>hashLength(hash)) return ERR_DIGEST_LENGTH;
+  const k = keyK(key);
+  let st: i32;
+  if (scheme == RSA_PAD_PKCS1) {
+    if (saltLen != 0) return ERR_PARAM;
+    st = emsaPkcs1Encode(EM, k, hash, ioIn());
+  } else if (scheme == RSA_PAD_OAEP_PSS) {
+    if (<i32>saltLen > pssMaxSalt(keyNBits(key), hash) || saltLen > 512) return ERR_PARAM;
+    st = pssEncode(EM, k, keyNBits(key), hash, ioIn(), <i32>saltLen);
+  } else {
+    return ERR_ALG;
+  }
+  if (st != OK) return st;
+  const Ln = keyLn(key);
+  fromBytes(X, Ln, EM, k);
+  st = privateOp(key, Y, X);
+  zero(X, Ln);
+  if (st != OK) return st;
+  toBytes(ioOut(), k, Y, Ln);
+  zero(Y, Ln);
+  return k;
+}
+
+/**
+ * Verifies IN = digest || signature. Returns 1 if valid, 0 if not (including a
+ * signature whose length is not k or whose value is not below n, RFC 8017 §8.2.2 step 1, §5.2.2).
+ */
+export function rsa_verify(handle: i32, scheme: u32, hash: i32, digestLen: u32, sigLen: u32, saltLen: u32): i32 {
+  const r = rsaKey(handle, true);
+  if (r < 0) return <i32>r;
+  const key = <usize>r;
+  if (!isHash(hash)) return ERR_ALG;
+  if (digestLen != <u32>hashLength(hash)) return ERR_DIGEST_LENGTH;
+  if (sigLen > IO_CAPACITY - digestLen) return ERR_LENGTH;
+  if (scheme == RSA_PAD_PKCS1) {
+    if (saltLen != 0) return ERR_PARAM;
+  } else if (scheme == RSA_PAD_OAEP_PSS) {
+    if (saltLen > 512) return ERR_PARAM;
+  } else {
+    return ERR_ALG;
+  }
+  const k = keyK(key);
+  if (sigLen != <u32>k) return 0;
+  const Ln = keyLn(key);
+  const digest = ioIn();
+  fromBytes(X, Ln, digest + <usize>digestLen, k);
+  if (!belowModulusVartime(key, X)) return 0;
+  publicOp(key, Y, X);
+  toBytes(EM, k, Y, Ln);
+  if (scheme == RSA_PAD_OAEP_PSS) {
+    return pssVerify(EM, k, keyNBits(key), hash, digest, <i32>saltLen);
+  }
+  // Encode the expected EM and compare (§8.2.2 step 3-4), rather than parse the received one.
+  if (emsaPkcs1Encode(EM2, k, hash, digest) != OK) return 0;
+  let diff: u32 = 0;
+  for (let i = 0; i < k; i++) diff |= <u32>(load<u8>(EM + <usize>i) ^ load<u8>(EM2 + <usize>i));
+  return diff == 0 ? 1 : 0;
+}

@@ -1,0 +1,197 @@
+// The RSA private operation (RFC 8017 §5.1.2, RSADP / RSASP1, second form: CRT),
+// with multiplicative blinding and a check of the result before it is released.
+//
+//   c' = c r^e mod n                      blinding (Kocher 1996): the exponentiations see a random c'
+//   m_p = c'^dp mod p, m_q = c'^dq mod q  constant-time fixed-window exponentiations
+//   h = qi (m_p - m_q) mod p, m' = m_q + h q      Garner's recombination, constant time
+//   m = m' r^-1 mod n                     unblinding
+//   check m^e = c (mod n), else ERR_FAULT  (Boneh-DeMillo-Lipton / Lenstra: a fault in one half
+//                                           of the CRT would otherwise reveal a factor of n)
+// After each use the pair (r^e, r^-1) is squared, which keeps it a valid pair at the
+// cost of two squarings mod n; every BLIND_REFRESH uses a new r is drawn
+// (BoringSSL's BN_BLINDING does the same with a count of 32).
+import { OK, ERR_FAULT, ERR_KEY_INVALID } from "../status";
+import {
+  MAX_LIMBS, add, bitLengthVartime, copy, eqMask, isZeroMask, limbsFor, mul, reduceOnce, setLimb, subSmall, zero, cmpVartime,
+} from "../bn/limbs";
+import { ctxM, fromMont, modSubLazy, montCtxInitL, montWipe, montMul, montSqr, toMont, toMontWide } from "../bn/mont";
+import { modexpVartime } from "../bn/modexp";
+import { modexpCt2 } from "../bn/modexp2";
+import { deinterleave, interleave, mont2CtxInit } from "../bn/mont2";
+import { randomBits } from "../bn/primes";
+import {
+  H_LP, H_PBITS, H_USES, ctxN, ctxP, ctxPQ, ctxQ, keyA, keyAinv, keyDp, keyDq, keyE, keyLn, keyLp, keyNBits, keyPBits, keyQi,
+} from "./key";
+
+const BLIND_REFRESH: u32 = 32;
+
+const S = MAX_LIMBS * 4;
+const CB = memory.data(S, 16);       // blinded input
+const XP = memory.data(S, 16);       // c' R mod p, then m_p (Montgomery)
+const XQ = memory.data(S, 16);       // c' R mod q, then m_q (Montgomery)
+const MQ = memory.data(S, 16);       // m_q plain
+const H = memory.data(S, 16);
+const WIDE = memory.data(2 * S, 16); // 2 Lp limbs
+const PROD = memory.data(2 * S, 16);
+const TMP = memory.data(S, 16);
+const CHK = memory.data(S, 16);
+const EXP = memory.data(S, 16);
+const EXP2 = memory.data(S, 16);
+const ELIMBS = memory.data(16, 16);
+const PAIR = memory.data(2 * S, 16);
+
+/**
+ * out (Ln limbs, < n) = the CRT combination of x^expP mod p and x^expQ mod q, for
+ * x < 2n (Ln limbs). Constant time in x and in the exponents (expBits = pBits, padded).
+ */
+function crtExp(key: usize, out: usize, x: usize, expP: usize, expQ: usize): void {
+  const Ln = keyLn(key);
+  const Lp = keyLp(key);
+  const cp = ctxP(key);
+  const cq = ctxQ(key);
+  const bits = keyPBits(key);
+  // x mod p and x mod q, in Montgomery form (x < 2n = 2pq < p R, as REDC requires),
+  // then both exponentiations at once in the lanes of the paired layout.
+  toMontWide(cp, XP, x, Ln, WIDE);
+  toMontWide(cq, XQ, x, Ln, WIDE);
+  interleave(PAIR, XP, XQ, Lp);
+  modexpCt2(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
+  deinterleave(XP, XQ, PAIR, Lp);
+  memory.fill(PAIR, 0, <usize>Lp << 3);
+  // Garner: m_q into the domain of p, h = (m_p - m_q) qi mod p (the product of a
+  // Montgomery form and a plain qi is plain), m = m_q + h q.
+  fromMont(cq, MQ, XQ);
+  toMontWide(cp, TMP, MQ, Lp, WIDE);
+  modSubLazy(cp, TMP, XP, TMP);
+  montMul(cp, H, TMP, keyQi(key));
+  reduceOnce(H, ctxM(cp), TMP, Lp);
+  mul(PROD, H, Lp, ctxM(cq), Lp);
+  zero(WIDE, 2 * Lp);
+  copy(WIDE, MQ, Lp);
+  add(PROD, PROD, WIDE, 2 * Lp);
+  copy(out, PROD, Ln); // m < n, so the limbs above Ln are zero
+  zero(PROD, 2 * Lp);
+  zero(WIDE, 2 * Lp);
+  zero(XP, Lp);
+  zero(XQ, Lp);
+  zero(MQ, Lp);
+  zero(H, Lp);
+  zero(TMP, Lp);
+}
+
+/** ELIMBS = e as two limbs (e < 2^32). */
+function eLimbs(key: usize): usize {
+  const e = keyE(key);
+  setLimb(ELIMBS, 0, e & 0x0fffffff);
+  setLimb(ELIMBS, 1, e >>> 28);
+  return ELIMBS;
+}
+
+function eBits(key: usize): i32 {
+  return 32 - <i32>clz<u32>(keyE(key));
+}
+
+/** out = x^e mod n, fully reduced, for x < 2n. Variable time only in the public e. */
+export function publicOp(key: usize, out: usize, x: usize): void {
+  const cn = ctxN(key);
+  toMont(cn, TMP, x);
+  modexpVartime(cn, TMP, TMP, eLimbs(key), 2, eBits(key));
+  fromMont(cn, out, TMP);
+}
+
+/** Draws a new blinding pair: A = r^e R mod n, Ainv = r^-1 R mod n (r^-1 by Fermat in each half). */
+export function newBlinding(key: usize): i32 {
+  const Ln = keyLn(key);
+  const Lp = keyLp(key);
+  const cn = ctxN(key);
+  const st = randomBits(CB, Ln, keyNBits(key) - 1); // r < 2^(nBits-1) < n
+  if (st != OK) return st;
+  toMont(cn, TMP, CB);
+  modexpVartime(cn, keyA(key), TMP, eLimbs(key), 2, eBits(key));
+  // r^-1 mod p = r^(p-2) mod p, and likewise mod q, then Garner.
+  zero(EXP, Lp + 1);
+  zero(EXP2, Lp + 1);
+  subSmall(EXP, ctxM(ctxP(key)), Lp, 2);
+  subSmall(EXP2, ctxM(ctxQ(key)), Lp, 2);
+  crtExp(key, CHK, CB, EXP, EXP2);
+  toMont(cn, keyAinv(key), CHK);
+  zero(CB, Ln);
+  zero(CHK, Ln);
+  zero(EXP, Lp);
+  zero(EXP2, Lp);
+  store<u32>(key + H_USES, 0);
+  return OK;
+}
+
+/**
+ * out = x^d mod n (Ln limbs, fully reduced) for x < n (Ln limbs), with blinding and
+ * the s^e = x check. Returns OK or ERR_FAULT (out is then zeroed).
+ */
+export function privateOp(key: usize, out: usize, x: usize): i32 {
+  const Ln = keyLn(key);
+  const cn = ctxN(key);
+  if (load<u32>(key + H_USES) >= BLIND_REFRESH) {
+    const st = newBlinding(key);
+    if (st != OK) return st;
+  }
+  montMul(cn, CB, x, keyA(key)); // x r^e, in [0, 2n)
+  crtExp(key, out, CB, keyDp(key), keyDq(key));
+  montMul(cn, out, out, keyAinv(key)); // times r^-1
+  reduceOnce(out, ctxM(cn), TMP, Ln);
+  montSqr(cn, keyA(key), keyA(key));
+  montSqr(cn, keyAinv(key), keyAinv(key));
+  store<u32>(key + H_USES, load<u32>(key + H_USES) + 1);
+  // The result check, with the public exponent.
+  publicOp(key, CHK, out);
+  const ok = eqMask(CHK, x, Ln);
+  zero(CB, Ln);
+  zero(CHK, Ln);
+  montWipe();
+  if (ok == 0) {
+    zero(out, Ln);
+    return ERR_FAULT;
+  }
+  return OK;
+}
+
+/**
+ * Completes a private key whose header and context of n are set: contexts of p and
+ * q, dp, dq, qi, and a first blinding pair. pBits is the larger bit length of p and q;
+ * p, q, dp, dq, qi are values the caller has range-checked, in limbsFor(pBits) limbs.
+ * Checks n = p q and qi q = 1 mod p (ERR_KEY_INVALID).
+ */
+export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usize, qi: usize, pBits: i32): i32 {
+  store<i32>(key + H_LP, limbsFor(pBits));
+  store<i32>(key + H_PBITS, pBits);
+  const Ln = keyLn(key);
+  const Lp = keyLp(key);
+  // n = p q (the product of the two primes that the caller says make n).
+  mul(PROD, p, Lp, q, Lp);
+  let ok = eqMask(PROD, ctxM(ctxN(key)), Ln) & isZeroMask(PROD + (<usize>Ln << 2), 2 * Lp - Ln);
+  zero(PROD, 2 * Lp);
+  if (ok == 0) return ERR_KEY_INVALID;
+  montCtxInitL(ctxP(key), p, bitLengthVartime(p, Lp), Lp); // the sizes of p and q are public
+  montCtxInitL(ctxQ(key), q, bitLengthVartime(q, Lp), Lp);
+  mont2CtxInit(ctxPQ(key), ctxP(key), ctxQ(key));
+  copy(keyDp(key), dp, Lp);
+  setLimb(keyDp(key), Lp, 0);
+  copy(keyDq(key), dq, Lp);
+  setLimb(keyDq(key), Lp, 0);
+  copy(keyQi(key), qi, Lp);
+  // qi q = 1 (mod p): Montgomery-multiply qi R by q (q < 2p is not assumed: reduce q first).
+  const cp = ctxP(key);
+  toMontWide(cp, TMP, q, Lp, WIDE);
+  montMul(cp, TMP, TMP, qi); // q qi mod p, plain
+  reduceOnce(TMP, ctxM(cp), H, Lp);
+  zero(H, Lp);
+  setLimb(H, 0, 1);
+  ok = eqMask(TMP, H, Lp);
+  zero(TMP, Lp);
+  if (ok == 0) return ERR_KEY_INVALID;
+  return newBlinding(key);
+}
+
+/** True if the public value x (Ln limbs) is below n. */
+export function belowModulusVartime(key: usize, x: usize): bool {
+  return cmpVartime(x, ctxM(ctxN(key)), keyLn(key)) < 0;
+}

@@ -1,0 +1,143 @@
+// The core's field, scalar and point arithmetic against JS BigInt and @noble/curves, through the
+// diagnostic export ec_test_op (assembly/ec/testops.ts). fast-check drives random and edge inputs.
+import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Core } from "../../../src/engine/core.js";
+import { bigToBytes, bytesToBig, CURVES, mod, modPow } from "../../helpers/ec.js";
+
+let core: Core;
+beforeAll(async () => {
+  core = await Core.instantiate(new URL("../../../build/hsm.wasm", import.meta.url));
+});
+
+const OP = { mul: 1, sqr: 2, add: 3, sub: 4, neg: 5, inv: 6, mulB: 7, smul: 16, sadd: 17, sinv: 18, bits2int: 19, kG: 32, kGvar: 33, dbl2: 34, padd: 35, pdbl: 36 };
+
+function run(curve: number, op: number, ...parts: Uint8Array[]): Uint8Array {
+  const lens = core.writeAll(...parts);
+  const n = core.call("ec_test_op", "ec_test_op", curve, op, lens.reduce((a, b) => a + b, 0));
+  return core.read(n);
+}
+
+/** bits2int of RFC 6979 §2.3.2, written from the text: keep the leftmost qlen bits. */
+function bits2intSpec(b: Uint8Array, qlen: number): bigint {
+  const v = bytesToBig(b);
+  const blen = b.length * 8;
+  return blen > qlen ? v >> BigInt(blen - qlen) : v;
+}
+
+for (const c of CURVES) {
+  describe(`${c.crv} arithmetic`, () => {
+    const { p, n, len } = c;
+    const b = c.noble.Point.CURVE().b;
+    const fe = fc.oneof(
+      fc.bigInt({ min: 0n, max: p - 1n }),
+      fc.constantFrom(0n, 1n, 2n, p - 1n, p - 2n, p >> 1n, (1n << BigInt(len * 8 - 9)) - 1n, 1n << 200n),
+    );
+    const sc = fc.oneof(fc.bigInt({ min: 0n, max: n - 1n }), fc.constantFrom(0n, 1n, n - 1n, n - 2n, n >> 1n));
+    const enc = (v: bigint) => bigToBytes(v, len);
+    const get = (bytes: Uint8Array) => bytesToBig(bytes);
+
+    it("field mul, sqr, add, sub, neg, mulB agree with BigInt", () => {
+      fc.assert(
+        fc.property(fe, fe, (x, y) => {
+          expect(get(run(c.id, OP.mul, enc(x), enc(y)))).toBe(mod(x * y, p));
+          expect(get(run(c.id, OP.sqr, enc(x)))).toBe(mod(x * x, p));
+          expect(get(run(c.id, OP.add, enc(x), enc(y)))).toBe(mod(x + y, p));
+          expect(get(run(c.id, OP.sub, enc(x), enc(y)))).toBe(mod(x - y, p));
+          expect(get(run(c.id, OP.neg, enc(x)))).toBe(mod(-x, p));
+          // mulB multiplies by b for a = -3 curves and by 3b for secp256k1 (a = 0).
+          expect(get(run(c.id, OP.mulB, enc(x)))).toBe(mod(x * (c.crv === "P-256K" ? 3n * b : b), p));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("field inversion agrees with BigInt (0 maps to 0)", () => {
+      fc.assert(
+        fc.property(fe, (x) => {
+          expect(get(run(c.id, OP.inv, enc(x)))).toBe(x === 0n ? 0n : modPow(x, p - 2n, p));
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it("refuses field operands at or above p", () => {
+      if (p < 256n ** BigInt(len)) expect(() => run(c.id, OP.mul, enc(p), enc(1n))).toThrow();
+      if (p + 5n < 256n ** BigInt(len)) expect(() => run(c.id, OP.sqr, enc(p + 5n))).toThrow();
+    });
+
+    it("scalar mul, add and (variable-time) inversion agree with BigInt mod n", () => {
+      fc.assert(
+        fc.property(sc, sc, (x, y) => {
+          expect(get(run(c.id, OP.smul, enc(x), enc(y)))).toBe((x * y) % n);
+          expect(get(run(c.id, OP.sadd, enc(x), enc(y)))).toBe((x + y) % n);
+          if (x !== 0n) expect(get(run(c.id, OP.sinv, enc(x)))).toBe(modPow(x, n - 2n, n));
+        }),
+        { numRuns: 200 },
+      );
+      expect(() => run(c.id, OP.sinv, enc(0n))).toThrow();
+    });
+
+    it("bits2int follows RFC 6979 §2.3.2 for every input length", () => {
+      const qlen = n.toString(2).length;
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 0, maxLength: 150 }), (bytes) => {
+          expect(get(run(c.id, OP.bits2int, bytes))).toBe(bits2intSpec(bytes, qlen));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("k G, constant-time and variable-time, agrees with @noble/curves", () => {
+      const G = c.noble.Point.BASE;
+      fc.assert(
+        fc.property(fc.oneof(fc.bigInt({ min: 1n, max: n - 1n }), fc.constantFrom(1n, 2n, 3n, 31n, 32n, 33n, 64n, n - 1n, n - 32n, n - 33n, (1n << 255n) % n)), (k) => {
+          const want = G.multiply(k).toAffine();
+          const expected = [...enc(want.x), ...enc(want.y)];
+          expect([...run(c.id, OP.kG, enc(k))]).toEqual(expected);
+          expect([...run(c.id, OP.kGvar, enc(k))]).toEqual(expected);
+        }),
+        { numRuns: 30 },
+      );
+    });
+
+    it("u1 G + u2 Q (variable time) agrees with @noble/curves, the identity included", () => {
+      const G = c.noble.Point.BASE;
+      fc.assert(
+        fc.property(sc, sc, fc.bigInt({ min: 1n, max: n - 1n }), (u1, u2, d) => {
+          const Q = G.multiply(d);
+          const q = Q.toAffine();
+          const sum = G.multiplyUnsafe(u1).add(Q.multiplyUnsafe(u2));
+          const got = run(c.id, OP.dbl2, enc(u1), enc(u2), enc(q.x), enc(q.y));
+          if (sum.equals(c.noble.Point.ZERO)) expect(got.length).toBe(0);
+          else expect([...got]).toEqual([...enc(sum.toAffine().x), ...enc(sum.toAffine().y)]);
+        }),
+        { numRuns: 15 },
+      );
+      // u1 G + u2 G = O for u1 = n - u2: a Shamir-style intermediate would meet the identity.
+      const g = G.toAffine();
+      expect(run(c.id, OP.dbl2, enc(n - 5n), enc(5n), enc(g.x), enc(g.y)).length).toBe(0);
+      expect([...run(c.id, OP.dbl2, enc(5n), enc(5n), enc(g.x), enc(g.y))]).toEqual([...enc(G.multiply(10n).toAffine().x), ...enc(G.multiply(10n).toAffine().y)]);
+    });
+
+    it("the complete formulas: P + Q, P + P, P + (-P) = O, and 2P", () => {
+      const G = c.noble.Point.BASE;
+      fc.assert(
+        fc.property(fc.bigInt({ min: 1n, max: n - 1n }), fc.bigInt({ min: 1n, max: n - 1n }), (i, j) => {
+          const P = G.multiply(i).toAffine();
+          const Q = G.multiply(j).toAffine();
+          const add = run(c.id, OP.padd, enc(P.x), enc(P.y), enc(Q.x), enc(Q.y));
+          const sum = G.multiply(i).add(G.multiply(j));
+          if (sum.equals(c.noble.Point.ZERO)) expect(add.length).toBe(0);
+          else expect([...add]).toEqual([...enc(sum.toAffine().x), ...enc(sum.toAffine().y)]);
+          const twice = G.multiply(i).double().toAffine();
+          const expected = [...enc(twice.x), ...enc(twice.y)];
+          expect([...run(c.id, OP.padd, enc(P.x), enc(P.y), enc(P.x), enc(P.y))]).toEqual(expected);
+          expect([...run(c.id, OP.pdbl, enc(P.x), enc(P.y))]).toEqual(expected);
+          expect(run(c.id, OP.padd, enc(P.x), enc(P.y), enc(P.x), enc(p - P.y)).length).toBe(0);
+        }),
+        { numRuns: 20 },
+      );
+    });
+  });
+}
