@@ -3,7 +3,7 @@
 // through the SDK's tlsOptions. Every result the server produces is checked by node:crypto, and
 // node:crypto's results are given to the server (RSA encrypt and wrapKey, which the SDK does locally
 // with the public key, and node-made ciphertexts).
-// Families whose core has not landed are skipped loudly (see test/helpers/capabilities.ts).
+// It runs against the wasm core, the engine `wasm-hsm serve` ships with; every family is tested, none is skipped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify as nodeVerify,
@@ -15,12 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { CryptographyClient, KeyClient, KeyVaultKey } from "@azure/keyvault-keys";
-import { probeCapabilities } from "../helpers/capabilities.js";
 import { ROOT, startCli, type CliServer } from "../helpers/cli-server.js";
 import { rawRequest } from "../helpers/https.js";
 import { cryptoClient, digest, hashOf, keyClient, nodePublicKey, restError, sdkJwk } from "../helpers/sdk.js";
 
-const caps = await probeCapabilities();
 const V = "7.6";
 const work = mkdtempSync(join(tmpdir(), "wasm-hsm-e2e-"));
 const domainFile = join(work, "domain.json");
@@ -31,7 +29,6 @@ let other: CliServer; // its own domain
 let kc: KeyClient;
 
 beforeAll(async () => {
-  if (!caps.vault) return;
   a = await startCli(["--security-domain", domainFile]);
   [b, other] = await Promise.all([startCli(["--security-domain", domainFile]), startCli([])]);
   kc = keyClient(a);
@@ -89,7 +86,7 @@ const rsaKeys = [
   },
 ];
 
-describe.skipIf(!caps.vault || !caps.rsa)("RSA through the SDK", () => {
+describe("RSA through the SDK", () => {
   for (const spec of rsaKeys) {
     describe(spec.label, () => {
       let key: KeyVaultKey;
@@ -165,7 +162,7 @@ const CURVES = [
   { crv: "P-521", alg: "ES512", node: "secp521r1", size: 132 },
 ] as const;
 
-describe.skipIf(!caps.vault || !caps.ec)("EC through the SDK", () => {
+describe("EC through the SDK", () => {
   for (const c of CURVES) {
     for (const origin of ["generated EC", "generated EC-HSM", "imported from node:crypto"] as const) {
       it(`${c.crv} ${origin}: ${c.alg} sign, verify, verifyData`, async () => {
@@ -204,7 +201,7 @@ describe.skipIf(!caps.vault || !caps.ec)("EC through the SDK", () => {
 
 const OCT_SIZES = [128, 192, 256] as const;
 
-describe.skipIf(!caps.vault || !caps.oct)("oct through the SDK", () => {
+describe("oct through the SDK", () => {
   for (const bits of OCT_SIZES) {
     describe(`AES-${bits}`, () => {
       const k = randomBytes(bits / 8);
@@ -278,44 +275,40 @@ describe.skipIf(!caps.vault || !caps.oct)("oct through the SDK", () => {
   }
 });
 
-// ----------------------------------------------------------------- key management, on any family
+// ---------------------------------------------------------------------- key management (EC keys)
 
-/** A key of the first family that has landed, and an operation that uses its private part. */
-const family = caps.ec
-  ? { create: (n: string) => kc.createEcKey(n, { curve: "P-256" }), op: "sign" as const, ops: ["sign", "verify"], use: (cc: CryptographyClient) => cc.sign("ES256", randomBytes(32)) }
-  : caps.oct
-    ? { create: (n: string) => kc.createOctKey(n, { hsm: true }), op: "encrypt" as const, ops: ["encrypt", "decrypt"], use: (cc: CryptographyClient) => cc.encrypt({ algorithm: "A256GCM", plaintext: randomBytes(8) }) }
-    : { create: (n: string) => kc.createRsaKey(n, { keySize: 2048 }), op: "sign" as const, ops: ["sign", "verify"], use: (cc: CryptographyClient) => cc.sign("RS256", randomBytes(32)) };
-const anyFamily = caps.vault && (caps.ec || caps.oct || caps.rsa);
+/** An EC P-256 key, and an operation that uses its private part. */
+const createKey = (n: string) => kc.createEcKey(n, { curve: "P-256" });
+const useKey = (cc: CryptographyClient) => cc.sign("ES256", randomBytes(32));
 
-describe.skipIf(!anyFamily)("key management through the SDK", () => {
+describe("key management through the SDK", () => {
   it("update: key_ops and enabled take effect at once", async () => {
     const name = uniq("ops");
-    const key = await family.create(name);
+    const key = await createKey(name);
     // A client that has the key (with its old key_ops) cached: the refusal must come from the server.
     const cc = cryptoClient(a, key);
-    await family.use(cc);
-    const narrowed = await kc.updateKeyProperties(name, key.properties.version!, { keyOps: family.ops.filter((o) => o !== family.op) as never });
-    expect(narrowed.keyOperations).not.toContain(family.op);
-    const err = await restError(family.use(cc));
+    await useKey(cc);
+    const narrowed = await kc.updateKeyProperties(name, key.properties.version!, { keyOps: ["verify"] });
+    expect(narrowed.keyOperations).not.toContain("sign");
+    const err = await restError(useKey(cc));
     expect(err.name).toBe("RestError");
     expect(err.statusCode).toBe(403);
     expect(err.code).toBe("Forbidden");
-    await kc.updateKeyProperties(name, { keyOps: family.ops as never });
-    await family.use(cc);
+    await kc.updateKeyProperties(name, { keyOps: ["sign", "verify"] });
+    await useKey(cc);
     await kc.updateKeyProperties(name, { enabled: false, tags: { state: "off" } });
     const disabled = await kc.getKey(name);
     expect(disabled.properties.enabled).toBe(false);
     expect(disabled.properties.tags).toEqual({ state: "off" });
-    expect((await restError(family.use(cc))).statusCode).toBe(403);
+    expect((await restError(useKey(cc))).statusCode).toBe(403);
     await kc.updateKeyProperties(name, { enabled: true });
-    await family.use(cc);
+    await useKey(cc);
   });
 
   it("lists with maxresults 1 over several pages, nextLink absolute on the request's host", async () => {
     const prefix = uniq("page");
     const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
-    for (const n of names) await family.create(n);
+    for (const n of names) await createKey(n);
     await kc.rotateKey(names[0]);
     await kc.rotateKey(names[0]);
     const pages: string[][] = [];
@@ -344,14 +337,14 @@ describe.skipIf(!anyFamily)("key management through the SDK", () => {
 
   it("delete (poller), recover (poller), delete again, purge", async () => {
     const name = uniq("del");
-    await family.create(name);
+    await createKey(name);
     const deleted = await (await kc.beginDeleteKey(name, { intervalInMs: 50 })).pollUntilDone();
     expect(deleted.name).toBe(name);
     expect(deleted.properties.recoveryId).toContain(`/deletedkeys/${name}`);
     expect(deleted.properties.scheduledPurgeDate!.getTime()).toBeGreaterThan(Date.now() + 89 * 24 * 3600 * 1000);
     expect((await restError(kc.getKey(name))).statusCode).toBe(404);
     expect((await kc.getDeletedKey(name)).name).toBe(name);
-    const conflict = await restError(family.create(name));
+    const conflict = await restError(createKey(name));
     expect(conflict.statusCode).toBe(409);
     expect(conflict.code).toBe("Conflict");
     let found = false;
@@ -359,24 +352,24 @@ describe.skipIf(!anyFamily)("key management through the SDK", () => {
     expect(found).toBe(true);
     const recovered = await (await kc.beginRecoverDeletedKey(name, { intervalInMs: 50 })).pollUntilDone();
     expect(recovered.name).toBe(name);
-    await family.use(cryptoClient(a, await kc.getKey(name)));
+    await useKey(cryptoClient(a, await kc.getKey(name)));
     await (await kc.beginDeleteKey(name, { intervalInMs: 50 })).pollUntilDone();
     await kc.purgeDeletedKey(name);
     const gone = await restError(kc.getDeletedKey(name));
     expect(gone.statusCode).toBe(404);
     expect(gone.code).toBe("KeyNotFound");
-    await family.create(name); // the name is free again
+    await createKey(name); // the name is free again
   });
 
   it("rotate: a new current version, the old one still usable by its id; rotation policy round trip", async () => {
     const name = uniq("rot");
-    const first = await family.create(name);
+    const first = await createKey(name);
     const second = await kc.rotateKey(name);
     expect(second.properties.version).not.toBe(first.properties.version);
     expect(second.properties.version).toMatch(/^[0-9a-f]{32}$/);
     expect((await kc.getKey(name)).properties.version).toBe(second.properties.version);
     expect((await kc.getKey(name, { version: first.properties.version })).id).toBe(first.id);
-    await family.use(cryptoClient(a, first.id!));
+    await useKey(cryptoClient(a, first.id!));
     const policy = await kc.updateKeyRotationPolicy(name, { lifetimeActions: [{ action: "Rotate", timeAfterCreate: "P30D" }], expiresIn: "P90D" });
     expect(policy.lifetimeActions?.[0]).toMatchObject({ action: "Rotate", timeAfterCreate: "P30D" });
     const read = await kc.getKeyRotationPolicy(name);
@@ -386,7 +379,7 @@ describe.skipIf(!anyFamily)("key management through the SDK", () => {
 
   it("backup on one server, restore into a second one that shares the security domain", async () => {
     const name = uniq("bak");
-    const v1 = await family.create(name);
+    const v1 = await createKey(name);
     const v2 = await kc.rotateKey(name);
     const blob = await kc.backupKey(name);
     expect(blob).toBeInstanceOf(Uint8Array);
@@ -399,17 +392,10 @@ describe.skipIf(!anyFamily)("key management through the SDK", () => {
     for await (const p of kcB.listPropertiesOfKeyVersions(name)) versions.push(p.version!);
     expect(versions.sort()).toEqual([v1.properties.version!, v2.properties.version!].sort());
     // The restored private key is the same key: what b signs, a verifies (and the other way round).
-    await family.use(cryptoClient(b, restored));
-    if (family.op === "sign") {
-      const d = randomBytes(32);
-      const alg = caps.ec ? "ES256" : "RS256";
-      const sig = await cryptoClient(b, restored).sign(alg, d);
-      expect((await cryptoClient(a, v2).verify(alg, d, sig.result)).result).toBe(true);
-    } else {
-      const enc = await cryptoClient(b, restored).encrypt({ algorithm: "A256GCM", plaintext: Buffer.from("x") });
-      const dec = await cryptoClient(a, v2).decrypt({ algorithm: "A256GCM", ciphertext: enc.result, iv: enc.iv!, authenticationTag: enc.authenticationTag! });
-      expect(Buffer.from(dec.result).toString()).toBe("x");
-    }
+    await useKey(cryptoClient(b, restored));
+    const d = randomBytes(32);
+    const sig = await cryptoClient(b, restored).sign("ES256", d);
+    expect((await cryptoClient(a, v2).verify("ES256", d, sig.result)).result).toBe(true);
     // Restoring over an existing name: 409. Into another security domain: refused.
     expect((await restError(kcB.restoreKeyBackup(blob!))).statusCode).toBe(409);
     const foreign = await restError(keyClient(other).restoreKeyBackup(blob!));
@@ -442,7 +428,7 @@ describe.skipIf(!anyFamily)("key management through the SDK", () => {
 
 // ------------------------------------------------------------------------- raw HTTP, real vault
 
-describe.skipIf(!caps.vault)("raw HTTP the SDK cannot send, against the real vault", () => {
+describe("raw HTTP the SDK cannot send, against the real vault", () => {
   it("bad JSON, a missing or unknown api-version, an oversize body, bad tokens, unknown routes, wrong methods", async () => {
     const cases: [Parameters<typeof rawRequest>[2], number, string][] = [
       [{ method: "POST", path: `/keys/x/create?api-version=${V}`, body: "{bad json" }, 400, "BadParameter"],
@@ -467,7 +453,7 @@ describe.skipIf(!caps.vault)("raw HTTP the SDK cannot send, against the real vau
 
   it("malformed bodies on every route get a 4xx, never a 500", async () => {
     const name = uniq("fuzz");
-    if (anyFamily) await family.create(name);
+    await createKey(name);
     const bodies = ["{}", '{"kty":5}', '{"kty":"EC","crv":{}}', '{"key":"x"}', '{"key":{"kty":"RSA","n":7}}', '{"alg":1,"value":{}}', '{"alg":"ES256","value":"!!"}',
       '{"alg":"RS256","digest":[],"value":null}', '{"count":"x"}', '{"count":-1}', '{"value":5}', '{"value":"AAAA"}', '{"attributes":"x","tags":[1]}', '{"key_ops":"sign"}',
       '{"lifetimeActions":"x"}', '{"attributes":{"exp":"soon"}}', '{"tags":{"a":1}}'];
@@ -487,35 +473,29 @@ describe.skipIf(!caps.vault)("raw HTTP the SDK cannot send, against the real vau
   });
 
   it("an empty version segment and a double slash mean the current version; request ids", async () => {
-    if (!anyFamily) return;
     const name = uniq("slash");
-    const key = await family.create(name);
+    const key = await createKey(name);
     const res = await raw(a, { path: `/keys/${name}/?api-version=${V}`, headers: { "x-ms-client-request-id": "e2e-42" } });
     expect(res.status).toBe(200);
     expect(res.json().key.kid).toBe(key.id);
     expect(res.headers["x-ms-client-request-id"]).toBe("e2e-42");
     expect(res.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    if (family.op === "sign") {
-      const alg = caps.ec ? "ES256" : "RS256";
-      const signed = await raw(a, { method: "POST", path: `/keys/${name}//sign?api-version=${V}`, body: JSON.stringify({ alg, value: randomBytes(32).toString("base64url") }) });
-      expect(signed.status, signed.text).toBe(200);
-      expect(signed.json().kid).toBe(key.id);
-    }
+    const signed = await raw(a, { method: "POST", path: `/keys/${name}//sign?api-version=${V}`, body: JSON.stringify({ alg: "ES256", value: randomBytes(32).toString("base64url") }) });
+    expect(signed.status, signed.text).toBe(200);
+    expect(signed.json().kid).toBe(key.id);
   });
 });
 
 // ---------------------------------------------------------------------------------- durability
 
-describe.skipIf(!anyFamily)("--data-dir: kill -9, restart, everything is there and works", () => {
+describe("--data-dir: kill -9, restart, everything is there and works", () => {
   it("keeps every version and the security domain across kill -9", async () => {
     const dataDir = join(work, "data");
     const s1 = await startCli(["--data-dir", dataDir]);
     const kc1 = keyClient(s1);
     const name = uniq("durable");
     const made: KeyVaultKey[] = [];
-    const create = caps.ec
-      ? (n: string) => kc1.createEcKey(n, { curve: "P-384" })
-      : caps.oct ? (n: string) => kc1.createOctKey(n, { hsm: true }) : (n: string) => kc1.createRsaKey(n, { keySize: 2048 });
+    const create = (n: string) => kc1.createEcKey(n, { curve: "P-384" });
     made.push(await create(name));
     made.push(await kc1.rotateKey(name));
     made.push(await kc1.rotateKey(name));
@@ -524,14 +504,9 @@ describe.skipIf(!anyFamily)("--data-dir: kill -9, restart, everything is there a
     await create(backupName);
     const backup = await kc1.backupKey(backupName);
     // Outputs made before the crash, to be checked with the keys after it.
-    const signAlg = caps.ec ? "ES384" : "RS256";
-    const signs = family.op === "sign";
     const before = await Promise.all(made.map(async (k) => {
-      const cc = cryptoClient(s1, k);
-      const d = randomBytes(caps.ec ? 48 : 32);
-      const sig = signs ? (await cc.sign(signAlg, d)).result : undefined;
-      const enc = signs ? undefined : await cc.encrypt({ algorithm: "A256GCM", plaintext: Buffer.from(k.properties.version!) });
-      return { version: k.properties.version!, d, sig, enc };
+      const d = randomBytes(48);
+      return { version: k.properties.version!, d, sig: (await cryptoClient(s1, k).sign("ES384", d)).result };
     }));
     const killed = await s1.stop("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
@@ -547,14 +522,9 @@ describe.skipIf(!anyFamily)("--data-dir: kill -9, restart, everything is there a
       expect((await kc2.getKey(other1.name)).properties.version).toBe(other1.properties.version);
       for (const x of before) {
         const cc = cryptoClient(s2, `${s2.url}/keys/${name}/${x.version}`);
-        if (x.sig) {
-          expect((await cc.verify(signAlg, x.d, x.sig)).result).toBe(true);
-          const again = await cc.sign(signAlg, x.d);
-          expect((await cc.verify(signAlg, x.d, again.result)).result).toBe(true);
-        } else {
-          const dec = await cc.decrypt({ algorithm: "A256GCM", ciphertext: x.enc!.result, iv: x.enc!.iv!, authenticationTag: x.enc!.authenticationTag! });
-          expect(Buffer.from(dec.result).toString()).toBe(x.version);
-        }
+        expect((await cc.verify("ES384", x.d, x.sig)).result).toBe(true);
+        const again = await cc.sign("ES384", x.d);
+        expect((await cc.verify("ES384", x.d, again.result)).result).toBe(true);
       }
       // The domain persisted: a backup made before the restart restores after it.
       await (await kc2.beginDeleteKey(backupName, { intervalInMs: 50 })).pollUntilDone();
@@ -569,7 +539,7 @@ describe.skipIf(!anyFamily)("--data-dir: kill -9, restart, everything is there a
 
 // --------------------------------------------------------------------------------- the command
 
-describe.skipIf(!caps.vault)("the command line", () => {
+describe("the command line", () => {
   it("stops cleanly on SIGINT and SIGTERM", async () => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       const s = await startCli([]);
@@ -589,18 +559,15 @@ describe.skipIf(!caps.vault)("the command line", () => {
       const target = `https://127.0.0.1:${port}`;
       const challenge = await rawRequest(target, s.cert, { path: `/keys?api-version=${V}`, headers: { authorization: "" } });
       expect(challenge.headers["www-authenticate"]).toContain('resource="https://vault.example.org"');
-      if (anyFamily) {
-        const body = JSON.stringify(caps.ec ? { kty: "EC" } : caps.oct ? { kty: "oct-HSM" } : { kty: "RSA" });
-        const created = await rawRequest(target, s.cert, { method: "POST", path: `/keys/${uniq("vu")}/create?api-version=${V}`, body });
-        expect(created.status, created.text).toBe(200);
-        expect(created.json().key.kid).toMatch(/^https:\/\/myvault\.vault\.azure\.net\/keys\//);
-      }
+      const created = await rawRequest(target, s.cert, { method: "POST", path: `/keys/${uniq("vu")}/create?api-version=${V}`, body: JSON.stringify({ kty: "EC" }) });
+      expect(created.status, created.text).toBe(200);
+      expect(created.json().key.kid).toMatch(/^https:\/\/myvault\.vault\.azure\.net\/keys\//);
     } finally {
       await s.stop();
     }
   });
 
-  it.skipIf(!caps.ec)("the README's example runs with NODE_EXTRA_CA_CERTS", async () => {
+  it("the README's example runs with NODE_EXTRA_CA_CERTS", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: a.certFile, VAULT_URL: a.url };
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, "examples/quickstart.mjs")], { env, cwd: ROOT });
     expect(stdout).toMatch(/^created https:\/\/127\.0\.0\.1:\d+\/keys\/quickstart-\d+\/[0-9a-f]{32}\nsignature verified: true\n$/);
