@@ -9,3 +9,4 @@ export * from "./api/seal";
 export * from "./api/ec";
 export * from "./api/bn";
 export * from "./api/rsa";
+export * from "./api/byok";

@@ -21,6 +21,10 @@ Options:
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
   -h, --help               this text
   --version                the version
+
+Environment:
+  PORT                     the port, when --port is not given
+  WASM_HSM_DOMAIN_SECRET   the secret that seals the security-domain key at rest
 `;
 
 class UsageError extends Error {}
@@ -82,6 +86,8 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       dataDir: values["data-dir"],
       vaultUrl: values["vault-url"],
       securityDomainFile: values["security-domain"],
+      // From the environment, not a flag, so that it stays out of process listings.
+      domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
       ...extra,
     });

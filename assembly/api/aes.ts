@@ -31,14 +31,14 @@ import { AES_MODE_CBC, AES_MODE_CBC_PKCS7, AES_MODE_GCM, AES_MODE_KW, AES_MODE_K
 import { AES_KS_SIZE, aesExpandKey, aesKeyBits, aesKeyLengthValid } from "../aes/schedule";
 import { kwUnwrap, kwWrap, kwpUnwrap, kwpWrap } from "../aes/kw";
 import { GCM_IV_SIZE, GCM_TAG_SIZE, gcmOpen, gcmSeal } from "../aes/gcm";
+import { octKeyFrom } from "../aes/key";
 import { cbcDecrypt, cbcEncrypt, cbcPkcs7Decrypt, cbcPkcs7Encrypt } from "../aes/cbc";
 
 const keyScratch = memory.data(32, 16);
 
 /** Expands the key at keyScratch into a new slot, wipes the scratch, returns the handle or an error. */
 function storeKey(len: usize): i32 {
-  const h = slotAlloc(KIND_OCT, <u32>(len << 3), <u32>AES_KS_SIZE);
-  if (h >= 0) aesExpandKey(keyScratch, len, slotMaterial(slotIndex(h)));
+  const h = octKeyFrom(keyScratch, len);
   wipe(keyScratch, 32);
   return h;
 }

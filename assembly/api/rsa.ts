@@ -14,16 +14,16 @@ import { generateKey, pairwiseTest } from "../rsa/keygen";
 import { oaepDecode, oaepEncode } from "../rsa/oaep";
 import { emsaPkcs1Encode, pkcs1DecryptDecode, pkcs1EncryptEncode } from "../rsa/pkcs1";
 import { pssEncode, pssMaxSalt, pssVerify } from "../rsa/pss";
+import { MAX_PART, readExponent, rsaImportParts } from "../rsa/import";
+import { rsaDecrypt } from "../rsa/decrypt";
 
 export const RSA_PAD_PKCS1: u32 = 1;
 export const RSA_PAD_OAEP_PSS: u32 = 2;
-const MAX_PART: u32 = 512; // bytes of the largest number (4096 bits)
 
 const X = memory.data(MAX_LIMBS * 4, 16);
 const Y = memory.data(MAX_LIMBS * 4, 16);
 const EM = memory.data(<i32>MAX_PART, 16);
 const EM2 = memory.data(<i32>MAX_PART, 16);
-const PARTS = memory.data(MAX_LIMBS * 4 * 5, 16); // p, q, dp, dq, qi during import
 
 /** The material of an RSA key (private, or also public if allowPublic), or an error status. */
 function rsaKey(handle: i32, allowPublic: bool): i64 {
@@ -34,16 +34,6 @@ function rsaKey(handle: i32, allowPublic: bool): i64 {
   return ERR_KEY_KIND;
 }
 
-/** Parses a public exponent of eLen bytes at p: odd, 3 <= e < 2^32; else 0. */
-function readExponent(p: usize, eLen: u32): u32 {
-  let e: u64 = 0;
-  for (let i: u32 = 0; i < eLen; i++) {
-    e = (e << 8) | <u64>load<u8>(p + <usize>i);
-    if (e > 0xffffffff) return 0;
-  }
-  if (e < 3 || (e & 1) == 0) return 0;
-  return <u32>e;
-}
 
 // ---- keys ----------------------------------------------------------------------
 
@@ -72,55 +62,14 @@ export function rsa_import(nLen: u32, eLen: u32, pLen: u32, qLen: u32, dpLen: u3
   if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > 8) return ERR_LENGTH;
   if (pLen < 1 || pLen > MAX_PART || qLen < 1 || qLen > MAX_PART) return ERR_LENGTH;
   if (dpLen < 1 || dpLen > MAX_PART || dqLen < 1 || dqLen > MAX_PART || qiLen < 1 || qiLen > MAX_PART) return ERR_LENGTH;
-  let at = ioIn();
-  const nMax = limbsFor(<i32>MAX_PART * 8);
-  fromBytes(X, nMax, at, <i32>nLen);
-  at += <usize>nLen;
-  const nBits = bitLengthVartime(X, nMax);
-  if (nBits != 2048 && nBits != 3072 && nBits != 4096) return ERR_KEY_INVALID;
-  if ((limb(X, 0) & 1) == 0) return ERR_KEY_INVALID;
-  const e = readExponent(at, eLen);
-  at += <usize>eLen;
-  if (e == 0) return ERR_KEY_INVALID;
-  const stride = <usize>MAX_LIMBS << 2;
-  const p = PARTS, q = PARTS + stride, dp = PARTS + 2 * stride, dq = PARTS + 3 * stride, qi = PARTS + 4 * stride;
-  fromBytes(p, nMax, at, <i32>pLen);
-  at += <usize>pLen;
-  fromBytes(q, nMax, at, <i32>qLen);
-  at += <usize>qLen;
-  fromBytes(dp, nMax, at, <i32>dpLen);
-  at += <usize>dpLen;
-  fromBytes(dq, nMax, at, <i32>dqLen);
-  at += <usize>dqLen;
-  fromBytes(qi, nMax, at, <i32>qiLen);
-  // p and q: odd, at least 512 bits each (their sizes are public). A p q that is not n is refused later.
-  const pBitsP = bitLengthVartime(p, nMax), pBitsQ = bitLengthVartime(q, nMax);
-  const pBits = max(pBitsP, pBitsQ);
-  let ok = pBitsP >= 512 && pBitsQ >= 512 && pBitsP + pBitsQ <= nBits + 1;
-  ok = ok && (limb(p, 0) & 1) == 1 && (limb(q, 0) & 1) == 1;
-  // 0 < dp < p, 0 < dq < q, 0 < qi < p, in constant time (these are secrets).
-  let m: u32 = ltMask(dp, p, nMax) & ltMask(dq, q, nMax) & ltMask(qi, p, nMax);
-  m &= ~isZeroMask(dp, nMax) & ~isZeroMask(dq, nMax) & ~isZeroMask(qi, nMax);
-  let st: i32 = ok && m != 0 ? OK : ERR_KEY_INVALID;
-  let handle: i32 = 0;
-  if (st == OK) {
-    handle = slotAlloc(KIND_RSA, <u32>nBits, privateKeySize(nBits, pBits));
-    if (handle < 0) st = handle;
-  }
-  if (st == OK) {
-    const key = slotMaterial(slotIndex(handle));
-    setupPublic(key, X, nBits, e);
-    st = setupPrivate(key, p, q, dp, dq, qi, pBits);
-    if (st == OK) st = pairwiseTest(key);
-    if (st != OK) {
-      slotDestroy(handle);
-      if (st == ERR_KEYGEN || st == ERR_FAULT) st = ERR_KEY_INVALID;
-    }
-  }
-  wipe(PARTS, 5 * stride);
-  zero(X, nMax);
-  if (st != OK) return st;
-  return handle;
+  const n = ioIn();
+  const e = n + <usize>nLen;
+  const p = e + <usize>eLen;
+  const q = p + <usize>pLen;
+  const dp = q + <usize>qLen;
+  const dq = dp + <usize>dpLen;
+  const qi = dq + <usize>dqLen;
+  return rsaImportParts(n, nLen, e, eLen, p, pLen, q, qLen, dp, dpLen, dq, dqLen, qi, qiLen);
 }
 
 /** Imports a public key from IN = n || e: n odd of 2048 to 4096 bits, e odd, 3 <= e < 2^32. */
@@ -210,16 +159,7 @@ export function rsa_decrypt(handle: i32, padding: u32, hash: i32, mgfHash: i32, 
   }
   const k = keyK(key);
   if (ctLen != <u32>k) return ERR_LENGTH;
-  const Ln = keyLn(key);
-  fromBytes(X, Ln, ioIn(), k);
-  if (!belowModulusVartime(key, X)) return ERR_DECRYPT; // c >= n (public data)
-  const st = privateOp(key, Y, X);
-  zero(X, Ln);
-  if (st != OK) return st;
-  toBytes(EM, k, Y, Ln);
-  zero(Y, Ln);
-  if (padding == RSA_PAD_PKCS1) return pkcs1DecryptDecode(EM, k, ioOut());
-  return oaepDecode(EM, k, hash, mgfHash, ioIn() + <usize>ctLen, <i32>labelLen, ioOut());
+  return rsaDecrypt(key, ioIn(), padding, hash, mgfHash, ioIn() + <usize>ctLen, <i32>labelLen, ioOut());
 }
 
 // ---- signatures ----------------------------------------------------------------

@@ -10,7 +10,11 @@ import { ERR_KEYGEN, ERR_KEY_INVALID } from "../status";
 import { KIND_EC, KIND_EC_PUBLIC } from "../keys/kinds";
 import { slotAlloc, slotIndex, slotMaterial } from "../keys/slots";
 import { ctEqual } from "../mem";
-import { curveBits } from "./ids";
+import { CURVE_P256, CURVE_P256K, CURVE_P384, CURVE_P521, curveBits } from "./ids";
+import { P256 } from "./curves/p256";
+import { P256K } from "./curves/p256k";
+import { P384 } from "./curves/p384";
+import { P521 } from "./curves/p521";
 import { SCALAR_BYTES, scInRangeMask } from "./scalar";
 import { mulBaseCt, toAffine } from "./table";
 import { pointWipeScratch } from "./point";
@@ -137,4 +141,34 @@ export function ecImportPrivate<C>(src: usize): i32 {
   const handle = save<C>(KIND_EC, D);
   memory.fill(D, 0, SCALAR_BYTES);
   return handle;
+}
+
+/**
+ * Imports a private key from d alone (LEN bytes, big-endian), as BYOK's PKCS#8 carries it:
+ * 1 <= d < n in constant time, and the public point is computed as d G.
+ */
+export function ecImportScalar<C>(src: usize): i32 {
+  const c = changetype<C>(0);
+  memory.fill(D, 0, SCALAR_BYTES);
+  wordsFromBE(D, c.NWORDS, src, c.LEN);
+  const inRange = scInRangeMask(D, c.N, c.NWORDS);
+  // d is out of range: compute with d = 1 instead, so that the work does not depend on it.
+  store<u32>(D, load<u32>(D) | (~inRange & 1));
+  publicFromPrivate<C>(D);
+  if (inRange == 0) {
+    memory.fill(D, 0, SCALAR_BYTES);
+    return ERR_KEY_INVALID;
+  }
+  const handle = save<C>(KIND_EC, D);
+  memory.fill(D, 0, SCALAR_BYTES);
+  return handle;
+}
+
+/** ecImportScalar for a curve id (ids.ts); ERR_KEY_INVALID for an unknown id. */
+export function ecImportScalarOn(curve: i32, src: usize): i32 {
+  if (curve == CURVE_P256) return ecImportScalar<P256>(src);
+  if (curve == CURVE_P256K) return ecImportScalar<P256K>(src);
+  if (curve == CURVE_P384) return ecImportScalar<P384>(src);
+  if (curve == CURVE_P521) return ecImportScalar<P521>(src);
+  return ERR_KEY_INVALID;
 }

@@ -56,7 +56,7 @@ export interface EcPublicJwk {
 
 const curveNames = Object.keys(EC_CURVES) as EcCurve[];
 
-function curveInfo(crv: unknown, context: string): CurveInfo {
+export function curveInfo(crv: unknown, context: string): CurveInfo {
   if (typeof crv !== "string" || !Object.prototype.hasOwnProperty.call(EC_CURVES, crv)) {
     throw new HsmError("BAD_PARAMETER", `${context}: unknown curve ${JSON.stringify(crv)} (expected ${curveNames.join(", ")})`);
   }

@@ -7,6 +7,7 @@ import { HsmError } from "./status.js";
 import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 import * as sealing from "./seal.js";
+import { importTransferBlob, type TransferTarget } from "./byok.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 import {
   ecCurveOf, ecGenerate, ecImport, ecImportPublic, ecPublicJwk, ecdsaSignDigest, ecdsaVerifyDigest,
@@ -216,6 +217,16 @@ export class Hsm {
   /** Verifies a raw r || s over a digest of any length (see ecdsaSignDigest). */
   ecdsaVerifyDigest(handle: KeyHandle, digest: Uint8Array, signature: Uint8Array): boolean {
     return ecdsaVerifyDigest(this.#core, handle, digest, signature);
+  }
+
+  // --- BYOK ---
+
+  /**
+   * Imports a key from a Key Vault BYOK transfer ciphertext (RSA-OAEP-SHA1 of an AES key, then
+   * AES-KWP of the target: PKCS#8 for RSA and EC, raw for oct) under the RSA key-exchange key `kek`.
+   */
+  importTransferBlob(kek: KeyHandle, ciphertext: Uint8Array, target: TransferTarget): KeyHandle {
+    return importTransferBlob(this.#core, kek, ciphertext, target) as KeyHandle;
   }
 
   // --- public parts of any key ---

@@ -29,6 +29,8 @@ export interface ServeOptions {
   vaultUrl?: string;
   /** A security-domain file shared by several servers (loaded if it exists, else created). */
   securityDomainFile?: string;
+  /** The secret the security-domain key is sealed under for storage (default: a built-in one). */
+  domainSecret?: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. Default info. */
   logLevel?: string;
   /** Where log lines go. Default: standard error. */
@@ -86,7 +88,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       // Hsm gains the families' key methods as they land on main; until all have, it is only
       // structurally short of VaultEngine, and a missing export fails at call time with an HsmError.
       const hsm = options.engine ?? ((await Hsm.create()) as unknown as VaultEngine);
-      vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile });
+      vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile, domainSecret: options.domainSecret });
     }
 
     const app = createHttpServer({

@@ -21,14 +21,10 @@ export interface CliServer {
 
 const BANNER = /^wasm-hsm: vault (https:\/\/\S+) ; NODE_EXTRA_CA_CERTS=(.+)$/;
 
-/** With WASM_HSM_E2E_ENGINE=node, the same command over the reference node:crypto engine. */
-export const NODE_ENGINE = process.env.WASM_HSM_E2E_ENGINE === "node";
-const ENTRY = NODE_ENGINE ? ["--import", "tsx", `${ROOT}test/helpers/node-engine-cli.ts`] : [BIN];
-
 /** `args` are added to `serve --port 0 --log-level warn` (without `--port 0` when `port` is false). */
 export async function startCli(args: string[] = [], opts: { env?: NodeJS.ProcessEnv; port?: boolean } = {}): Promise<CliServer> {
   const env = opts.env ?? {};
-  const child = spawn(process.execPath, [...ENTRY, "serve", ...(opts.port === false ? [] : ["--port", "0"]), "--log-level", "warn", ...args], {
+  const child = spawn(process.execPath, [BIN, "serve", ...(opts.port === false ? [] : ["--port", "0"]), "--log-level", "warn", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

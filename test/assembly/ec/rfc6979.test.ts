@@ -73,7 +73,7 @@ function parse(text: string): Section[] {
 const text = readFileSync(join(import.meta.dirname, "../../../vectors/rfc6979/appendix-a2.5-a2.7.txt"), "utf8");
 const sections = parse(text);
 const nodeHash: Record<string, string> = { "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
-// The core has no SHA-224 (Key Vault has no algorithm that uses it): those vectors are skipped.
+// The core has no SHA-224 (Key Vault has no algorithm that uses it): those vectors are counted, not run.
 const supported = new Set<string>(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 
 let hsm: Hsm;
@@ -101,10 +101,16 @@ for (const section of sections) {
     };
     const nodeKey = createPublicKey({ key: { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y }, format: "jwk" });
 
-    for (const v of section.signatures) {
+    const unsupported = section.signatures.filter((v) => !supported.has(v.hash));
+    it(`the ${unsupported.length} SHA-224 vectors are out of scope: the core has no SHA-224`, () => {
+      expect(unsupported.every((v) => v.hash === "SHA-224")).toBe(true);
+      expect(() => hsm.digest("SHA-224" as HashName, new Uint8Array(1))).toThrow(/unknown hash/);
+    });
+
+    for (const v of section.signatures.filter((v) => supported.has(v.hash))) {
       const name = `${v.hash}, message "${v.message}"`;
       const expected = toHex(new Uint8Array([...bigToBytes(v.r, c.len), ...bigToBytes(v.s, c.len)]));
-      it.skipIf(!supported.has(v.hash))(`${name}: exact r || s`, () => {
+      it(`${name}: exact r || s`, () => {
         // The published signature must verify (this guards the transcription of the RFC).
         const sig = Buffer.from(expected, "hex");
         expect(nodeVerify(nodeHash[v.hash]!, Buffer.from(v.message), { key: nodeKey, dsaEncoding: "ieee-p1363" }, sig)).toBe(true);
