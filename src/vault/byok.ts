@@ -56,20 +56,40 @@ export function parseTransfer(jwk: JsonWebKey, family: Family): TransferRequest 
   return { kid: header.kid, ciphertext, target: { kty: family, ...(crv ? { crv } : {}) } };
 }
 
+/** What a transferred key must be, for each target kty (named in refusals). */
+function expectedTarget(target: TransferRequest["target"]): string {
+  if (target.kty === "RSA") return "an RSA private key of 2048, 3072 or 4096 bits in PKCS#8, as kty RSA-HSM requires";
+  if (target.kty === "EC") return `an EC private key on ${target.crv} in PKCS#8, as kty EC-HSM with crv ${target.crv} requires`;
+  return "an AES key of 16, 24 or 32 bytes, as kty oct-HSM requires";
+}
+
 /** Unwraps the target key into the engine under the KEK; returns its handle (owned by the caller) and size. */
 export function unwrapTransfer(engine: VaultEngine, kek: KeyHandle, request: TransferRequest): { handle: KeyHandle; keySize: number } {
   const handle = engineCall(() => {
     try {
       return engine.importTransferBlob(kek, request.ciphertext, request.target);
     } catch (e: any) {
-      if (e?.code === "DECRYPT_FAILED") throw badParameter("The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.");
-      throw e;
+      // The core reports each defect with one status; the vault knows the request and says what was expected.
+      switch (e?.code) {
+        case "DECRYPT_FAILED":
+          throw badParameter("The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.");
+        case "BAD_LENGTH": {
+          const k = engine.keyInfo(kek).bits / 8;
+          throw badParameter(`The transfer blob's ciphertext (${request.ciphertext.length} bytes) is not the key exchange key's ${k}-byte RSA-OAEP block followed by an AES-KWP-wrapped key.`);
+        }
+        case "INVALID_KEY":
+        case "WRONG_KEY_KIND":
+        case "BAD_PARAMETER":
+          throw badParameter(`The transferred key is not ${expectedTarget(request.target)}.`);
+        default:
+          throw e;
+      }
     }
   });
   const bits = engine.keyInfo(handle).bits;
   if (request.target.kty === "RSA" && ![2048, 3072, 4096].includes(bits)) {
     engine.destroy(handle);
-    throw badParameter(`The transferred RSA key has ${bits} bits; Key Vault accepts 2048, 3072 or 4096.`);
+    throw badParameter(`The transferred key is not ${expectedTarget(request.target)}.`);
   }
   return { handle, keySize: bits };
 }

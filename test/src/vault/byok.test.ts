@@ -100,8 +100,9 @@ describe("round trips", () => {
 
 describe("refusals, each precise, each leaving nothing behind", () => {
   const unwrapFailed = bad("The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.");
-  /** Refusals that the core reports: a 400 whose message names the transfer import. */
-  const engineBad = (pattern: RegExp): ExpectedError => ({ status: 400, code: "BadParameter", message: pattern });
+  const notRsa = bad("The transferred key is not an RSA private key of 2048, 3072 or 4096 bits in PKCS#8, as kty RSA-HSM requires.");
+  const notP256 = bad("The transferred key is not an EC private key on P-256 in PKCS#8, as kty EC-HSM with crv P-256 requires.");
+  const notAes = bad("The transferred key is not an AES key of 16, 24 or 32 bytes, as kty oct-HSM requires.");
   const ecTarget = ecKey("P-384");
   const rsaTarget = rsaKey(2048);
 
@@ -111,21 +112,15 @@ describe("refusals, each precise, each leaving nothing behind", () => {
     ["a blob made for another KEK", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kekPublic: kek2Public }) }), unwrapFailed],
     ["a blob whose AES-KWP part is changed", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => { c[c.length - 3]! ^= 1; return c; } }) }), unwrapFailed],
     ["a blob whose RSA part is changed", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => { c[10]! ^= 1; return c; } }) }), unwrapFailed],
-    ["a blob wrapped with an AES-128 ephemeral key", () => ({ kty: "oct-HSM", key_hsm: (() => {
-      const aes = nc.randomBytes(16);
-      const kwp = nc.createCipheriv("id-aes128-wrap-pad", aes, Buffer.from("a65959a6", "hex"));
-      const ct = Buffer.concat([nc.publicEncrypt({ key: kekPublic, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, aes), kwp.update(octKey(128).k), kwp.final()]);
-      return keyHsm({ schema_version: "1.0.0", header: { kid: kekKid, alg: "dir", enc: "CKM_RSA_AES_KEY_WRAP" }, ciphertext: b64u(ct) });
-    })() }), unwrapFailed],
-    ["a ciphertext of only the RSA part", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => c.subarray(0, 256) }) }), engineBad(/./)],
-    ["a ciphertext shorter than the KEK's modulus", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => c.subarray(0, 100) }) }), engineBad(/./)],
-    ["an EC key sent as RSA-HSM", () => ({ kty: "RSA-HSM", key_hsm: blobFor(pkcs8(ecTarget.privateKey)) }), engineBad(/./)],
-    ["an RSA key sent as EC-HSM", () => ({ kty: "EC-HSM", crv: "P-256", key_hsm: blobFor(pkcs8(rsaTarget.privateKey)) }), engineBad(/./)],
-    ["a P-384 key sent as P-256", () => ({ kty: "EC-HSM", crv: "P-256", key_hsm: blobFor(pkcs8(ecTarget.privateKey)) }), engineBad(/./)],
-    ["an oct key of 20 bytes", () => ({ kty: "oct-HSM", key_hsm: blobFor(nc.randomBytes(20)) }), engineBad(/./)],
-    ["an oct key of 64 bytes", () => ({ kty: "oct-HSM", key_hsm: blobFor(nc.randomBytes(64)) }), engineBad(/./)],
-    ["garbage instead of PKCS#8", () => ({ kty: "RSA-HSM", key_hsm: blobFor(nc.randomBytes(300)) }), engineBad(/./)],
-    ["an RSA 1024 key", () => ({ kty: "RSA-HSM", key_hsm: blobFor(pkcs8(rsaKey(1024).privateKey)) }), engineBad(/1024|bits|size|length|range/i)],
+    ["a ciphertext of only the RSA part", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => c.subarray(0, 256) }) }), bad("The transfer blob's ciphertext (256 bytes) is not the key exchange key's 256-byte RSA-OAEP block followed by an AES-KWP-wrapped key.")],
+    ["a ciphertext shorter than the KEK's modulus", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { mutate: (c) => c.subarray(0, 100) }) }), bad("The transfer blob's ciphertext (100 bytes) is not the key exchange key's 256-byte RSA-OAEP block followed by an AES-KWP-wrapped key.")],
+    ["an EC key sent as RSA-HSM", () => ({ kty: "RSA-HSM", key_hsm: blobFor(pkcs8(ecTarget.privateKey)) }), notRsa],
+    ["an RSA key sent as EC-HSM", () => ({ kty: "EC-HSM", crv: "P-256", key_hsm: blobFor(pkcs8(rsaTarget.privateKey)) }), notP256],
+    ["a P-384 key sent as P-256", () => ({ kty: "EC-HSM", crv: "P-256", key_hsm: blobFor(pkcs8(ecTarget.privateKey)) }), notP256],
+    ["an oct key of 20 bytes", () => ({ kty: "oct-HSM", key_hsm: blobFor(nc.randomBytes(20)) }), notAes],
+    ["an oct key of 64 bytes", () => ({ kty: "oct-HSM", key_hsm: blobFor(nc.randomBytes(64)) }), notAes],
+    ["garbage instead of PKCS#8", () => ({ kty: "RSA-HSM", key_hsm: blobFor(nc.randomBytes(300)) }), notRsa],
+    ["an RSA 1024 key", () => ({ kty: "RSA-HSM", key_hsm: blobFor(pkcs8(rsaKey(1024).privateKey)) }), notRsa],
     ["a KEK that does not exist", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kid: "https://vault.test/keys/no-such-kek" }) }), bad('The key exchange key https://vault.test/keys/no-such-kek was not found in this vault.')],
     ["a KEK version that does not exist", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kid: `https://vault.test/keys/kek/${"0".repeat(32)}` }) }), bad(`The key exchange key https://vault.test/keys/kek/${"0".repeat(32)} was not found in this vault.`)],
     ["a kid that names no key", () => ({ kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kid: "kek" }) }), bad('The transfer blob names a key exchange key by an invalid kid: "kek".')],
@@ -146,13 +141,25 @@ describe("refusals, each precise, each leaving nothing behind", () => {
     ["a blob with an empty ciphertext", () => ({ kty: "oct-HSM", key_hsm: keyHsm({ schema_version: "1.0.0", header: { kid: kekKid, alg: "dir", enc: "CKM_RSA_AES_KEY_WRAP" }, ciphertext: "" }) }), bad("The transfer blob's ciphertext must be base64url.")],
   ];
 
-  it.each(cases)("%s", async (_what, key, want) => {
+  it.each(cases.map((c, i) => [...c, `byok-refused-${i}`] as const))("%s", async (_what, key, want, name) => {
     const count = f.engine.keyCount();
     const names = (await f.store.listNames()).sort();
-    await expectKvError(f.vault.importKey("byok-refused", { key: key() as any }, ctx), want);
+    await expectKvError(f.vault.importKey(name, { key: key() as any }, ctx), want);
     expect(f.engine.keyCount()).toBe(count);
     expect((await f.store.listNames()).sort()).toEqual(names);
-    await expectKvError(f.vault.getKey("byok-refused", undefined, ctx), notFound("byok-refused"));
+    await expectKvError(f.vault.getKey(name, undefined, ctx), notFound(name));
+  });
+
+  // DESIGN.md (BYOK import) and the Azure BYOK specification make the ephemeral key AES-256. The core accepts
+  // AES-128 and AES-192 ephemeral keys too (assembly/byok/transfer.ts: aesLen 16, 24 or 32), as PKCS#11's
+  // CKM_RSA_AES_KEY_WRAP allows. Reported to the lead: this records the deviation, and fails (asking to be
+  // turned into a plain test) once the core refuses them.
+  it.fails("a blob wrapped with an AES-128 ephemeral key is refused (the core accepts it today)", async () => {
+    const aes = nc.randomBytes(16);
+    const kwp = nc.createCipheriv("id-aes128-wrap-pad", aes, Buffer.from("a65959a6", "hex"));
+    const ct = Buffer.concat([nc.publicEncrypt({ key: kekPublic, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, aes), kwp.update(octKey(128).k), kwp.final()]);
+    const key_hsm = keyHsm({ schema_version: "1.0.0", header: { kid: kekKid, alg: "dir", enc: "CKM_RSA_AES_KEY_WRAP" }, ciphertext: b64u(ct) });
+    await expectKvError(f.vault.importKey("byok-aes128", { key: { kty: "oct-HSM", key_hsm } }, ctx), unwrapFailed);
   });
 
   it("a deleted target name gets 409, and the unwrapped key does not stay in the engine", async () => {

@@ -352,8 +352,9 @@ export class ReferenceEngine implements VaultEngine {
     let plain: Buffer;
     try {
       aes = nc.privateDecrypt({ key: e.priv!, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, ciphertext.subarray(0, k));
-      if (aes.length !== 32) throw new Error("aes key length");
-      const d = nc.createDecipheriv("id-aes256-wrap-pad", aes, Buffer.from("a65959a6", "hex"));
+      // As the core does: an AES-128, -192 or -256 ephemeral key (see byok.test.ts on AES-256 only).
+      if (![16, 24, 32].includes(aes.length)) throw new Error("aes key length");
+      const d = nc.createDecipheriv(`id-aes${aes.length * 8}-wrap-pad`, aes, Buffer.from("a65959a6", "hex"));
       plain = Buffer.concat([d.update(ciphertext.subarray(k)), d.final()]);
     } catch {
       throw err("DECRYPT_FAILED", "reference: transfer unwrap failed");
