@@ -41,8 +41,9 @@ export function importTransfer(kek: i32, kind: i32, curve: i32, ct: usize, len: 
   const wrappedLen = len - k;
   if (wrappedLen < 16 || (wrappedLen & 7) != 0 || wrappedLen > MAX_WRAPPED) return ERR_LENGTH;
 
+  // The ephemeral key is AES-256 (Key Vault's BYOK specification); any other size opens nothing.
   const aesLen = rsaDecrypt(key, ct, RSA_PAD_OAEP, HASH_SHA1, HASH_SHA1, 0, 0, AES_KEY);
-  if (aesLen != 16 && aesLen != 24 && aesLen != 32) {
+  if (aesLen != 32) {
     wipe(AES_KEY, 512);
     return ERR_DECRYPT;
   }

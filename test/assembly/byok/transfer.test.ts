@@ -71,6 +71,12 @@ describe("BYOK transfer (CKM_RSA_AES_KEY_WRAP)", () => {
     }
   });
 
+  it("an ephemeral key other than AES-256 is DECRYPT_FAILED", () => {
+    for (const size of [16, 24]) {
+      expect(code(() => hsm.importTransferBlob(kek, transfer(randomBytes(32), kekPublic, randomBytes(size)), { kty: "oct" }))).toBe("DECRYPT_FAILED");
+    }
+  });
+
   it("a target of the wrong kind or curve, or not PKCS#8, is INVALID_KEY", () => {
     const ec = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "der", type: "pkcs8" });
     expect(code(() => hsm.importTransferBlob(kek, transfer(ec), { kty: "RSA" }))).toBe("INVALID_KEY");

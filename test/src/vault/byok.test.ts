@@ -150,11 +150,8 @@ describe("refusals, each precise, each leaving nothing behind", () => {
     await expectKvError(f.vault.getKey(name, undefined, ctx), notFound(name));
   });
 
-  // DESIGN.md (BYOK import) and the Azure BYOK specification make the ephemeral key AES-256. The core accepts
-  // AES-128 and AES-192 ephemeral keys too (assembly/byok/transfer.ts: aesLen 16, 24 or 32), as PKCS#11's
-  // CKM_RSA_AES_KEY_WRAP allows. Reported to the lead: this records the deviation, and fails (asking to be
-  // turned into a plain test) once the core refuses them.
-  it.fails("a blob wrapped with an AES-128 ephemeral key is refused (the core accepts it today)", async () => {
+  // DESIGN.md (BYOK import) and the Azure BYOK specification make the ephemeral key AES-256.
+  it("a blob wrapped with an AES-128 ephemeral key is refused", async () => {
     const aes = nc.randomBytes(16);
     const kwp = nc.createCipheriv("id-aes128-wrap-pad", aes, Buffer.from("a65959a6", "hex"));
     const ct = Buffer.concat([nc.publicEncrypt({ key: kekPublic, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, aes), kwp.update(octKey(128).k), kwp.final()]);

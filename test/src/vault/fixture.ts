@@ -1,6 +1,5 @@
 // Test fixture for the vault: a KeyVault on a fresh engine, a MemoryStore and a clock the test controls.
-// The engine is the real core (Hsm.create()). VAULT_TEST_ENGINE=reference swaps in a node:crypto test
-// double (reference-engine.ts) so that the vault's own rules can be exercised before the core's families exist.
+// The engine is the real core (Hsm.create()).
 import { expect } from "vitest";
 import { Hsm } from "../../../src/engine/index.js";
 import { MemoryStore } from "../../../src/store/memory.js";
@@ -31,10 +30,6 @@ export class TestClock {
 export type TestEngine = VaultEngine & { keyCount(): number };
 
 export async function newEngine(): Promise<TestEngine> {
-  if (process.env.VAULT_TEST_ENGINE === "reference") {
-    const { ReferenceEngine } = await import("./reference-engine.js");
-    return new ReferenceEngine();
-  }
   // An assignment, not a cast: typecheck reports any method the vault needs that Hsm lacks.
   const hsm: TestEngine = await Hsm.create();
   return hsm;
