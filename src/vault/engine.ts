@@ -1,25 +1,7 @@
 // What the vault needs from the engine. Hsm (src/engine) satisfies it; the vault depends only
 // on this shape, so that it holds no arithmetic and can be tested against the real engine alone.
 import type { KeyHandle } from "../engine/index.js";
-import type { DecryptOptions, EncryptOptions, EncryptResult } from "../engine/index.js";
-
-export interface RsaJwkInput {
-  n: string;
-  e: string;
-  d: string;
-  p: string;
-  q: string;
-  dp: string;
-  dq: string;
-  qi: string;
-}
-
-export interface EcJwkInput {
-  crv: string;
-  x: string;
-  y: string;
-  d: string;
-}
+import type { DecryptOptions, EncryptOptions, EncryptResult, RsaPrivateJwk, EcJwk } from "../engine/index.js";
 
 export interface PublicJwkOutput {
   kty: string;
@@ -38,9 +20,9 @@ export interface VaultEngine {
   generateOct(bits: number): KeyHandle;
   importOct(key: Uint8Array): KeyHandle;
   generateRsa(bits: number, e?: number): KeyHandle;
-  importRsa(jwk: RsaJwkInput): KeyHandle;
+  importRsa(jwk: RsaPrivateJwk): KeyHandle;
   generateEc(crv: string): KeyHandle;
-  importEc(jwk: EcJwkInput): KeyHandle;
+  importEc(jwk: EcJwk & { d: string }): KeyHandle;
   /** Public JWK members of RSA and EC keys; oct keys have none. */
   publicJwk(handle: KeyHandle): PublicJwkOutput;
 

@@ -21,3 +21,13 @@ export function loadWycheproof<T = any>(file: string): T | null {
   }
   return JSON.parse(readFileSync(path, "utf8"));
 }
+
+/** The `code` of the error that fn throws, or "no error". */
+export function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return "no error";
+}

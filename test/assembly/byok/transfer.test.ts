@@ -2,7 +2,7 @@
 import { constants, createCipheriv, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify, type KeyObject } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
-import { newHsm, toHex } from "../../helpers/hsm.js";
+import { errorCode as code, newHsm, toHex } from "../../helpers/hsm.js";
 
 let hsm: Hsm;
 let kek: KeyHandle;
@@ -20,15 +20,6 @@ function transfer(target: Uint8Array, to: KeyObject = kekPublic, aesKey = random
   const kwp = createCipheriv(`id-aes${aesKey.length * 8}-wrap-pad`, aesKey, Buffer.from("a65959a6", "hex"));
   return Buffer.concat([rsaPart, kwp.update(target), kwp.final()]);
 }
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return "no error";
-};
 
 describe("BYOK transfer (CKM_RSA_AES_KEY_WRAP)", () => {
   it("an oct target: the imported key wraps like node's AES-KW with the same key", () => {

@@ -2,7 +2,7 @@
 import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
-import { newHsm, toHex } from "../../helpers/hsm.js";
+import { errorCode as code, newHsm, toHex } from "../../helpers/hsm.js";
 
 let hsm: Hsm;
 let kek: KeyHandle;
@@ -12,15 +12,6 @@ beforeAll(async () => {
   hsm = await newHsm();
   kek = hsm.generateSealingKey();
 });
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return "no error";
-};
 
 describe("seal / unseal", () => {
   it("an unsealed key behaves exactly like the original (KW is deterministic)", () => {
