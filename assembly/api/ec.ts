@@ -4,6 +4,7 @@
 import { IO_CAPACITY, ioIn, ioOut } from "../io";
 import { ERR_DIGEST_LENGTH, ERR_KEY_INVALID, ERR_KEY_KIND, ERR_LENGTH, ERR_ALG, ERR_PARAM } from "../status";
 import { isHash } from "../hash/ids";
+import { wipe } from "../mem";
 import { KIND_EC, KIND_EC_PUBLIC } from "../keys/kinds";
 import { slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys/slots";
 import { CURVE_P256, CURVE_P256K, CURVE_P384, CURVE_P521, curveLength, isCurve } from "../ec/ids";
@@ -29,10 +30,13 @@ export function ec_import_private(curve: i32, len: u32): i32 {
   if (!isCurve(curve)) return ERR_PARAM;
   if (len != <u32>(3 * curveLength(curve))) return ERR_LENGTH;
   const src = ioIn();
-  if (curve == CURVE_P256) return ecImportPrivate<P256>(src);
-  if (curve == CURVE_P256K) return ecImportPrivate<P256K>(src);
-  if (curve == CURVE_P384) return ecImportPrivate<P384>(src);
-  return ecImportPrivate<P521>(src);
+  let h: i32;
+  if (curve == CURVE_P256) h = ecImportPrivate<P256>(src);
+  else if (curve == CURVE_P256K) h = ecImportPrivate<P256K>(src);
+  else if (curve == CURVE_P384) h = ecImportPrivate<P384>(src);
+  else h = ecImportPrivate<P521>(src);
+  wipe(src, <usize>len); // d must not stay in IN
+  return h;
 }
 
 /** Imports the public key x || y (2 LEN bytes of IN, big-endian). Returns the handle. */

@@ -69,7 +69,9 @@ export function rsa_import(nLen: u32, eLen: u32, pLen: u32, qLen: u32, dpLen: u3
   const dp = q + <usize>qLen;
   const dq = dp + <usize>dpLen;
   const qi = dq + <usize>dqLen;
-  return rsaImportParts(n, nLen, e, eLen, p, pLen, q, qLen, dp, dpLen, dq, dqLen, qi, qiLen);
+  const h = rsaImportParts(n, nLen, e, eLen, p, pLen, q, qLen, dp, dpLen, dq, dqLen, qi, qiLen);
+  wipe(n, <usize>(qi - n) + <usize>qiLen); // the private parts must not stay in IN
+  return h;
 }
 
 /** Imports a public key from IN = n || e: n odd of 2048 to 4096 bits, e odd, 3 <= e < 2^32. */

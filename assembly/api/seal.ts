@@ -1,6 +1,7 @@
 // Exports of the security domain, sealing and backup encryption (assembly/seal).
 import { IO_CAPACITY, IO_OUT_CAPACITY, ioIn, ioOut } from "../io";
 import { ERR_DECRYPT, ERR_KEY_KIND, ERR_LENGTH, OK } from "../status";
+import { wipe } from "../mem";
 import { KIND_SEAL } from "../keys/kinds";
 import { slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys/slots";
 import { DOMAIN_EXPORT_LEN, domainExport, domainGenerate, domainId, domainImport } from "../seal/domain";
@@ -22,14 +23,18 @@ export function seal_domain_id(h: i32): i32 {
 /** IN = secret (secretLen bytes). OUT = the sealed domain key. */
 export function seal_domain_export(h: i32, secretLen: u32): i32 {
   if (secretLen == 0 || secretLen > MAX_SECRET) return ERR_LENGTH;
-  return domainExport(h, ioIn(), <usize>secretLen, ioOut());
+  const n = domainExport(h, ioIn(), <usize>secretLen, ioOut());
+  wipe(ioIn(), <usize>secretLen);
+  return n;
 }
 
 /** IN = secret ‖ sealed domain key. Returns the new sealing key's handle. */
 export function seal_domain_import(secretLen: u32, blobLen: u32): i32 {
   if (secretLen == 0 || secretLen > MAX_SECRET) return ERR_LENGTH;
   if (<usize>blobLen != DOMAIN_EXPORT_LEN) return ERR_LENGTH;
-  return domainImport(ioIn(), <usize>secretLen, ioIn() + <usize>secretLen, <usize>blobLen);
+  const h = domainImport(ioIn(), <usize>secretLen, ioIn() + <usize>secretLen, <usize>blobLen);
+  wipe(ioIn(), <usize>secretLen); // the domain secret must not stay in IN
+  return h;
 }
 
 /** OUT = the key `h` sealed under the sealing key `kek`. */

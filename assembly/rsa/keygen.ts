@@ -66,9 +66,12 @@ export function generateKey(key: usize, nBits: i32, e: u32): i32 {
   if (st != OK) return st;
   let tries = 0;
   do {
-    if (++tries > 8) return ERR_KEYGEN;
-    st = generatePrime(Q, half, e, rounds);
-    if (st != OK) return st;
+    st = ++tries > 8 ? ERR_KEYGEN : generatePrime(Q, half, e, rounds);
+    if (st != OK) {
+      zero(P, L); // the first prime must not outlive a failed generation
+      zero(Q, L);
+      return st;
+    }
   } while (!farEnough(P, Q, L, half));
   mul(N, P, L, Q, L);
   crtExponent(DP, P, L, e);

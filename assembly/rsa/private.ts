@@ -124,6 +124,14 @@ export function newBlinding(key: usize): i32 {
 }
 
 /**
+ * Makes the next private operation draw a fresh blinding pair. Called on every key that comes
+ * out of a sealed blob, whose stored pair would otherwise be replayed by each instance that opens it.
+ */
+export function expireBlinding(key: usize): void {
+  store<u32>(key + H_USES, BLIND_REFRESH);
+}
+
+/**
  * out = x^d mod n (Ln limbs, fully reduced) for x < n (Ln limbs), with blinding and
  * the s^e = x check. Returns OK or ERR_FAULT (out is then zeroed).
  */

@@ -4,7 +4,8 @@
 //   then nonce (12) | AES-256-GCM(material) | tag (16), with the header as additional data,
 // so kind, size and length cannot be changed without the tag failing.
 import { ERR_CAPACITY, ERR_KEY_KIND, ERR_LENGTH, ERR_UNSEAL, OK } from "../status";
-import { KIND_SEAL } from "../keys/kinds";
+import { KIND_RSA, KIND_SEAL } from "../keys/kinds";
+import { expireBlinding } from "../rsa/private";
 import { slotAlloc, slotBitsAt, slotDestroy, slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys/slots";
 import { NONCE_LEN, TAG_LEN, aeadOpen, aeadSeal } from "./aead";
 import { PURPOSE_SEAL, PURPOSE_SEAL_LEN } from "./purposes";
@@ -57,6 +58,7 @@ export function unsealKey(kek: i32, p: usize, sealedLen: usize): i32 {
     slotDestroy(h);
     return ERR_UNSEAL;
   }
+  if (kind == KIND_RSA) expireBlinding(slotMaterial(i));
   return h;
 }
 

@@ -15,6 +15,7 @@ export type HsmErrorCode =
   | "BAD_DIGEST_LENGTH"
   | "FAULT"
   | "KEYGEN_FAILED"
+  | "DOMAIN_ALREADY_SET"
   | "INSTANCE_LOST"
   | "UNKNOWN_STATUS";
 
@@ -33,6 +34,7 @@ const byStatus: Record<number, [HsmErrorCode, string]> = {
   [-12]: ["BAD_DIGEST_LENGTH", "the digest length does not match the algorithm"],
   [-13]: ["FAULT", "an internal consistency check failed; the result was withheld"],
   [-14]: ["KEYGEN_FAILED", "key generation failed"],
+  [-15]: ["DOMAIN_ALREADY_SET", "this HSM instance already has a security domain; it cannot be replaced"],
 };
 
 export class HsmError extends Error {

@@ -85,9 +85,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      // Hsm gains the families' key methods as they land on main; until all have, it is only
-      // structurally short of VaultEngine, and a missing export fails at call time with an HsmError.
-      const hsm = options.engine ?? ((await Hsm.create()) as unknown as VaultEngine);
+      const hsm: VaultEngine = options.engine ?? (await Hsm.create());
       vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile, domainSecret: options.domainSecret });
     }
 
@@ -100,6 +98,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
+      app.log.warn(
+        "the security domain is stored sealed under the built-in secret, which anyone can read: " +
+          "set WASM_HSM_DOMAIN_SECRET to protect the keys at rest",
+      );
+    }
     await app.listen({ host, port });
     cleanups.push(() => app.close());
     const address = app.server.address() as AddressInfo;

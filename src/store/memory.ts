@@ -3,6 +3,7 @@
 import type { KeyStore, SecurityDomainRecord, StoredKey } from "./types.js";
 
 export class MemoryStore implements KeyStore {
+  readonly durable: boolean = false;
   #keys = new Map<string, string>();
   #domain?: string;
 

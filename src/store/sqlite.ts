@@ -18,6 +18,7 @@ const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "key_hsm"] as
 const SCHEMA_VERSION = 1;
 
 export class SqliteStore implements KeyStore {
+  readonly durable = true;
   readonly file: string;
   #db: Database;
   #st: Record<"getDomain" | "putDomain" | "names" | "getKey" | "putKey" | "removeKey", Statement>;

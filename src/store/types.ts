@@ -39,6 +39,8 @@ export interface SecurityDomainRecord {
 }
 
 export interface KeyStore {
+  /** True if records outlive the process (the vault then keeps its security domain here too). */
+  readonly durable: boolean;
   getDomain(): Promise<SecurityDomainRecord | undefined>;
   putDomain(record: SecurityDomainRecord): Promise<void>;
   /** Every stored key name, deleted ones included, in no particular order. */

@@ -34,10 +34,13 @@ export async function openSecurityDomain(
     handle = engine.importSealingKey(blob, secret);
   } else {
     handle = engine.generateSealingKey();
-    const id = Buffer.from(engine.sealingKeyId(handle)).toString("hex");
-    record = { id, sealed: encodeBase64url(engine.exportSealingKey(handle, secret)) };
-    await store.putDomain(record);
-    if (options.file) writeFileSync(options.file, JSON.stringify(record, null, 2) + "\n", { mode: 0o600 });
+    // A domain that need not outlive this process never leaves the core, not even sealed.
+    if (store.durable || options.file) {
+      const id = Buffer.from(engine.sealingKeyId(handle)).toString("hex");
+      record = { id, sealed: encodeBase64url(engine.exportSealingKey(handle, secret)) };
+      await store.putDomain(record);
+      if (options.file) writeFileSync(options.file, JSON.stringify(record, null, 2) + "\n", { mode: 0o600 });
+    }
   }
   const id = engine.sealingKeyId(handle);
   return { handle, id, idHex: Buffer.from(id).toString("hex") };

@@ -47,3 +47,8 @@ export async function rawCore(): Promise<RawCore> {
 export function memoryContains(core: RawCore, needle: Uint8Array): boolean {
   return Buffer.from(core.memory.buffer).indexOf(Buffer.from(needle)) >= 0;
 }
+
+/** True if `needle` occurs in the core's input buffer (IN). */
+export function inputContains(core: RawCore, needle: Uint8Array): boolean {
+  return Buffer.from(core.memory.buffer, core.inPtr, core.capacity).indexOf(Buffer.from(needle)) >= 0;
+}

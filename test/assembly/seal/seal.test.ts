@@ -47,9 +47,23 @@ describe("seal / unseal", () => {
     expect(code(() => hsm.unseal(kek, longer))).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
   });
 
-  it("another sealing key cannot open it", () => {
+  it("another instance's domain cannot open it", async () => {
     const blob = hsm.seal(kek, hsm.generateOct(256));
-    expect(code(() => hsm.unseal(hsm.generateSealingKey(), blob))).toBe("UNSEAL_FAILED");
+    const other = await newHsm();
+    expect(code(() => other.unseal(other.generateSealingKey(), blob))).toBe("UNSEAL_FAILED");
+  });
+
+  it("an instance has one domain for life: no second one, generated or imported, even after destroy", async () => {
+    expect(code(() => hsm.generateSealingKey())).toBe("DOMAIN_ALREADY_SET");
+    const other = await newHsm();
+    const foreign = other.exportSealingKey(other.generateSealingKey(), secret);
+    expect(code(() => hsm.importSealingKey(foreign, secret))).toBe("DOMAIN_ALREADY_SET");
+    // Re-importing the instance's own domain gives back its handle (a vault reopened on the same engine).
+    expect(hsm.importSealingKey(hsm.exportSealingKey(kek, secret), secret)).toBe(kek);
+    const third = await newHsm();
+    third.destroy(third.generateSealingKey());
+    expect(code(() => third.generateSealingKey())).toBe("DOMAIN_ALREADY_SET");
+    expect(code(() => third.importSealingKey(foreign, secret))).toBe("DOMAIN_ALREADY_SET");
   });
 
   it("a sealing key is usable only for sealing, and is never sealed itself", () => {
@@ -68,31 +82,36 @@ describe("seal / unseal", () => {
 });
 
 describe("security-domain key", () => {
-  it("export and import keep the identifier, and the imported key opens what the original sealed", () => {
-    const domain = hsm.generateSealingKey();
-    const id = hsm.sealingKeyId(domain);
+  it("export and import into another instance keep the identifier, and open what the original sealed", async () => {
+    const id = hsm.sealingKeyId(kek);
     expect(id.length).toBe(16);
-    const exported = hsm.exportSealingKey(domain, secret);
-    const again = hsm.importSealingKey(exported, secret);
-    expect(toHex(hsm.sealingKeyId(again))).toBe(toHex(id));
-    const blob = hsm.seal(domain, hsm.generateOct(256));
-    expect(hsm.keyInfo(hsm.unseal(again, blob)).kind).toBe("oct");
-    expect(toHex(hsm.sealingKeyId(hsm.generateSealingKey()))).not.toBe(toHex(id));
+    const other = await newHsm();
+    const again = other.importSealingKey(hsm.exportSealingKey(kek, secret), secret);
+    expect(toHex(other.sealingKeyId(again))).toBe(toHex(id));
+    const blob = hsm.seal(kek, hsm.generateOct(256));
+    expect(other.keyInfo(other.unseal(again, blob)).kind).toBe("oct");
+    const third = await newHsm();
+    expect(toHex(third.sealingKeyId(third.generateSealingKey()))).not.toBe(toHex(id));
   });
 
-  it("a wrong secret or a changed byte is refused", () => {
-    const exported = hsm.exportSealingKey(hsm.generateSealingKey(), secret);
-    expect(code(() => hsm.importSealingKey(exported, new TextEncoder().encode("other")))).toBe("UNSEAL_FAILED");
+  it("a wrong secret or a changed byte is refused", async () => {
+    const exported = hsm.exportSealingKey(kek, secret);
+    const fresh = await newHsm();
+    expect(code(() => fresh.importSealingKey(exported, new TextEncoder().encode("other")))).toBe("UNSEAL_FAILED");
     for (let i = 0; i < exported.length; i++) {
       const bad = exported.slice();
       bad[i]! ^= 0x80;
-      expect(code(() => hsm.importSealingKey(bad, secret)), `byte ${i}`).toBe("UNSEAL_FAILED");
+      expect(code(() => fresh.importSealingKey(bad, secret)), `byte ${i}`).toBe("UNSEAL_FAILED");
     }
+    // The same holds once the instance has its domain.
+    expect(code(() => hsm.importSealingKey(exported, new TextEncoder().encode("other")))).toBe("UNSEAL_FAILED");
   });
 });
 
 describe("backup encryption", () => {
-  it("round-trips, and refuses a changed aad, a changed byte, or another domain", () => {
+  it("round-trips, and refuses a changed aad, a changed byte, or another domain", async () => {
+    const maker = await newHsm();
+    const otherDomainBlob = maker.exportSealingKey(maker.generateSealingKey(), secret);
     const aad = randomBytes(40);
     const pt = randomBytes(1000);
     const blob = hsm.backupEncrypt(kek, aad, pt);
@@ -104,7 +123,9 @@ describe("backup encryption", () => {
     const bad = blob.slice();
     bad[100]! ^= 1;
     expect(code(() => hsm.backupDecrypt(kek, aad, bad))).toBe("DECRYPT_FAILED");
-    expect(code(() => hsm.backupDecrypt(hsm.generateSealingKey(), aad, blob))).toBe("DECRYPT_FAILED");
+    const other = await newHsm();
+    const otherDomain = other.importSealingKey(otherDomainBlob, secret);
+    expect(code(() => other.backupDecrypt(otherDomain, aad, blob))).toBe("DECRYPT_FAILED");
   });
 
   it("two encryptions of the same data differ (fresh nonce)", () => {

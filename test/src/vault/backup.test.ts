@@ -224,7 +224,7 @@ describe("authentic blobs that must still be refused (made with the domain key i
 
   beforeAll(async () => {
     s = await openVault();
-    other = await openVault({ engine: s.engine });
+    other = await openVault(); // its own engine: an engine holds one domain for life
     // Second handles to each vault's domain key, opened from its store the way the vault opens it.
     ours = await openSecurityDomain(s.engine, s.store, {});
     theirs = await openSecurityDomain(other.engine, other.store, {});
@@ -237,7 +237,8 @@ describe("authentic blobs that must still be refused (made with the domain key i
   function craft(o: { formatVersion?: number; domainId?: Uint8Array; name?: string; payload?: unknown; raw?: Uint8Array; key?: typeof ours }): string {
     const header = encodeHeader({ formatVersion: o.formatVersion ?? FORMAT_VERSION, domainId: o.domainId ?? ours.id, name: o.name ?? "crafted", created: T0 });
     const plain = o.raw ?? new TextEncoder().encode(JSON.stringify(o.payload ?? payload));
-    const sealed = s.engine.backupEncrypt((o.key ?? ours).handle, header, plain);
+    const engine = o.key === theirs ? other.engine : s.engine;
+    const sealed = engine.backupEncrypt((o.key ?? ours).handle, header, plain);
     return b64u(Buffer.concat([header, sealed]));
   }
 

@@ -57,7 +57,7 @@ describe("security domain", () => {
 
   it("store records hold material that opens only under their own domain", async () => {
     const a = await openVault();
-    const b = await openVault({ engine: a.engine });
+    const b = await openVault(); // an engine holds one domain for life: b has its own
     await a.vault.importKey("sealed", { key: octKey(256).jwk }, ctx);
     const sealed = new Uint8Array(Buffer.from((await a.store.getKey("sealed"))!.versions[0]!.sealed, "base64url"));
     const domainA = await openSecurityDomain(a.engine, a.store, {});
@@ -65,7 +65,8 @@ describe("security domain", () => {
     const h = a.engine.unseal(domainA.handle, sealed);
     expect(a.engine.keyInfo(h)).toMatchObject({ kind: "oct", bits: 256 });
     a.engine.destroy(h);
-    expect(() => a.engine.unseal(domainB.handle, sealed)).toThrow();
+    expect(() => b.engine.unseal(domainB.handle, sealed)).toThrow();
+    expect(() => a.engine.generateSealingKey()).toThrow(expect.objectContaining({ code: "DOMAIN_ALREADY_SET" }));
   });
 });
 

@@ -42,9 +42,17 @@ export interface Fixture {
   clock: TestClock;
 }
 
+/**
+ * A memory store that says it is durable, so that the vault keeps its sealed domain in it and a
+ * test can reopen the domain (openSecurityDomain) or the vault on the same store.
+ */
+export class DurableMemoryStore extends MemoryStore {
+  override readonly durable = true;
+}
+
 export async function openVault(options: { engine?: TestEngine; store?: MemoryStore; clock?: TestClock; securityDomainFile?: string } = {}): Promise<Fixture> {
   const engine = options.engine ?? (await newEngine());
-  const store = options.store ?? new MemoryStore();
+  const store = options.store ?? new DurableMemoryStore();
   const clock = options.clock ?? new TestClock();
   const vault = await KeyVault.open({
     hsm: engine,

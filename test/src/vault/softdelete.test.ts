@@ -3,7 +3,7 @@
 import * as nc from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ecKey, octKey } from "../jwk/keys.js";
-import { DAY, T0, b64u, bad, ctx, deletedConflict, expectKvError, notFound, openVault, type Fixture } from "./fixture.js";
+import { DAY, T0, b64u, bad, ctx, deletedConflict, expectKvError, notFound, newEngine, openVault, type Fixture } from "./fixture.js";
 import { aesKw } from "./node-check.js";
 
 const deletedNotFound = (name: string) => ({ status: 404, code: "KeyNotFound", message: `Deleted Key not found: ${name}` });
@@ -182,7 +182,7 @@ describe("purgeDeletedKey", () => {
 
   it("a vault opened with recoverableDays 7 schedules the purge 7 days out", async () => {
     const { KeyVault } = await import("../../../src/vault/index.js");
-    const vault = await KeyVault.open({ hsm: f.engine, clock: f.clock.now, recoverableDays: 7 });
+    const vault = await KeyVault.open({ hsm: await newEngine(), clock: f.clock.now, recoverableDays: 7 });
     const b = await vault.importKey("short", { key: octKey(128).jwk }, ctx);
     expect(b.attributes.recoverableDays).toBe(7);
     const d = await vault.deleteKey("short", ctx);
