@@ -8,6 +8,9 @@ import { ERR_CAPACITY, ERR_HANDLE, ERR_KEY_KIND } from "../status";
 import { wipe } from "../mem";
 
 export const MAX_SLOTS: i32 = 65536;
+// A cap on all key material together, well below what wasm32 can address, so that running out of
+// room is an ERR_CAPACITY and never a trap inside the allocator (which cannot report failure).
+export const MAX_MATERIAL_BYTES: u64 = 512 << 20;
 const GEN_MASK: u32 = 0x7fff;
 
 // Parallel arrays, one entry per slot. gen 0 means "never used".
@@ -21,6 +24,7 @@ const slotLen = new StaticArray<u32>(MAX_SLOTS);
 // once (a stale handle then usually points at an empty slot, not a new key).
 let cursor: i32 = 0;
 let used: i32 = 0;
+let usedBytes: u64 = 0;
 
 function makeHandle(index: i32, gen: u32): i32 {
   return <i32>((gen << 16) | <u32>index);
@@ -32,6 +36,7 @@ function makeHandle(index: i32, gen: u32): i32 {
  */
 export function slotAlloc(kind: u8, bits: u32, len: u32): i32 {
   if (used >= MAX_SLOTS) return ERR_CAPACITY;
+  if (usedBytes + <u64>len > MAX_MATERIAL_BYTES) return ERR_CAPACITY;
   let i = cursor;
   while (unchecked(slotKind[i]) != 0) {
     i = (i + 1) & (MAX_SLOTS - 1);
@@ -47,6 +52,7 @@ export function slotAlloc(kind: u8, bits: u32, len: u32): i32 {
   unchecked((slotPtr[i] = p));
   unchecked((slotLen[i] = len));
   used++;
+  usedBytes += <u64>len;
   return makeHandle(i, gen);
 }
 
@@ -89,7 +95,9 @@ export function slotDestroy(handle: i32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return index;
   const p = unchecked(slotPtr[index]);
-  wipe(p, <usize>unchecked(slotLen[index]));
+  const len = unchecked(slotLen[index]);
+  wipe(p, <usize>len);
+  usedBytes -= <u64>len;
   heap.free(p);
   unchecked((slotKind[index] = 0));
   unchecked((slotBits[index] = 0));
