@@ -22,12 +22,12 @@ export function loadWycheproof<T = any>(file: string): T | null {
   return JSON.parse(readFileSync(path, "utf8"));
 }
 
-/** The `code` of the error that fn throws, or "no error". */
+/** The `code` of the error that fn throws (or the error's text if it has none); undefined if it throws nothing. */
 export function errorCode(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (e) {
-    return (e as { code?: string }).code;
+    return (e as { code?: string }).code ?? String(e);
   }
-  return "no error";
+  return undefined;
 }

@@ -4,21 +4,12 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Hsm } from "../../../src/engine/index.js";
-import { hex, loadWycheproof, newHsm, toHex } from "../../helpers/hsm.js";
+import { errorCode as code, hex, loadWycheproof, newHsm, toHex } from "../../helpers/hsm.js";
 
 let hsm: Hsm;
 beforeAll(async () => {
   hsm = await newHsm();
 });
-
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return undefined;
-};
 
 describe("the block cipher: FIPS-197 Appendix C (one CBC block under a zero IV is one AES block)", () => {
   const pt = "00112233445566778899aabbccddeeff";

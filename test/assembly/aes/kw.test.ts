@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
-import { hex, loadWycheproof, newHsm, toHex } from "../../helpers/hsm.js";
+import { errorCode as code, hex, loadWycheproof, newHsm, toHex } from "../../helpers/hsm.js";
 
 let hsm: Hsm;
 beforeAll(async () => {
@@ -39,15 +39,6 @@ const rfc5649: [string, string, string][] = [
 
 const kwAlg = (bits: number) => `A${bits}KW`;
 const importKey = (k: string | Uint8Array): KeyHandle => hsm.importOct(typeof k === "string" ? hex(k) : k);
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-  return undefined;
-};
-
 describe("RFC 3394 §4 test vectors", () => {
   it.each(rfc3394)("%s", (_name, kek, data, wrapped) => {
     const h = importKey(kek);
