@@ -3,7 +3,7 @@
 // randomness Z to the provided data of steps d and f, each part padded to the hash block size:
 //   K = HMAC_K(V || 0x00 || Z || 000... || int2octets(x) || 000... || bits2octets(h1))
 // Without Z it is exactly RFC 6979 (K = HMAC_K(V || 0x00 || int2octets(x) || bits2octets(h1))).
-import { HMAC_CTX_SIZE, hmacFinal, hmacInit, hmacUpdate } from "../hash/hmac";
+import { HMAC_CTX_SIZE, HMAC_KEY_SIZE, hmacFinal, hmacInitFromKey, hmacKeyInit, hmacUpdate } from "../hash/hmac";
 import { hashBlockLength, hashLength } from "../hash/ids";
 import { bits2int } from "./scalar";
 
@@ -13,6 +13,11 @@ const CTX = memory.data(<i32>HMAC_CTX_SIZE, 16);
 const DATA = memory.data(512, 16); // provided_data: at most 66 + 127 + 66 + 127 + 66 bytes
 const TBUF = memory.data(192, 16); // T of step h: at most 66 + 63 bytes
 const SEP = memory.data(16, 16);
+// K precomputed for HMAC (hmacKeyInit): each K of steps d to h keys one to three MACs.
+const KEY = memory.data(<i32>HMAC_KEY_SIZE, 16);
+// The initial K = 0x00 ... 0x00 of step c, precomputed once per hash (public), by hash id 1..4.
+const ZERO_KEYS = memory.data(4 * <i32>HMAC_KEY_SIZE, 16);
+let zeroKeysReady: u32 = 0; // bit alg set once ZERO_KEYS holds that hash's key
 
 let alg: i32 = 0;
 let hlen: usize = 0;
@@ -22,16 +27,17 @@ let fresh = true;
 /** K = HMAC_K(V || sep [|| provided_data]). */
 function updateK(sep: u8, withData: bool): void {
   store<u8>(SEP, sep);
-  hmacInit(CTX, alg, K, hlen);
+  hmacInitFromKey(CTX, KEY);
   hmacUpdate(CTX, V, hlen);
   hmacUpdate(CTX, SEP, 1);
   if (withData) hmacUpdate(CTX, DATA, dataLen);
   hmacFinal(CTX, K);
+  hmacKeyInit(KEY, alg, K, hlen);
 }
 
 /** V = HMAC_K(V). */
 function updateV(): void {
-  hmacInit(CTX, alg, K, hlen);
+  hmacInitFromKey(CTX, KEY);
   hmacUpdate(CTX, V, hlen);
   hmacFinal(CTX, V);
 }
@@ -69,6 +75,12 @@ export function nonceInit(hashAlg: i32, x: usize, h: usize, rlen: usize, z: usiz
   dataLen += rlen;
   memory.fill(V, 0x01, hlen); // b
   memory.fill(K, 0x00, hlen); // c
+  const zeroKey = ZERO_KEYS + <usize>(alg - 1) * HMAC_KEY_SIZE;
+  if ((zeroKeysReady & (<u32>1 << <u32>alg)) == 0) {
+    hmacKeyInit(zeroKey, alg, K, hlen);
+    zeroKeysReady |= <u32>1 << <u32>alg;
+  }
+  memory.copy(KEY, zeroKey, HMAC_KEY_SIZE);
   updateK(0x00, true); // d
   updateV(); // e
   updateK(0x01, true); // f
@@ -101,4 +113,5 @@ export function nonceWipe(): void {
   memory.fill(DATA, 0, 512);
   memory.fill(TBUF, 0, 192);
   memory.fill(CTX, 0, HMAC_CTX_SIZE);
+  memory.fill(KEY, 0, HMAC_KEY_SIZE);
 }

@@ -184,7 +184,7 @@ export function mulBaseVartime<C>(out: usize, k: usize): void {
   }
 }
 
-/** xy = the affine form of p, which must not be O. Constant time (Fermat inversion). */
+/** xy = the affine form of p, which must not be O. Constant time (c.inv: divsteps or Fermat). */
 export function toAffine<C>(xy: usize, p: usize): void {
   const c = changetype<C>(0);
   const F = c.FE;

@@ -25,6 +25,22 @@ export function hmacInit(ctx: usize, alg: i32, key: usize, keyLen: usize): void 
   wipe(pad, 128);
 }
 
+// A precomputed key: the inner and outer hash states after absorbing K ^ ipad and K ^ opad
+// (RFC 2104 §4, "Implementation note"; FIPS 198-1 §6 allows storing these intermediate values).
+// Laid out as an HMAC context whose hashes hold whole blocks only, so that starting a MAC is a copy.
+// It is as secret as the key: its owner wipes it.
+export const HMAC_KEY_SIZE: usize = HMAC_CTX_SIZE;
+
+/** Precomputes keyCtx (HMAC_KEY_SIZE bytes) for the key of keyLen bytes at key. */
+export function hmacKeyInit(keyCtx: usize, alg: i32, key: usize, keyLen: usize): void {
+  hmacInit(keyCtx, alg, key, keyLen);
+}
+
+/** Starts a MAC in ctx under the key precomputed by hmacKeyInit; keyCtx stays usable. */
+export function hmacInitFromKey(ctx: usize, keyCtx: usize): void {
+  memory.copy(ctx, keyCtx, HMAC_CTX_SIZE);
+}
+
 export function hmacUpdate(ctx: usize, p: usize, len: usize): void {
   hashUpdate(ctx, p, len);
 }

@@ -1,7 +1,7 @@
 // HMAC-DRBG with SHA-256 (NIST SP 800-90A Rev. 1 §10.1.2). Its state never
 // leaves the core; the host only feeds it entropy from crypto.getRandomValues.
 import { HASH_SHA256 } from "../hash/ids";
-import { HMAC_CTX_SIZE, hmacFinal, hmacInit, hmacUpdate } from "../hash/hmac";
+import { HMAC_CTX_SIZE, HMAC_KEY_SIZE, hmacFinal, hmacInitFromKey, hmacKeyInit, hmacUpdate } from "../hash/hmac";
 import { ERR_LENGTH, ERR_NOT_SEEDED, OK } from "../status";
 import { wipe } from "../mem";
 
@@ -9,6 +9,8 @@ const K = memory.data(32, 16);
 const V = memory.data(32, 16);
 const ctx = memory.data(<i32>HMAC_CTX_SIZE, 16);
 const sep = memory.data(1);
+// K precomputed for HMAC (hmacKeyInit), kept in step with K: part of the state, as secret as K.
+const KEY = memory.data(<i32>HMAC_KEY_SIZE, 16);
 let seeded = false;
 let reseedCounter: u64 = 0;
 
@@ -22,12 +24,13 @@ function update(p: usize, len: usize): void {
   for (let round: u8 = 0; round < 2; round++) {
     if (round == 1 && len == 0) return;
     store<u8>(sep, round);
-    hmacInit(ctx, HASH_SHA256, K, 32);
+    hmacInitFromKey(ctx, KEY);
     hmacUpdate(ctx, V, 32);
     hmacUpdate(ctx, sep, 1);
     if (len > 0) hmacUpdate(ctx, p, len);
     hmacFinal(ctx, K);
-    hmacInit(ctx, HASH_SHA256, K, 32);
+    hmacKeyInit(KEY, HASH_SHA256, K, 32);
+    hmacInitFromKey(ctx, KEY);
     hmacUpdate(ctx, V, 32);
     hmacFinal(ctx, V);
   }
@@ -43,6 +46,7 @@ export function drbgSeed(p: usize, len: usize): i32 {
   if (!seeded) {
     memory.fill(K, 0x00, 32);
     memory.fill(V, 0x01, 32);
+    hmacKeyInit(KEY, HASH_SHA256, K, 32);
   }
   update(p, len);
   seeded = true;
@@ -62,7 +66,7 @@ export function drbgGenerate(out: usize, len: usize): i32 {
     const chunk = min(len, MAX_REQUEST);
     let done: usize = 0;
     while (done < chunk) {
-      hmacInit(ctx, HASH_SHA256, K, 32);
+      hmacInitFromKey(ctx, KEY);
       hmacUpdate(ctx, V, 32);
       hmacFinal(ctx, V);
       const take = min(<usize>32, chunk - done);
@@ -81,5 +85,6 @@ export function drbgGenerate(out: usize, len: usize): i32 {
 export function drbgWipe(): void {
   wipe(K, 32);
   wipe(V, 32);
+  wipe(KEY, HMAC_KEY_SIZE);
   seeded = false;
 }

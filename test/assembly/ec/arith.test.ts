@@ -18,6 +18,18 @@ function run(curve: number, op: number, ...parts: Uint8Array[]): Uint8Array {
   return core.read(n);
 }
 
+/** x^-1 mod m by the extended Euclidean algorithm (a reference independent of Fermat and divsteps). */
+function euclidInverse(x: bigint, m: bigint): bigint {
+  let [r0, r1, s0, s1] = [m, mod(x, m), 0n, 1n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  if (r0 !== 1n) throw new Error("not invertible");
+  return mod(s0, m);
+}
+
 /** bits2int of RFC 6979 §2.3.2, written from the text: keep the leftmost qlen bits. */
 function bits2intSpec(b: Uint8Array, qlen: number): bigint {
   const v = bytesToBig(b);
@@ -59,6 +71,20 @@ for (const c of CURVES) {
         }),
         { numRuns: 40 },
       );
+    });
+
+    it("field inversion (constant-time divsteps on P-256, P-256K, P-384) agrees with the extended Euclid inverse", () => {
+      const edge = fc.constantFrom(1n, 2n, 3n, p - 1n, p - 2n, p - 3n, (p + 1n) / 2n, p >> 1n, p >> 2n, (1n << BigInt(len * 8 - 1)) - 1n,
+        1n << BigInt(len * 8 - 2), (p * 2n) / 3n, mod(-(1n << 32n), p), 0x5555555555555555n).map((v) => mod(v, p)).filter((v) => v !== 0n);
+      fc.assert(
+        fc.property(fc.oneof(fc.bigInt({ min: 1n, max: p - 1n }), edge), (x) => {
+          const inv = get(run(c.id, OP.inv, enc(x)));
+          expect(inv).toBe(euclidInverse(x, p));
+          expect(mod(inv * x, p)).toBe(1n);
+        }),
+        { numRuns: 400 },
+      );
+      expect(get(run(c.id, OP.inv, enc(0n)))).toBe(0n);
     });
 
     it("refuses field operands at or above p", () => {
