@@ -13,7 +13,8 @@ export interface RawCore {
   read(len: number): Uint8Array;
 }
 
-export async function rawCore(): Promise<RawCore> {
+/** A bare instance of build/hsm.wasm; `seed: false` leaves its DRBG unseeded (for known-answer tests). */
+export async function rawCore(options: { seed?: boolean } = {}): Promise<RawCore> {
   const bytes = readFileSync(join(import.meta.dirname, "../../build/hsm.wasm"));
   const { instance } = await WebAssembly.instantiate(bytes, {
     env: {
@@ -37,9 +38,11 @@ export async function rawCore(): Promise<RawCore> {
       return new Uint8Array(memory.buffer, core.outPtr, len).slice();
     },
   };
-  const seed = crypto.getRandomValues(new Uint8Array(48));
-  core.write(seed);
-  if (exports.rand_seed(48) !== 0) throw new Error("could not seed the raw core");
+  if (options.seed !== false) {
+    const seed = crypto.getRandomValues(new Uint8Array(48));
+    core.write(seed);
+    if (exports.rand_seed(48) !== 0) throw new Error("could not seed the raw core");
+  }
   return core;
 }
 

@@ -3,7 +3,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { rawCore, type RawCore } from "../../helpers/rawcore.js";
+import { rawCore, type RawCore } from "../../helpers/raw.js";
 
 let core: RawCore;
 beforeAll(async () => {
