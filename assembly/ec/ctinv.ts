@@ -5,8 +5,8 @@
 // instructions whatever the input: the count of steps is fixed by the size of the modulus, the
 // divstep's cases are masked selects, and the reductions of d, e are masked corrections.
 // The modulus and its size are public; the input x may be secret.
+import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./safegcd";
 
-const M30: i64 = 0x3fffffff;
 const MAXN: i32 = 14; // up to 2 + 384 bits
 const F = memory.data(MAXN * 4, 16);
 const G = memory.data(MAXN * 4, 16);
@@ -14,18 +14,6 @@ const D = memory.data(MAXN * 4, 16);
 const E = memory.data(MAXN * 4, 16);
 const T = memory.data(MAXN * 4, 16);
 const MOD = memory.data(MAXN * 4, 16);
-
-let tu: i64 = 0, tv: i64 = 0, tq: i64 = 0, tr: i64 = 0;
-
-@inline
-function limb(p: usize, i: i32): i64 {
-  return <i64>load<i32>(p + (<usize>i << 2));
-}
-
-@inline
-function setLimb(p: usize, i: i32, v: i64): void {
-  store<i32>(p + (<usize>i << 2), <i32>v);
-}
 
 /** o = the L-word little-endian integer w as N limbs of 30 bits (N * 30 >= 32 * L). */
 function toLimbs(o: usize, w: usize, L: i32, N: i32): void {
@@ -84,30 +72,8 @@ function divsteps30(delta: i32, f: i32, g: i32): i32 {
     v <<= 1;
     delta++;
   }
-  tu = <i64>u;
-  tv = <i64>v;
-  tq = <i64>q;
-  tr = <i64>r;
+  setMatrix(u, v, q, r);
   return delta;
-}
-
-/** (f, g) = T (f, g) / 2^30, exactly. */
-function updateFG(N: i32): void {
-  let cf = tu * limb(F, 0) + tv * limb(G, 0);
-  let cg = tq * limb(F, 0) + tr * limb(G, 0);
-  cf >>= 30; // the low 30 bits are zero by construction of T
-  cg >>= 30;
-  for (let i = 1; i < N; i++) {
-    const fi = limb(F, i), gi = limb(G, i);
-    cf += tu * fi + tv * gi;
-    cg += tq * fi + tr * gi;
-    setLimb(F, i - 1, cf & M30);
-    setLimb(G, i - 1, cg & M30);
-    cf >>= 30;
-    cg >>= 30;
-  }
-  setLimb(F, N - 1, cf);
-  setLimb(G, N - 1, cg);
 }
 
 /** a += M if mask (all ones or zero), carrying the limbs. */
@@ -144,25 +110,7 @@ function normalise(a: usize, N: i32): void {
 
 /** (d, e) = T (d, e) / 2^30 mod M, keeping both in [0, M). minv = M^-1 mod 2^30. */
 function updateDE(N: i32, minv: u32): void {
-  const d0 = limb(D, 0), e0 = limb(E, 0);
-  // md, me make the low 30 bits vanish: (T (d, e))_0 + m M_0 = 0 mod 2^30.
-  const md = <i64>((<u32>0 - <u32>(tu * d0 + tv * e0)) * minv) & M30;
-  const me = <i64>((<u32>0 - <u32>(tq * d0 + tr * e0)) * minv) & M30;
-  let cd = tu * d0 + tv * e0 + md * limb(MOD, 0);
-  let ce = tq * d0 + tr * e0 + me * limb(MOD, 0);
-  cd >>= 30;
-  ce >>= 30;
-  for (let i = 1; i < N; i++) {
-    const di = limb(D, i), ei = limb(E, i), mi = limb(MOD, i);
-    cd += tu * di + tv * ei + md * mi;
-    ce += tq * di + tr * ei + me * mi;
-    setLimb(D, i - 1, cd & M30);
-    setLimb(E, i - 1, ce & M30);
-    cd >>= 30;
-    ce >>= 30;
-  }
-  setLimb(D, N - 1, cd);
-  setLimb(E, N - 1, ce);
+  matrixDE(D, E, MOD, N, minv);
   // |T entries| <= 2^30 and d, e in [0, M): the update lands in (-M, 2M).
   normalise(D, N);
   normalise(E, N);
@@ -196,7 +144,7 @@ export function invDivstepsCt(o: usize, x: usize, m: usize, L: i32, bits: i32): 
     const g0 = <i32>(limb(G, 0) | (limb(G, 1) << 30));
     delta = divsteps30(delta, f0, g0);
     updateDE(N, minv);
-    updateFG(N);
+    matrixFG(F, G, N);
   }
   // f = +-gcd(m, x) = +-1 for x != 0 (m prime), and x^-1 = +-d; for x = 0, f = m and d = 0.
   // d = M - d when f < 0, with d in (0, M) then.

@@ -7,8 +7,8 @@
 // carries the sign). Each batch runs 30 divsteps on the low 32 bits of f and g, giving a matrix
 // T with entries of at most 2^30 in size such that 2^30 (f', g') = T (f, g); T is then applied to
 // the full f, g (exactly) and to d, e (mod the modulus M), which keep f = d x and g = e x mod M.
+import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./safegcd";
 
-const M30: i64 = 0x3fffffff;
 const MAXN: i32 = 19;
 const F = memory.data(MAXN * 4, 16);
 const G = memory.data(MAXN * 4, 16);
@@ -16,18 +16,6 @@ const D = memory.data(MAXN * 4, 16);
 const E = memory.data(MAXN * 4, 16);
 const MOD = memory.data(MAXN * 4, 16);
 const WORDS = memory.data(20 * 4, 16);
-
-let tu: i64 = 0, tv: i64 = 0, tq: i64 = 0, tr: i64 = 0;
-
-@inline
-function limb(p: usize, i: i32): i64 {
-  return <i64>load<i32>(p + (<usize>i << 2));
-}
-
-@inline
-function setLimb(p: usize, i: i32, v: i64): void {
-  store<i32>(p + (<usize>i << 2), <i32>v);
-}
 
 /** o = the L-word little-endian integer w as N limbs of 30 bits. */
 function toLimbs(o: usize, w: usize, L: i32, N: i32): void {
@@ -92,30 +80,8 @@ function divsteps30(delta: i32, f0: i32, g0: i32): i32 {
       v <<= 1;
     }
   }
-  tu = <i64>u;
-  tv = <i64>v;
-  tq = <i64>q;
-  tr = <i64>r;
+  setMatrix(u, v, q, r);
   return delta;
-}
-
-/** (f, g) = T (f, g) / 2^30, exactly. */
-function updateFG(N: i32): void {
-  let cf = tu * limb(F, 0) + tv * limb(G, 0);
-  let cg = tq * limb(F, 0) + tr * limb(G, 0);
-  cf >>= 30; // the low 30 bits are zero by construction of T
-  cg >>= 30;
-  for (let i = 1; i < N; i++) {
-    const fi = limb(F, i), gi = limb(G, i);
-    cf += tu * fi + tv * gi;
-    cg += tq * fi + tr * gi;
-    setLimb(F, i - 1, cf & M30);
-    setLimb(G, i - 1, cg & M30);
-    cf >>= 30;
-    cg >>= 30;
-  }
-  setLimb(F, N - 1, cf);
-  setLimb(G, N - 1, cg);
 }
 
 /** Sign of the N-limb value (its top limb carries it): -1, 0 or 1. */
@@ -148,25 +114,7 @@ function atLeastModulus(a: usize, N: i32): bool {
 
 /** (d, e) = T (d, e) / 2^30 mod M, keeping both in [0, M). minv = M^-1 mod 2^30. */
 function updateDE(N: i32, minv: u32): void {
-  const d0 = limb(D, 0), e0 = limb(E, 0);
-  // md, me make the low 30 bits vanish: (T (d, e))_0 + m M_0 = 0 mod 2^30.
-  const md = <i64>((<u32>0 - <u32>(tu * d0 + tv * e0)) * minv) & M30;
-  const me = <i64>((<u32>0 - <u32>(tq * d0 + tr * e0)) * minv) & M30;
-  let cd = tu * d0 + tv * e0 + md * limb(MOD, 0);
-  let ce = tq * d0 + tr * e0 + me * limb(MOD, 0);
-  cd >>= 30;
-  ce >>= 30;
-  for (let i = 1; i < N; i++) {
-    const di = limb(D, i), ei = limb(E, i), mi = limb(MOD, i);
-    cd += tu * di + tv * ei + md * mi;
-    ce += tq * di + tr * ei + me * mi;
-    setLimb(D, i - 1, cd & M30);
-    setLimb(E, i - 1, ce & M30);
-    cd >>= 30;
-    ce >>= 30;
-  }
-  setLimb(D, N - 1, cd);
-  setLimb(E, N - 1, ce);
+  matrixDE(D, E, MOD, N, minv);
   // From [0, M) the update lands in (-M, 2M): one correction brings it back.
   if (sign(D, N) < 0) addModulus(D, 1, N);
   else if (atLeastModulus(D, N)) addModulus(D, -1, N);
@@ -201,7 +149,7 @@ export function invDivstepsVartime(o: usize, x: usize, m: usize, L: i32, bits: i
     const g0 = <i32>(limb(G, 0) | (limb(G, 1) << 30));
     delta = divsteps30(delta, f0, g0);
     updateDE(N, minv);
-    updateFG(N);
+    matrixFG(F, G, N);
   }
   // Now f = +-gcd(m, x), which must be 1: then x^-1 = +-d.
   const fs = sign(F, N);
