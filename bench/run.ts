@@ -50,7 +50,7 @@ const rows: string[][] = [["op", "impl", "ops/s", "±%", "samples", "wasm-hsm ÷
 for (const [op, rs] of byOp) {
   const ours = rs.find((r) => r.impl === "wasm-hsm");
   for (const r of rs) {
-    const ratio = ours && r.impl !== "wasm-hsm" ? (ours.opsPerSec / r.opsPerSec).toFixed(2) + "×" : "";
+    const ratio = ours && r.impl !== "wasm-hsm" ? `${(ours.opsPerSec / r.opsPerSec).toFixed(2)}×` : "";
     rows.push([op, r.impl, r.opsPerSec.toFixed(1), r.rme.toFixed(1), String(r.samples), ratio]);
   }
 }
@@ -66,5 +66,5 @@ const out = {
 };
 const dir = join(import.meta.dirname, "results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "latest.json"), JSON.stringify(out, null, 2) + "\n");
+writeFileSync(join(dir, "latest.json"), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nwrote bench/results/latest.json (${results.length} results)`);

@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "assembly", "ec", "gen");
 mkdirSync(outDir, { recursive: true });
 
-const H = (s) => BigInt("0x" + s.replace(/\s+/g, ""));
+const H = (s) => BigInt(`0x${s.replace(/\s+/g, "")}`);
 const curves = {
   p256: {
     noble: p256,
@@ -50,10 +50,18 @@ const curves = {
   p521: {
     noble: p521,
     p: (1n << 521n) - 1n,
-    n: H("01ff ffffffff ffffffff ffffffff ffffffff ffffffff ffffffff ffffffff fffffffa 51868783 bf2f966b 7fcc0148 f709a5d0 3bb5c9b8 899c47ae bb6fb71e 91386409"),
-    b: H("0051 953eb961 8e1c9a1f 929a21a0 b68540ee a2da725b 99b315f3 b8b48991 8ef109e1 56193951 ec7e937b 1652c0bd 3bb1bf07 3573df88 3d2c34f1 ef451fd4 6b503f00"),
-    gx: H("00c6 858e06b7 0404e9cd 9e3ecb66 2395b442 9c648139 053fb521 f828af60 6b4d3dba a14b5e77 efe75928 fe1dc127 a2ffa8de 3348b3c1 856a429b f97e7e31 c2e5bd66"),
-    gy: H("0118 39296a78 9a3bc004 5c8a5fb4 2c7d1bd9 98f54449 579b4468 17afbd17 273e662c 97ee7299 5ef42640 c550b901 3fad0761 353c7086 a272c240 88be9476 9fd16650"),
+    n: H(
+      "01ff ffffffff ffffffff ffffffff ffffffff ffffffff ffffffff ffffffff fffffffa 51868783 bf2f966b 7fcc0148 f709a5d0 3bb5c9b8 899c47ae bb6fb71e 91386409",
+    ),
+    b: H(
+      "0051 953eb961 8e1c9a1f 929a21a0 b68540ee a2da725b 99b315f3 b8b48991 8ef109e1 56193951 ec7e937b 1652c0bd 3bb1bf07 3573df88 3d2c34f1 ef451fd4 6b503f00",
+    ),
+    gx: H(
+      "00c6 858e06b7 0404e9cd 9e3ecb66 2395b442 9c648139 053fb521 f828af60 6b4d3dba a14b5e77 efe75928 fe1dc127 a2ffa8de 3348b3c1 856a429b f97e7e31 c2e5bd66",
+    ),
+    gy: H(
+      "0118 39296a78 9a3bc004 5c8a5fb4 2c7d1bd9 98f54449 579b4468 17afbd17 273e662c 97ee7299 5ef42640 c550b901 3fad0761 353c7086 a272c240 88be9476 9fd16650",
+    ),
   },
 };
 
@@ -63,7 +71,7 @@ for (const [name, c] of Object.entries(curves)) {
   if (C.Gx !== c.gx || C.Gy !== c.gy) throw new Error(`${name}.G disagrees with @noble/curves`);
 }
 
-const hex32 = (v) => "0x" + v.toString(16).padStart(8, "0");
+const hex32 = (v) => `0x${v.toString(16).padStart(8, "0")}`;
 function words(v, count, bits = 32) {
   const out = [];
   const mask = (1n << BigInt(bits)) - 1n;
@@ -91,7 +99,7 @@ function modInv(a, m) {
 function scalarConstants(prefix, n) {
   const L = Math.ceil(n.toString(2).length / 32);
   const n0inv = (2n ** 32n - modInv(n % 2n ** 32n, 2n ** 32n)) % 2n ** 32n; // -n^-1 mod 2^32
-  const r2 = (2n ** BigInt(64 * L)) % n;
+  const r2 = 2n ** BigInt(64 * L) % n;
   let s = `// The group order n (${n.toString(2).length} bits) as ${L} little-endian words, zero-padded to 18.\n`;
   s += dataU32(`${prefix}_N`, n, 18);
   s += `export const ${prefix}_N_WORDS: i32 = ${L};\n`;
@@ -123,7 +131,7 @@ function mulOperandScanning(fn, L, reduce) {
     }
     s += `  t${i + L} = c;\n`;
   }
-  return s + reduceCall(reduce, L) + `}\n`;
+  return `${s + reduceCall(reduce, L)}}\n`;
 }
 
 /** Product-scanning schoolbook: each column's low and high halves are summed apart. */
@@ -139,7 +147,7 @@ function mulProductScanning(fn, L, reduce) {
     }
     s += `  const t${k} = lo & 0xffffffff; c = (lo >> 32) + hi;\n`;
   }
-  return s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`)) + `}\n`;
+  return `${s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`))}}\n`;
 }
 
 /** Product-scanning square: the cross products a_i a_j (i < j) are computed once and doubled. */
@@ -159,7 +167,7 @@ function sqrProductScanning(fn, L, reduce) {
     }
     s += `  const t${k} = lo & 0xffffffff; c = (lo >> 32) + hi;\n`;
   }
-  return s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`)) + `}\n`;
+  return `${s + reduceCall(reduce, L, (k) => (k === 2 * L - 1 ? "c" : `t${k}`))}}\n`;
 }
 
 /** o = a + b mod p for canonical a, b (constant time: the subtraction of p is selected by mask). */
@@ -178,7 +186,7 @@ function addModP(fn, L, p) {
   // a + b - p = s + (c + d) 2^(32L); c + d is -1 exactly when a + b < p.
   s += `  const keep = <u64>(d + <i64>c);\n`;
   for (let i = 0; i < L; i++) s += `  store<u32>(o, <u32>((r${i} & keep) | (<u64>s${i} & ~keep)), ${4 * i});\n`;
-  return s + `}\n`;
+  return `${s}}\n`;
 }
 
 /** o = a - b mod p for canonical a, b (constant time: p is added back under a mask). */
@@ -194,7 +202,7 @@ function subModP(fn, L, p) {
   for (let i = 0; i < L; i++) {
     s += `  c += <u64>r${i} + (${hex32(pw[i])} & m); store<u32>(o, <u32>c, ${4 * i}); c >>= 32;\n`;
   }
-  return s + `}\n`;
+  return `${s}}\n`;
 }
 
 // ---------------------------------------------------------------- P-521, 18 limbs of 29 bits
@@ -232,7 +240,7 @@ function p521Mul() {
     for (let i = Math.max(0, k - N521 + 1); i <= Math.min(k, N521 - 1); i++) t.push(`a${i} * b${k - i}`);
     return t;
   };
-  return s + p521Columns(terms) + `}\n`;
+  return `${s + p521Columns(terms)}}\n`;
 }
 
 function p521Sqr() {
@@ -249,7 +257,7 @@ function p521Sqr() {
     }
     return t;
   };
-  return s + p521Columns(terms) + `}\n`;
+  return `${s + p521Columns(terms)}}\n`;
 }
 
 function p521AddSub() {
@@ -266,7 +274,7 @@ function p521AddSub() {
     s += `  let c${k}: u64 = <u64>load<u32>(a, ${4 * k}) + ${fourP} - <u64>load<u32>(b, ${4 * k});\n`;
   }
   s += p521Carry();
-  return s + `}\n`;
+  return `${s}}\n`;
 }
 
 function p521Carry() {
@@ -280,8 +288,7 @@ function p521Carry() {
 
 // ---------------------------------------------------------------- files
 
-const header = (what) =>
-  `// GENERATED by scripts/gen-ec.mjs: do not edit; edit the generator and rerun it.\n// ${what}\n`;
+const header = (what) => `// GENERATED by scripts/gen-ec.mjs: do not edit; edit the generator and rerun it.\n// ${what}\n`;
 
 function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   const lower = prefix.toLowerCase();
@@ -293,10 +300,10 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   s += dataU32(`${prefix}_${bname}`, bvalue, L, 32, bname === "B3" ? "3b (the a = 0 formulas use 3b)" : "b");
   s += dataU32(`${prefix}_GX`, c.gx, L, 32, "the base point G");
   s += dataU32(`${prefix}_GY`, c.gy, L);
-  s += "\n" + scalarConstants(prefix, c.n) + "\n";
-  s += (useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce) + "\n";
-  s += sqrProductScanning(`${lower}Sqr`, L, reduce) + "\n";
-  s += addModP(`${prefix.toLowerCase()}Add`, L, c.p) + "\n";
+  s += `\n${scalarConstants(prefix, c.n)}\n`;
+  s += `${(useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce)}\n`;
+  s += `${sqrProductScanning(`${lower}Sqr`, L, reduce)}\n`;
+  s += `${addModP(`${prefix.toLowerCase()}Add`, L, c.p)}\n`;
   s += subModP(`${prefix.toLowerCase()}Sub`, L, c.p);
   return s;
 }
@@ -313,8 +320,8 @@ writeFileSync(join(outDir, "p384.ts"), file32("P384", curves.p384, 12, false, "B
   s += dataU32("P521_B", c.b, N521, 29, "b");
   s += dataU32("P521_GX", c.gx, N521, 29, "the base point G");
   s += dataU32("P521_GY", c.gy, N521, 29);
-  s += "\n" + scalarConstants("P521", c.n) + "\n";
-  s += p521Mul() + "\n" + p521Sqr() + "\n" + p521AddSub();
+  s += `\n${scalarConstants("P521", c.n)}\n`;
+  s += `${p521Mul()}\n${p521Sqr()}\n${p521AddSub()}`;
   writeFileSync(join(outDir, "p521.ts"), s);
 }
 console.error("wrote assembly/ec/gen/{p256,p256k,p384,p521}.ts");

@@ -30,7 +30,8 @@ Environment:
 class UsageError extends Error {}
 
 function parsePort(raw: string, what: string): number {
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new UsageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new UsageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -74,8 +75,7 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
     const logLevel = values["log-level"] ?? "info";
     if (!LOG_LEVELS.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...LOG_LEVELS].join(", ")}`);
     const envPort = process.env.PORT;
-    const port =
-      values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
+    const port = values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
 
     running = await serve({
       host: values.host,

@@ -27,28 +27,40 @@ function forgeKw(kek: Uint8Array, data: Uint8Array, unwrap: boolean): Uint8Array
     r = words;
     for (let j = 0; j < 6; j++) {
       for (let i = 1; i <= n; i++) {
-        inB[0] = a0; inB[1] = a1; inB[2] = r[2 * i - 2]!; inB[3] = r[2 * i - 1]!;
+        inB[0] = a0;
+        inB[1] = a1;
+        inB[2] = r[2 * i - 2]!;
+        inB[3] = r[2 * i - 1]!;
         block.encrypt(inB, outB);
         const t = n * j + i; // < 2^32 here
-        a0 = outB[0]!; a1 = outB[1]! ^ t;
-        r[2 * i - 2] = outB[2]!; r[2 * i - 1] = outB[3]!;
+        a0 = outB[0]!;
+        a1 = outB[1]! ^ t;
+        r[2 * i - 2] = outB[2]!;
+        r[2 * i - 1] = outB[3]!;
       }
     }
     const out = new DataView(new ArrayBuffer(data.length + 8));
-    out.setInt32(0, a0); out.setInt32(4, a1);
+    out.setInt32(0, a0);
+    out.setInt32(4, a1);
     r.forEach((w, k) => out.setInt32(8 + 4 * k, w));
     return new Uint8Array(out.buffer);
   }
   const n = words.length / 2 - 1;
-  a0 = words[0]!; a1 = words[1]!;
+  a0 = words[0]!;
+  a1 = words[1]!;
   r = words.slice(2);
   for (let j = 5; j >= 0; j--) {
     for (let i = n; i >= 1; i--) {
       const t = n * j + i;
-      inB[0] = a0; inB[1] = a1 ^ t; inB[2] = r[2 * i - 2]!; inB[3] = r[2 * i - 1]!;
+      inB[0] = a0;
+      inB[1] = a1 ^ t;
+      inB[2] = r[2 * i - 2]!;
+      inB[3] = r[2 * i - 1]!;
       block.decrypt(inB, outB);
-      a0 = outB[0]!; a1 = outB[1]!;
-      r[2 * i - 2] = outB[2]!; r[2 * i - 1] = outB[3]!;
+      a0 = outB[0]!;
+      a1 = outB[1]!;
+      r[2 * i - 2] = outB[2]!;
+      r[2 * i - 1] = outB[3]!;
     }
   }
   if (a0 !== (0xa6a6a6a6 | 0) || a1 !== (0xa6a6a6a6 | 0)) throw new Error("forge KW: integrity check failed");

@@ -11,7 +11,16 @@ const subtle = globalThis.crypto.subtle;
 
 function forgeKeys(jwk: RsaPrivateJwk) {
   const big = (s: string) => new forge.jsbn.BigInteger(Buffer.from(s, "base64url").toString("hex"), 16);
-  const priv = forge.pki.setRsaPrivateKey(big(jwk.n), big(jwk.e), big(jwk.d), big(jwk.p), big(jwk.q), big(jwk.dp), big(jwk.dq), big(jwk.qi));
+  const priv = forge.pki.setRsaPrivateKey(
+    big(jwk.n),
+    big(jwk.e),
+    big(jwk.d),
+    big(jwk.p),
+    big(jwk.q),
+    big(jwk.dp),
+    big(jwk.dq),
+    big(jwk.qi),
+  );
   const pub = forge.pki.setRsaPublicKey(big(jwk.n), big(jwk.e));
   return { priv, pub };
 }
@@ -50,7 +59,8 @@ async function sizeCases(hsm: Hsm, bits: 2048 | 3072 | 4096, { quick, add: addCa
   add({ op: `${key}.sign.PS256`, impl: "wasm-hsm", fn: () => hsm.sign(h, "PS256", digest) });
   add({ op: `${key}.sign.PS256`, impl: "node:crypto", fn: () => crypto.sign("sha256", msg, pssOpts) });
   add({ op: `${key}.sign.PS256`, impl: "webcrypto", fn: () => subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pssSign, msg) });
-  const forgePss = () => forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 32 });
+  const forgePss = () =>
+    forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength: 32 });
   add({ op: `${key}.sign.PS256`, impl: "node-forge", fn: () => f.priv.sign(forgeMd(), forgePss()) });
 
   // verify
@@ -73,16 +83,28 @@ async function sizeCases(hsm: Hsm, bits: 2048 | 3072 | 4096, { quick, add: addCa
     const wcKey = await wc("RSA-OAEP", hash === "sha1" ? "SHA-1" : "SHA-256", "decrypt");
     const forgeCt = forge.util.binary.raw.encode(ct);
     add({ op: `${key}.decrypt.${alg}`, impl: "wasm-hsm", fn: () => hsm.decrypt(h, alg, ct) });
-    add({ op: `${key}.decrypt.${alg}`, impl: "node:crypto", fn: () => crypto.privateDecrypt({ key: privateKey, padding: RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, ct) });
+    add({
+      op: `${key}.decrypt.${alg}`,
+      impl: "node:crypto",
+      fn: () => crypto.privateDecrypt({ key: privateKey, padding: RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, ct),
+    });
     add({ op: `${key}.decrypt.${alg}`, impl: "webcrypto", fn: () => subtle.decrypt({ name: "RSA-OAEP" }, wcKey, ct) });
-    add({ op: `${key}.decrypt.${alg}`, impl: "node-forge", fn: () => f.priv.decrypt(forgeCt, "RSA-OAEP", { md: forgeHash(), mgf1: { md: forgeHash() } }) });
+    add({
+      op: `${key}.decrypt.${alg}`,
+      impl: "node-forge",
+      fn: () => f.priv.decrypt(forgeCt, "RSA-OAEP", { md: forgeHash(), mgf1: { md: forgeHash() } }),
+    });
   }
 
   // encrypt
   const wcEnc = await wcPublic("RSA-OAEP", "SHA-256", "encrypt");
   const forgeSecret = forge.util.binary.raw.encode(secret);
   add({ op: `${key}.encrypt.RSA-OAEP-256`, impl: "wasm-hsm", fn: () => hsm.encrypt(h, "RSA-OAEP-256", secret) });
-  add({ op: `${key}.encrypt.RSA-OAEP-256`, impl: "node:crypto", fn: () => crypto.publicEncrypt({ key: publicKey, padding: RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, secret) });
+  add({
+    op: `${key}.encrypt.RSA-OAEP-256`,
+    impl: "node:crypto",
+    fn: () => crypto.publicEncrypt({ key: publicKey, padding: RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, secret),
+  });
   add({ op: `${key}.encrypt.RSA-OAEP-256`, impl: "webcrypto", fn: () => subtle.encrypt({ name: "RSA-OAEP" }, wcEnc, secret) });
   add({
     op: `${key}.encrypt.RSA-OAEP-256`,
@@ -99,7 +121,12 @@ async function sizeCases(hsm: Hsm, bits: 2048 | 3072 | 4096, { quick, add: addCa
     op: `${key}.keygen`,
     impl: "webcrypto",
     slow: true,
-    fn: () => subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["sign"]),
+    fn: () =>
+      subtle.generateKey(
+        { name: "RSASSA-PKCS1-v1_5", modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+        false,
+        ["sign"],
+      ),
   });
   if (!quick && bits === 2048) {
     addCase({ op: `${key}.keygen`, impl: "node-forge", slow: true, fn: () => forge.pki.rsa.generateKeyPair({ bits, e: 65537 }) });

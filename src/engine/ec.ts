@@ -57,7 +57,7 @@ export interface EcPublicJwk {
 const curveNames = Object.keys(EC_CURVES) as EcCurve[];
 
 export function curveInfo(crv: unknown, context: string): CurveInfo {
-  if (typeof crv !== "string" || !Object.prototype.hasOwnProperty.call(EC_CURVES, crv)) {
+  if (typeof crv !== "string" || !Object.hasOwn(EC_CURVES, crv)) {
     throw new HsmError("BAD_PARAMETER", `${context}: unknown curve ${JSON.stringify(crv)} (expected ${curveNames.join(", ")})`);
   }
   return EC_CURVES[crv as EcCurve];
@@ -186,7 +186,13 @@ export function ecdsaSignDigest(core: Core, handle: number, hash: HashName, dige
 }
 
 /** Verifies a raw r || s over a digest of any length. A malformed signature is simply invalid. */
-export function ecdsaVerifyDigest(core: Core, handle: number, digest: Uint8Array, signature: Uint8Array, context = "ecdsaVerifyDigest"): boolean {
+export function ecdsaVerifyDigest(
+  core: Core,
+  handle: number,
+  digest: Uint8Array,
+  signature: Uint8Array,
+  context = "ecdsaVerifyDigest",
+): boolean {
   if (!(digest instanceof Uint8Array) || digest.length === 0) {
     throw new HsmError("BAD_DIGEST_LENGTH", `${context}: the digest must be a non-empty Uint8Array`);
   }

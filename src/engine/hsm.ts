@@ -10,11 +10,17 @@ import * as sealing from "./seal.js";
 import { importTransferBlob, type TransferTarget } from "./byok.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 import {
-  ecCurveOf, ecGenerate, ecImport, ecImportPublic, ecPublicJwk, ecdsaSignDigest, ecdsaVerifyDigest,
-  type EcCurve, type EcJwk, type EcPublicJwk,
+  ecCurveOf,
+  ecGenerate,
+  ecImport,
+  ecImportPublic,
+  ecPublicJwk,
+  ecdsaSignDigest,
+  ecdsaVerifyDigest,
+  type EcCurve,
+  type EcJwk,
 } from "./ec.js";
-import { rsaGenerate, rsaImportPrivate, rsaImportPublic, rsaPublicJwk, type RsaKeySize, type RsaPrivateJwk, type RsaPublicJwk } from "./rsa.js";
-
+import { rsaGenerate, rsaImportPrivate, rsaImportPublic, rsaPublicJwk, type RsaKeySize, type RsaPrivateJwk } from "./rsa.js";
 
 /** Public JWK members; never any private member. */
 export type PublicJwk = { kty: string; n?: string; e?: string; crv?: string; x?: string; y?: string };

@@ -190,7 +190,10 @@ function decrypt(core: Core, handle: number, alg: string, ciphertext: Uint8Array
     throw new HsmError("BAD_LENGTH", `decrypt: ${alg} needs a 16-byte IV, got ${iv === undefined ? "none" : `${iv.length} bytes`}`);
   }
   if (ciphertext.length % BLOCK !== 0 || (mode === AesMode.CBC_PKCS7 && ciphertext.length === 0)) {
-    throw new HsmError("BAD_LENGTH", `decrypt: ${alg} needs a ciphertext that is a ${mode === AesMode.CBC_PKCS7 ? "positive " : ""}multiple of 16 bytes, got ${ciphertext.length}`);
+    throw new HsmError(
+      "BAD_LENGTH",
+      `decrypt: ${alg} needs a ciphertext that is a ${mode === AesMode.CBC_PKCS7 ? "positive " : ""}multiple of 16 bytes, got ${ciphertext.length}`,
+    );
   }
   checkSize(BLOCK + ciphertext.length, core.capacity, "decrypt: IV and ciphertext");
   core.writeAll(iv, ciphertext);

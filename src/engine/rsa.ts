@@ -98,7 +98,10 @@ export function rsaImportPrivate(core: Core, jwk: RsaPrivateJwk): number {
   }
   if (e! > 0xffffffffn) throw new HsmError("INVALID_KEY", `${ctx}: the public exponent e is larger than 2^32 - 1`);
   checkExponent(ctx, Number(e));
-  for (const [name, v] of [["p", p!], ["q", q!]] as const) {
+  for (const [name, v] of [
+    ["p", p!],
+    ["q", q!],
+  ] as const) {
     if (bitLength(v) < 512) throw new HsmError("INVALID_KEY", `${ctx}: ${name} must have at least 512 bits, got ${bitLength(v)}`);
   }
   if (p! * q! !== n) throw new HsmError("INVALID_KEY", `${ctx}: n is not the product p·q`);
@@ -118,7 +121,11 @@ export function rsaImportPrivate(core: Core, jwk: RsaPrivateJwk): number {
     return core.call("rsa_import", ctx, ...parts.map((b) => b.length));
   } catch (err) {
     if (err instanceof HsmError && err.code === "INVALID_KEY") {
-      throw new HsmError("INVALID_KEY", `${ctx}: the key failed the core's consistency check (a private operation did not verify with e)`, err.status);
+      throw new HsmError(
+        "INVALID_KEY",
+        `${ctx}: the key failed the core's consistency check (a private operation did not verify with e)`,
+        err.status,
+      );
     }
     throw err;
   } finally {
@@ -190,11 +197,20 @@ export function rsaMaxPlaintext(bits: number, params: RsaEncryptionParams): numb
   return k - 2 * hashLength[params.hash!] - 2;
 }
 
-export function rsaEncryptWith(core: Core, handle: number, params: RsaEncryptionParams, plaintext: Uint8Array, context = "encrypt"): Uint8Array {
+export function rsaEncryptWith(
+  core: Core,
+  handle: number,
+  params: RsaEncryptionParams,
+  plaintext: Uint8Array,
+  context = "encrypt",
+): Uint8Array {
   const { bits } = rsaKeyInfo(core, handle, context, false);
   const max = rsaMaxPlaintext(bits, params);
   if (plaintext.length > max) {
-    throw new HsmError("TOO_LONG", `${context}: plaintext of ${plaintext.length} bytes is too long for a ${bits}-bit key (at most ${max} bytes)`);
+    throw new HsmError(
+      "TOO_LONG",
+      `${context}: plaintext of ${plaintext.length} bytes is too long for a ${bits}-bit key (at most ${max} bytes)`,
+    );
   }
   const label = params.label ?? new Uint8Array(0);
   core.reseed();
@@ -208,7 +224,13 @@ export function rsaEncryptWith(core: Core, handle: number, params: RsaEncryption
   return core.read(core.call("rsa_encrypt", context, handle, PAD_OAEP_PSS, h, m, plaintext.length, label.length));
 }
 
-export function rsaDecryptWith(core: Core, handle: number, params: RsaEncryptionParams, ciphertext: Uint8Array, context = "decrypt"): Uint8Array {
+export function rsaDecryptWith(
+  core: Core,
+  handle: number,
+  params: RsaEncryptionParams,
+  ciphertext: Uint8Array,
+  context = "decrypt",
+): Uint8Array {
   const { bits } = rsaKeyInfo(core, handle, context, true);
   const k = Math.ceil(bits / 8);
   if (ciphertext.length !== k) {
@@ -233,23 +255,49 @@ export function rsaSignWith(core: Core, handle: number, params: RsaSignaturePara
   rsaKeyInfo(core, handle, context, true);
   const h = hashId(params.hash, context);
   if (digest.length !== hashLength[params.hash]) {
-    throw new HsmError("BAD_DIGEST_LENGTH", `${context}: the digest for ${params.hash} must be ${hashLength[params.hash]} bytes, got ${digest.length}`);
+    throw new HsmError(
+      "BAD_DIGEST_LENGTH",
+      `${context}: the digest for ${params.hash} must be ${hashLength[params.hash]} bytes, got ${digest.length}`,
+    );
   }
   core.reseed();
   core.write(digest);
   const scheme = params.scheme === "PKCS1" ? PAD_PKCS1 : PAD_OAEP_PSS;
-  return core.read(core.call("rsa_sign", context, handle, scheme, h, digest.length, params.scheme === "PSS" ? (params.saltLength ?? 0) : 0));
+  return core.read(
+    core.call("rsa_sign", context, handle, scheme, h, digest.length, params.scheme === "PSS" ? (params.saltLength ?? 0) : 0),
+  );
 }
 
-export function rsaVerifyWith(core: Core, handle: number, params: RsaSignatureParams, digest: Uint8Array, signature: Uint8Array, context = "verify"): boolean {
+export function rsaVerifyWith(
+  core: Core,
+  handle: number,
+  params: RsaSignatureParams,
+  digest: Uint8Array,
+  signature: Uint8Array,
+  context = "verify",
+): boolean {
   rsaKeyInfo(core, handle, context, false);
   const h = hashId(params.hash, context);
   if (digest.length !== hashLength[params.hash]) {
-    throw new HsmError("BAD_DIGEST_LENGTH", `${context}: the digest for ${params.hash} must be ${hashLength[params.hash]} bytes, got ${digest.length}`);
+    throw new HsmError(
+      "BAD_DIGEST_LENGTH",
+      `${context}: the digest for ${params.hash} must be ${hashLength[params.hash]} bytes, got ${digest.length}`,
+    );
   }
   core.writeAll(digest, signature);
   const scheme = params.scheme === "PKCS1" ? PAD_PKCS1 : PAD_OAEP_PSS;
-  return core.call("rsa_verify", context, handle, scheme, h, digest.length, signature.length, params.scheme === "PSS" ? (params.saltLength ?? 0) : 0) === 1;
+  return (
+    core.call(
+      "rsa_verify",
+      context,
+      handle,
+      scheme,
+      h,
+      digest.length,
+      signature.length,
+      params.scheme === "PSS" ? (params.saltLength ?? 0) : 0,
+    ) === 1
+  );
 }
 
 // ---- the family behind Hsm's generic operations ------------------------------------

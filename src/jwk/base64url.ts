@@ -24,12 +24,12 @@ export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
 }
 
 export function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt("0x" + Buffer.from(bytes).toString("hex"));
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 }
 
 export function bigIntToBytes(value: bigint, length?: number): Uint8Array {
   let hex = value.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
+  if (hex.length % 2) hex = `0${hex}`;
   const raw = Uint8Array.from(Buffer.from(hex, "hex"));
   if (length === undefined || raw.length === length) return raw;
   if (raw.length > length) throw new RangeError(`integer does not fit in ${length} bytes`);

@@ -40,10 +40,42 @@ function publicPoint(curve: NobleCurve) {
 }
 
 export const CURVES: Record<CurveInfo["crv"], CurveInfo> = {
-  "P-256": { crv: "P-256", size: 32, bits: 256, alg: "ES256", order: p256.Point.CURVE().n, isOnCurve: onCurve(p256), publicPoint: publicPoint(p256) },
-  "P-256K": { crv: "P-256K", size: 32, bits: 256, alg: "ES256K", order: secp256k1.Point.CURVE().n, isOnCurve: onCurve(secp256k1), publicPoint: publicPoint(secp256k1) },
-  "P-384": { crv: "P-384", size: 48, bits: 384, alg: "ES384", order: p384.Point.CURVE().n, isOnCurve: onCurve(p384), publicPoint: publicPoint(p384) },
-  "P-521": { crv: "P-521", size: 66, bits: 521, alg: "ES512", order: p521.Point.CURVE().n, isOnCurve: onCurve(p521), publicPoint: publicPoint(p521) },
+  "P-256": {
+    crv: "P-256",
+    size: 32,
+    bits: 256,
+    alg: "ES256",
+    order: p256.Point.CURVE().n,
+    isOnCurve: onCurve(p256),
+    publicPoint: publicPoint(p256),
+  },
+  "P-256K": {
+    crv: "P-256K",
+    size: 32,
+    bits: 256,
+    alg: "ES256K",
+    order: secp256k1.Point.CURVE().n,
+    isOnCurve: onCurve(secp256k1),
+    publicPoint: publicPoint(secp256k1),
+  },
+  "P-384": {
+    crv: "P-384",
+    size: 48,
+    bits: 384,
+    alg: "ES384",
+    order: p384.Point.CURVE().n,
+    isOnCurve: onCurve(p384),
+    publicPoint: publicPoint(p384),
+  },
+  "P-521": {
+    crv: "P-521",
+    size: 66,
+    bits: 521,
+    alg: "ES512",
+    order: p521.Point.CURVE().n,
+    isOnCurve: onCurve(p521),
+    publicPoint: publicPoint(p521),
+  },
 };
 
 export function curveInfo(crv: unknown): CurveInfo | undefined {

@@ -106,7 +106,11 @@ function parseEc(jwk: JsonWebKey): EcPrivateJwk {
   const y = member(jwk, "y");
   if (jwk.d === undefined) throw jwkError("an EC key for import must be private: missing member 'd'");
   const d = member(jwk, "d");
-  for (const [name, value] of [["x", x], ["y", y], ["d", d]] as const) {
+  for (const [name, value] of [
+    ["x", x],
+    ["y", y],
+    ["d", d],
+  ] as const) {
     if (value.length !== curve.size) throw jwkError(`'${name}' must be ${curve.size} bytes for ${curve.crv}, got ${value.length}`);
   }
   if (!curve.isOnCurve(bytesToBigInt(x), bytesToBigInt(y))) throw jwkError(`the point (x, y) is not on ${curve.crv}`);

@@ -22,9 +22,15 @@ export function isKeyVaultError(err: unknown): err is KeyVaultError {
   if (err instanceof KeyVaultError) return true;
   const e = err as Partial<KeyVaultError> | null;
   return (
-    typeof e === "object" && e !== null && e.name === "KeyVaultError" &&
-    typeof e.status === "number" && Number.isInteger(e.status) && e.status >= 400 && e.status <= 599 &&
-    typeof e.code === "string" && typeof e.message === "string"
+    typeof e === "object" &&
+    e !== null &&
+    e.name === "KeyVaultError" &&
+    typeof e.status === "number" &&
+    Number.isInteger(e.status) &&
+    e.status >= 400 &&
+    e.status <= 599 &&
+    typeof e.code === "string" &&
+    typeof e.message === "string"
   );
 }
 

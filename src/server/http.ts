@@ -48,12 +48,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const refused = router.preflight(toHttpRequest(req), { requestId: req.id, log: req.log as ServerLogger });
     if (!refused) return;
     // The body, if any, is left unread: close the connection rather than drain it.
-    if (hasBody(req)) refused.headers["connection"] = "close";
+    if (hasBody(req)) refused.headers.connection = "close";
     return send(reply, refused);
   });
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const res = await router.handle(toHttpRequest(req, req.body as Buffer | undefined), { requestId: req.id, log: req.log as ServerLogger });
+    const res = await router.handle(toHttpRequest(req, req.body as Buffer | undefined), {
+      requestId: req.id,
+      log: req.log as ServerLogger,
+    });
     return send(reply, res);
   };
   app.route({ method: [...ROUTE_METHODS], url: "*", handler });

@@ -67,7 +67,8 @@ export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5",
 export const LATEST_API_VERSION = "2025-07-01";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const CLIENT_REQUEST_ID = /^[\x21-\x7e][\x20-\x7e]{0,255}$/;
 
 export function createRouter(options: RouterOptions): Router {
@@ -100,7 +101,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
-    const denied = checkAuthorization(req.headers["authorization"]);
+    const denied = checkAuthorization(req.headers.authorization);
     return denied ? fail(req, denied, opts) : undefined;
   }
 
@@ -115,7 +116,8 @@ export function createRouter(options: RouterOptions): Router {
       const apiVersion = checkApiVersion(query);
       const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
       const list = listOptions(query);
-      const body = route.route.body ? parseBody(req, maxBodyBytes) : (checkSize(req.body, maxBodyBytes), undefined);
+      if (!route.route.body) checkSize(req.body, maxBodyBytes);
+      const body = route.route.body ? parseBody(req, maxBodyBytes) : undefined;
       const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
       const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
 
@@ -131,7 +133,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function hostBase(req: HttpRequest): string {
-    const host = single(req.headers["host"]) ?? options.defaultHost;
+    const host = single(req.headers.host) ?? options.defaultHost;
     if (host === undefined) throw httpErrors.badParameter("The request has no Host header.");
     if (!HOST.test(host)) throw httpErrors.badParameter("The Host header is malformed.");
     return `${scheme}://${host.toLowerCase()}`;
@@ -148,7 +150,14 @@ export function normaliseVaultUrl(raw: string): string {
   } catch {
     throw new Error(`--vault-url must be an absolute URL, got ${JSON.stringify(raw)}`);
   }
-  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+  if (
+    !/^https?:$/.test(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
     throw new Error(`--vault-url must be scheme://host[:port] only, got ${JSON.stringify(raw)}`);
   }
   return `${url.protocol}//${url.host}`;
@@ -189,7 +198,9 @@ function findRoute(compiled: CompiledRoute[], method: string, path: string): { r
     }
   }
   if (allowed.size > 0) {
-    throw httpErrors.methodNotAllowed(`The requested resource does not support http method '${method}'. Allowed: ${[...allowed].join(", ")}.`);
+    throw httpErrors.methodNotAllowed(
+      `The requested resource does not support http method '${method}'. Allowed: ${[...allowed].join(", ")}.`,
+    );
   }
   throw httpErrors.notFound("The requested resource was not found.");
 }
@@ -287,7 +298,10 @@ function parseBody(req: HttpRequest, max: number): object {
 function checkContentType(header: string | undefined): void {
   if (header === undefined) throw httpErrors.badParameter("The Content-Type header is missing: application/json is expected.");
   const [type, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice(8)
+    .replace(/^"|"$/g, "");
   if (type !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
     throw httpErrors.badParameter(`The Content-Type '${printable(header)}' is not supported: application/json is expected.`);
   }

@@ -4,8 +4,18 @@
 // Rows with literal segments come before the rows they would otherwise collide with
 // (GET /keys/{name}/versions before GET /keys/{name}/{version?}).
 import type {
-  GetRandomBytesRequest, KeyCreateParameters, KeyImportParameters, KeyOperationsParameters, KeyRestoreParameters,
-  KeyRotationPolicy, KeySignParameters, KeyUpdateParameters, KeyVaultApi, KeyVerifyParameters, ListOptions, RequestContext,
+  GetRandomBytesRequest,
+  KeyCreateParameters,
+  KeyImportParameters,
+  KeyOperationsParameters,
+  KeyRestoreParameters,
+  KeyRotationPolicy,
+  KeySignParameters,
+  KeyUpdateParameters,
+  KeyVaultApi,
+  KeyVerifyParameters,
+  ListOptions,
+  RequestContext,
 } from "../vault/types.js";
 
 export type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
@@ -39,15 +49,55 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/keys/{name}/backup", run: (v, a) => v.backupKey(a.name, a.ctx) },
   { method: "POST", path: "/keys/{name}/rotate", run: (v, a) => v.rotateKey(a.name, a.ctx) },
   { method: "GET", path: "/keys/{name}/rotationpolicy", run: (v, a) => v.getRotationPolicy(a.name, a.ctx) },
-  { method: "PUT", path: "/keys/{name}/rotationpolicy", body: true, run: (v, a) => v.updateRotationPolicy(a.name, a.body as KeyRotationPolicy, a.ctx) },
+  {
+    method: "PUT",
+    path: "/keys/{name}/rotationpolicy",
+    body: true,
+    run: (v, a) => v.updateRotationPolicy(a.name, a.body as KeyRotationPolicy, a.ctx),
+  },
   { method: "GET", path: "/keys/{name}/{version?}", run: (v, a) => v.getKey(a.name, a.version, a.ctx) },
-  { method: "PATCH", path: "/keys/{name}/{version?}", body: true, run: (v, a) => v.updateKey(a.name, a.version, a.body as KeyUpdateParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/encrypt", body: true, run: (v, a) => v.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/decrypt", body: true, run: (v, a) => v.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/wrapkey", body: true, run: (v, a) => v.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/unwrapkey", body: true, run: (v, a) => v.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/sign", body: true, run: (v, a) => v.sign(a.name, a.version, a.body as KeySignParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/{version?}/verify", body: true, run: (v, a) => v.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx) },
+  {
+    method: "PATCH",
+    path: "/keys/{name}/{version?}",
+    body: true,
+    run: (v, a) => v.updateKey(a.name, a.version, a.body as KeyUpdateParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/encrypt",
+    body: true,
+    run: (v, a) => v.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/decrypt",
+    body: true,
+    run: (v, a) => v.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/wrapkey",
+    body: true,
+    run: (v, a) => v.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/unwrapkey",
+    body: true,
+    run: (v, a) => v.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/sign",
+    body: true,
+    run: (v, a) => v.sign(a.name, a.version, a.body as KeySignParameters, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/verify",
+    body: true,
+    run: (v, a) => v.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),
+  },
   { method: "GET", path: "/deletedkeys", run: (v, a) => v.listDeletedKeys(a.list, a.ctx) },
   { method: "GET", path: "/deletedkeys/{name}", run: (v, a) => v.getDeletedKey(a.name, a.ctx) },
   { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.purgeDeletedKey(a.name, a.ctx) },
@@ -63,12 +113,15 @@ export interface CompiledRoute {
 }
 
 export function compile(route: Route): CompiledRoute {
-  const segments = route.path.split("/").slice(1).map((s): Segment => {
-    if (s === "{name}") return { kind: "name" };
-    if (s === "{version?}") return { kind: "version" };
-    if (!/^[a-z]+$/.test(s)) throw new Error(`route ${route.path}: bad segment ${s}`);
-    return { kind: "literal", text: s };
-  });
+  const segments = route.path
+    .split("/")
+    .slice(1)
+    .map((s): Segment => {
+      if (s === "{name}") return { kind: "name" };
+      if (s === "{version?}") return { kind: "version" };
+      if (!/^[a-z]+$/.test(s)) throw new Error(`route ${route.path}: bad segment ${s}`);
+      return { kind: "literal", text: s };
+    });
   return { route, segments };
 }
 

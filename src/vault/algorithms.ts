@@ -25,9 +25,16 @@ const BY_FAMILY: Record<Family, Partial<Record<CryptoOp, string[]>>> = {
 
 /** Digest length for each signature algorithm: sign and verify take a digest, not a message. */
 export const DIGEST_LENGTH: Record<string, number> = {
-  RS256: 32, RS384: 48, RS512: 64,
-  PS256: 32, PS384: 48, PS512: 64,
-  ES256: 32, ES256K: 32, ES384: 48, ES512: 64,
+  RS256: 32,
+  RS384: 48,
+  RS512: 64,
+  PS256: 32,
+  PS384: 48,
+  PS512: 64,
+  ES256: 32,
+  ES256K: 32,
+  ES384: 48,
+  ES512: 64,
 };
 
 /** The curve each ECDSA algorithm requires. */
@@ -43,6 +50,4 @@ export function algorithmsFor(family: Family, op: CryptoOp): string[] {
   return BY_FAMILY[family][op] ?? [];
 }
 
-export const ALL_ALGORITHMS = new Set(
-  Object.values(BY_FAMILY).flatMap((ops) => Object.values(ops).flat()),
-);
+export const ALL_ALGORITHMS = new Set(Object.values(BY_FAMILY).flatMap((ops) => Object.values(ops).flat()));

@@ -12,7 +12,12 @@ import { checkName, isVersionId } from "./names.js";
 const INVALID_BACKUP = "The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.";
 
 export function createBackup(engine: VaultEngine, domain: SecurityDomain, rec: StoredKey, now: number): Uint8Array {
-  const header = encodeHeader({ formatVersion: FORMAT_VERSION, domainId: domain.id.subarray(0, DOMAIN_ID_LENGTH), name: rec.name, created: now });
+  const header = encodeHeader({
+    formatVersion: FORMAT_VERSION,
+    domainId: domain.id.subarray(0, DOMAIN_ID_LENGTH),
+    name: rec.name,
+    created: now,
+  });
   const payload = new TextEncoder().encode(JSON.stringify({ versions: rec.versions, rotationPolicy: rec.rotationPolicy }));
   const sealed = engine.backupEncrypt(domain.handle, header, payload);
   const out = new Uint8Array(header.length + sealed.length);
@@ -59,12 +64,17 @@ function isStoredVersion(v: unknown): v is StoredVersion {
   if (typeof v !== "object" || v === null) return false;
   const x = v as Record<string, unknown>;
   return (
-    typeof x.version === "string" && isVersionId(x.version) &&
-    typeof x.kty === "string" && baseKty(x.kty) !== undefined &&
+    typeof x.version === "string" &&
+    isVersionId(x.version) &&
+    typeof x.kty === "string" &&
+    baseKty(x.kty) !== undefined &&
     typeof x.keySize === "number" &&
-    Array.isArray(x.keyOps) && x.keyOps.every((o) => typeof o === "string") &&
-    typeof x.attributes === "object" && x.attributes !== null &&
-    typeof x.publicJwk === "object" && x.publicJwk !== null &&
+    Array.isArray(x.keyOps) &&
+    x.keyOps.every((o) => typeof o === "string") &&
+    typeof x.attributes === "object" &&
+    x.attributes !== null &&
+    typeof x.publicJwk === "object" &&
+    x.publicJwk !== null &&
     typeof x.sealed === "string"
   );
 }

@@ -72,10 +72,14 @@ export function unwrapTransfer(engine: VaultEngine, kek: KeyHandle, request: Tra
       // The core reports each defect with one status; the vault knows the request and says what was expected.
       switch (e?.code) {
         case "DECRYPT_FAILED":
-          throw badParameter("The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.");
+          throw badParameter(
+            "The transfer blob could not be unwrapped with the key exchange key: it was made for another key, or it is corrupt.",
+          );
         case "BAD_LENGTH": {
           const k = engine.keyInfo(kek).bits / 8;
-          throw badParameter(`The transfer blob's ciphertext (${request.ciphertext.length} bytes) is not the key exchange key's ${k}-byte RSA-OAEP block followed by an AES-KWP-wrapped key.`);
+          throw badParameter(
+            `The transfer blob's ciphertext (${request.ciphertext.length} bytes) is not the key exchange key's ${k}-byte RSA-OAEP block followed by an AES-KWP-wrapped key.`,
+          );
         }
         case "INVALID_KEY":
         case "WRONG_KEY_KIND":

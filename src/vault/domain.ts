@@ -39,7 +39,7 @@ export async function openSecurityDomain(
       const id = Buffer.from(engine.sealingKeyId(handle)).toString("hex");
       record = { id, sealed: encodeBase64url(engine.exportSealingKey(handle, secret)) };
       await store.putDomain(record);
-      if (options.file) writeFileSync(options.file, JSON.stringify(record, null, 2) + "\n", { mode: 0o600 });
+      if (options.file) writeFileSync(options.file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
     }
   }
   const id = engine.sealingKeyId(handle);

@@ -4,13 +4,21 @@ import { HsmError } from "../engine/index.js";
 import { KeyVaultError, badParameter } from "./errors.js";
 
 const CLIENT_CODES = new Set([
-  "BAD_LENGTH", "BAD_ALGORITHM", "DECRYPT_FAILED", "INVALID_KEY", "BAD_PARAMETER", "TOO_LONG", "BAD_DIGEST_LENGTH", "WRONG_KEY_KIND",
+  "BAD_LENGTH",
+  "BAD_ALGORITHM",
+  "DECRYPT_FAILED",
+  "INVALID_KEY",
+  "BAD_PARAMETER",
+  "TOO_LONG",
+  "BAD_DIGEST_LENGTH",
+  "WRONG_KEY_KIND",
 ]);
 
 export function fromEngineError(e: unknown): never {
   if (e instanceof KeyVaultError) throw e;
   if (e instanceof HsmError) {
-    if (e.code === "DECRYPT_FAILED") throw badParameter("The ciphertext could not be decrypted: it is not authentic or not correctly padded.");
+    if (e.code === "DECRYPT_FAILED")
+      throw badParameter("The ciphertext could not be decrypted: it is not authentic or not correctly padded.");
     if (CLIENT_CODES.has(e.code)) throw badParameter(e.message);
     throw new KeyVaultError(500, "InternalError", `The HSM failed: ${e.message}`);
   }

@@ -15,12 +15,13 @@ export function durationSeconds(text: unknown): number | undefined {
   const m = DURATION_RE.exec(text);
   if (!m || text === "P" || text.endsWith("T")) return undefined;
   const [y, mo, w, d, h, mi, s] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as number[];
-  return ((y! * 365 + mo! * 30 + w! * 7 + d!) * DAY) + h! * 3600 + mi! * 60 + s!;
+  return (y! * 365 + mo! * 30 + w! * 7 + d!) * DAY + h! * 3600 + mi! * 60 + s!;
 }
 
 function requireDuration(text: unknown, what: string): number {
   const seconds = durationSeconds(text);
-  if (seconds === undefined || seconds <= 0) throw badParameter(`${what} must be an ISO 8601 duration such as P90D; got ${JSON.stringify(text)}.`);
+  if (seconds === undefined || seconds <= 0)
+    throw badParameter(`${what} must be an ISO 8601 duration such as P90D; got ${JSON.stringify(text)}.`);
   return seconds;
 }
 
@@ -54,15 +55,22 @@ export function parsePolicy(raw: unknown): KeyRotationPolicy {
     const hasCreate = trigger.timeAfterCreate !== undefined && trigger.timeAfterCreate !== null;
     const hasExpiry = trigger.timeBeforeExpiry !== undefined && trigger.timeBeforeExpiry !== null;
     if (hasCreate === hasExpiry) throw badParameter("Each lifetime action needs exactly one of timeAfterCreate and timeBeforeExpiry.");
-    const seconds = requireDuration(hasCreate ? trigger.timeAfterCreate : trigger.timeBeforeExpiry, hasCreate ? "timeAfterCreate" : "timeBeforeExpiry");
-    if (normal === "Rotate" && seconds < MIN_ROTATE_DAYS * DAY) throw badParameter(`A Rotate trigger must be at least P${MIN_ROTATE_DAYS}D.`);
+    const seconds = requireDuration(
+      hasCreate ? trigger.timeAfterCreate : trigger.timeBeforeExpiry,
+      hasCreate ? "timeAfterCreate" : "timeBeforeExpiry",
+    );
+    if (normal === "Rotate" && seconds < MIN_ROTATE_DAYS * DAY)
+      throw badParameter(`A Rotate trigger must be at least P${MIN_ROTATE_DAYS}D.`);
     if (hasExpiry && expirySeconds !== undefined && seconds >= expirySeconds) {
       throw badParameter("timeBeforeExpiry must be shorter than attributes.expiryTime.");
     }
     if (hasCreate && expirySeconds !== undefined && normal === "Rotate" && seconds > expirySeconds - MIN_ROTATE_DAYS * DAY) {
       throw badParameter("timeAfterCreate must be at least 7 days shorter than attributes.expiryTime.");
     }
-    out.push({ trigger: hasCreate ? { timeAfterCreate: trigger.timeAfterCreate! } : { timeBeforeExpiry: trigger.timeBeforeExpiry! }, action: { type: normal } });
+    out.push({
+      trigger: hasCreate ? { timeAfterCreate: trigger.timeAfterCreate! } : { timeBeforeExpiry: trigger.timeBeforeExpiry! },
+      action: { type: normal },
+    });
   }
   return { lifetimeActions: out, attributes: expirySeconds !== undefined ? { expiryTime: attributes.expiryTime! } : {} };
 }

@@ -14,7 +14,14 @@ import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
 import { engineCall } from "./errormap.js";
 import {
-  KeyVaultError, badParameter, conflict, conflictDeleted, deletedKeyNotFound, forbidden, keyNotFound, operationForbidden,
+  KeyVaultError,
+  badParameter,
+  conflict,
+  conflictDeleted,
+  deletedKeyNotFound,
+  forbidden,
+  keyNotFound,
+  operationForbidden,
 } from "./errors.js";
 import { resolveKeyOps } from "./keyops.js";
 import { checkName, newVersionId } from "./names.js";
@@ -23,10 +30,27 @@ import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation
 import { createBackup, openBackup } from "./backup.js";
 import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
 import type {
-  BackupKeyResult, DeletedKeyBundle, DeletedKeyItem, GetRandomBytesRequest, KeyBundle, KeyCreateParameters,
-  KeyImportParameters, KeyItem, KeyOperationResult, KeyOperationsParameters, KeyRestoreParameters, KeyRotationPolicy,
-  KeySignParameters, KeyUpdateParameters, KeyVaultApi, KeyVerifyParameters, KeyVerifyResult, ListOptions, ListResult,
-  RandomBytes, RequestContext,
+  BackupKeyResult,
+  DeletedKeyBundle,
+  DeletedKeyItem,
+  GetRandomBytesRequest,
+  KeyBundle,
+  KeyCreateParameters,
+  KeyImportParameters,
+  KeyItem,
+  KeyOperationResult,
+  KeyOperationsParameters,
+  KeyRestoreParameters,
+  KeyRotationPolicy,
+  KeySignParameters,
+  KeyUpdateParameters,
+  KeyVaultApi,
+  KeyVerifyParameters,
+  KeyVerifyResult,
+  ListOptions,
+  ListResult,
+  RandomBytes,
+  RequestContext,
 } from "./types.js";
 
 export interface KeyVaultOptions {
@@ -97,7 +121,8 @@ export class KeyVault implements KeyVaultApi {
     let make: () => KeyHandle;
     if (family === "RSA") {
       keySize = b.key_size ?? 2048;
-      if (!(RSA_SIZES as readonly number[]).includes(keySize)) throw badParameter(`RSA key_size must be 2048, 3072 or 4096; got ${JSON.stringify(b.key_size)}.`);
+      if (!(RSA_SIZES as readonly number[]).includes(keySize))
+        throw badParameter(`RSA key_size must be 2048, 3072 or 4096; got ${JSON.stringify(b.key_size)}.`);
       const e = b.public_exponent ?? 65537;
       if (!Number.isSafeInteger(e) || e < 3 || e % 2 === 0 || e > 0xffffffff) {
         throw badParameter(`public_exponent must be an odd integer of at least 3; got ${JSON.stringify(b.public_exponent)}.`);
@@ -113,7 +138,8 @@ export class KeyVault implements KeyVaultApi {
       make = () => this.#engine.generateEc(curve.crv);
     } else {
       keySize = b.key_size ?? 256;
-      if (!(OCT_SIZES as readonly number[]).includes(keySize)) throw badParameter(`oct key_size must be 128, 192 or 256; got ${JSON.stringify(b.key_size)}.`);
+      if (!(OCT_SIZES as readonly number[]).includes(keySize))
+        throw badParameter(`oct key_size must be 128, 192 or 256; got ${JSON.stringify(b.key_size)}.`);
       make = () => this.#engine.generateOct(keySize);
     }
     const spec: NewVersion = {
@@ -132,10 +158,12 @@ export class KeyVault implements KeyVaultApi {
     checkName(name);
     const b = requireObject(body);
     const jwk = b.key;
-    if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw badParameter("The request must carry the key to import in 'key'.");
+    if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk))
+      throw badParameter("The request must carry the key to import in 'key'.");
     if (b.Hsm !== undefined && typeof b.Hsm !== "boolean") throw badParameter("'Hsm' must be true or false.");
     const family = baseKty(jwk.kty);
-    if (!family) throw badParameter(`JSON Web Key: unsupported kty ${JSON.stringify(jwk.kty)}; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM.`);
+    if (!family)
+      throw badParameter(`JSON Web Key: unsupported kty ${JSON.stringify(jwk.kty)}; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM.`);
     const hsm = b.Hsm === true || String(jwk.kty).endsWith("-HSM");
     const kty = hsm ? `${family}-HSM` : family;
     const keyOps = resolveKeyOps(jwk.key_ops, family, kty);
@@ -170,13 +198,26 @@ export class KeyVault implements KeyVaultApi {
     if (parsed.kty === "RSA") {
       keySize = parsed.bits;
       const enc = (x: Uint8Array) => encodeBase64url(x);
-      make = () => this.#engine.importRsa({
-        n: enc(parsed.n), e: enc(parsed.e), d: enc(parsed.d), p: enc(parsed.p), q: enc(parsed.q),
-        dp: enc(parsed.dp), dq: enc(parsed.dq), qi: enc(parsed.qi),
-      });
+      make = () =>
+        this.#engine.importRsa({
+          n: enc(parsed.n),
+          e: enc(parsed.e),
+          d: enc(parsed.d),
+          p: enc(parsed.p),
+          q: enc(parsed.q),
+          dp: enc(parsed.dp),
+          dq: enc(parsed.dq),
+          qi: enc(parsed.qi),
+        });
     } else if (parsed.kty === "EC") {
       keySize = parsed.curve.bits;
-      make = () => this.#engine.importEc({ crv: parsed.curve.crv, x: encodeBase64url(parsed.x), y: encodeBase64url(parsed.y), d: encodeBase64url(parsed.d) });
+      make = () =>
+        this.#engine.importEc({
+          crv: parsed.curve.crv,
+          x: encodeBase64url(parsed.x),
+          y: encodeBase64url(parsed.y),
+          d: encodeBase64url(parsed.d),
+        });
     } else {
       keySize = parsed.bits;
       make = () => this.#engine.importOct(parsed.k);
@@ -228,7 +269,12 @@ export class KeyVault implements KeyVaultApi {
   async listKeyVersions(name: string, options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
     checkName(name);
     const rec = await this.#exclusive(name, () => this.#live(name));
-    return page(rec.versions.map((v) => this.#item(rec, v, ctx, true)), options, ctx, `/keys/${name}/versions`);
+    return page(
+      rec.versions.map((v) => this.#item(rec, v, ctx, true)),
+      options,
+      ctx,
+      `/keys/${name}/versions`,
+    );
   }
 
   // ---------------------------------------------------------------- soft delete
@@ -256,7 +302,12 @@ export class KeyVault implements KeyVaultApi {
     for (const name of (await this.#store.listNames()).sort()) {
       const rec = await this.#exclusive(name, () => this.#load(name));
       if (!rec?.deleted) continue;
-      items.push({ ...this.#item(rec, current(rec), ctx, false), recoveryId: rec.deleted.recoveryId, deletedDate: rec.deleted.deletedDate, scheduledPurgeDate: rec.deleted.scheduledPurgeDate });
+      items.push({
+        ...this.#item(rec, current(rec), ctx, false),
+        recoveryId: rec.deleted.recoveryId,
+        deletedDate: rec.deleted.deletedDate,
+        scheduledPurgeDate: rec.deleted.scheduledPurgeDate,
+      });
     }
     return page(items, options, ctx, "/deletedkeys");
   }
@@ -307,7 +358,12 @@ export class KeyVault implements KeyVaultApi {
 
   // ---------------------------------------------------------------- cryptographic operations
 
-  async encrypt(name: string, version: string | undefined, body: KeyOperationsParameters, ctx: RequestContext): Promise<KeyOperationResult> {
+  async encrypt(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
     const b = requireObject(body);
     const plaintext = requireBytes(b.value, "value");
     const iv = optionalBytes(b.iv, "iv");
@@ -324,7 +380,12 @@ export class KeyVault implements KeyVaultApi {
     });
   }
 
-  async decrypt(name: string, version: string | undefined, body: KeyOperationsParameters, ctx: RequestContext): Promise<KeyOperationResult> {
+  async decrypt(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
     const b = requireObject(body);
     const ciphertext = requireBytes(b.value, "value");
     const iv = optionalBytes(b.iv, "iv");
@@ -338,16 +399,32 @@ export class KeyVault implements KeyVaultApi {
     });
   }
 
-  async wrapKey(name: string, version: string | undefined, body: KeyOperationsParameters, ctx: RequestContext): Promise<KeyOperationResult> {
+  async wrapKey(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
     const b = requireObject(body);
     const key = requireBytes(b.value, "value");
-    return this.#operate("wrapKey", name, version, b.alg, ctx, (h, kid) => ({ kid, value: encodeBase64url(this.#engine.wrapKey(h, b.alg, key)) }));
+    return this.#operate("wrapKey", name, version, b.alg, ctx, (h, kid) => ({
+      kid,
+      value: encodeBase64url(this.#engine.wrapKey(h, b.alg, key)),
+    }));
   }
 
-  async unwrapKey(name: string, version: string | undefined, body: KeyOperationsParameters, ctx: RequestContext): Promise<KeyOperationResult> {
+  async unwrapKey(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
     const b = requireObject(body);
     const wrapped = requireBytes(b.value, "value");
-    return this.#operate("unwrapKey", name, version, b.alg, ctx, (h, kid) => ({ kid, value: encodeBase64url(this.#engine.unwrapKey(h, b.alg, wrapped)) }));
+    return this.#operate("unwrapKey", name, version, b.alg, ctx, (h, kid) => ({
+      kid,
+      value: encodeBase64url(this.#engine.unwrapKey(h, b.alg, wrapped)),
+    }));
   }
 
   async sign(name: string, version: string | undefined, body: KeySignParameters, ctx: RequestContext): Promise<KeyOperationResult> {
@@ -506,9 +583,11 @@ export class KeyVault implements KeyVaultApi {
     const family = baseKty(v.kty)!;
     const crv = v.publicJwk.crv;
     const make =
-      family === "RSA" ? () => this.#engine.generateRsa(v.keySize, rsaExponent(v)) :
-      family === "EC" ? () => this.#engine.generateEc(crv!) :
-      () => this.#engine.generateOct(v.keySize);
+      family === "RSA"
+        ? () => this.#engine.generateRsa(v.keySize, rsaExponent(v))
+        : family === "EC"
+          ? () => this.#engine.generateEc(crv!)
+          : () => this.#engine.generateOct(v.keySize);
     const handle = engineCall(make);
     try {
       const now = this.#now();
@@ -520,7 +599,11 @@ export class KeyVault implements KeyVaultApi {
         kty: v.kty,
         keySize: v.keySize,
         keyOps: [...v.keyOps],
-        attributes: newAttributes({ enabled: true, ...(exp !== undefined ? { exp } : {}) }, now, v.attributes.recoverableDays ?? this.#recoverableDays),
+        attributes: newAttributes(
+          { enabled: true, ...(exp !== undefined ? { exp } : {}) },
+          now,
+          v.attributes.recoverableDays ?? this.#recoverableDays,
+        ),
         ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
         publicJwk: publicMembers(publicJwk),
         sealed,
@@ -582,12 +665,14 @@ export class KeyVault implements KeyVaultApi {
       // Outside nbf/exp a key still decrypts, unwraps and verifies, so that old data stays readable.
       if (op === "encrypt" || op === "wrapKey" || op === "sign") {
         const now = this.#now();
-        if (v.attributes.nbf !== undefined && now < v.attributes.nbf) throw forbidden(`Operation ${op} is not allowed before the key's activation date (nbf).`);
+        if (v.attributes.nbf !== undefined && now < v.attributes.nbf)
+          throw forbidden(`Operation ${op} is not allowed before the key's activation date (nbf).`);
         if (v.attributes.exp !== undefined && now >= v.attributes.exp) throw forbidden(`Operation ${op} is not allowed on an expired key.`);
       }
       const family = baseKty(v.kty)!;
       if (!ALL_ALGORITHMS.has(alg)) throw badParameter(`Unknown algorithm ${JSON.stringify(alg)}.`);
-      if (!algorithmsFor(family, op).includes(alg)) throw badParameter(`Algorithm ${alg} is not supported for ${op} with a key of type ${v.kty}.`);
+      if (!algorithmsFor(family, op).includes(alg))
+        throw badParameter(`Algorithm ${alg} is not supported for ${op} with a key of type ${v.kty}.`);
       if (family === "oct" && aesBitsOf(alg) !== v.keySize) {
         throw badParameter(`Algorithm ${alg} needs a ${aesBitsOf(alg)}-bit key; this key has ${v.keySize} bits.`);
       }

@@ -11,24 +11,36 @@ const SLOW_GENERATORS = /^(rsa_generate|rsa_keygen)/;
 function hostileInt(rand: () => number, handles: number[], capacity: number): number {
   const pick = Math.floor(rand() * 12);
   switch (pick) {
-    case 0: return 0;
-    case 1: return -1;
-    case 2: return 0x7fffffff;
-    case 3: return -0x80000000;
-    case 4: return capacity;
-    case 5: return capacity + 1;
-    case 6: return handles.length ? handles[Math.floor(rand() * handles.length)]! : 1;
-    case 7: return (Math.floor(rand() * 0xffffffff) | 0);
-    case 8: return Math.floor(rand() * 70);
-    case 9: return Math.floor(rand() * 5000);
-    case 10: return 0xffff + 1;
-    default: return Math.floor(rand() * 8);
+    case 0:
+      return 0;
+    case 1:
+      return -1;
+    case 2:
+      return 0x7fffffff;
+    case 3:
+      return -0x80000000;
+    case 4:
+      return capacity;
+    case 5:
+      return capacity + 1;
+    case 6:
+      return handles.length ? handles[Math.floor(rand() * handles.length)]! : 1;
+    case 7:
+      return Math.floor(rand() * 0xffffffff) | 0;
+    case 8:
+      return Math.floor(rand() * 70);
+    case 9:
+      return Math.floor(rand() * 5000);
+    case 10:
+      return 0xffff + 1;
+    default:
+      return Math.floor(rand() * 8);
   }
 }
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000;
 }
 
 describe("ABI robustness", () => {
@@ -41,7 +53,12 @@ describe("ABI robustness", () => {
 
     // Live handles of whatever kinds this build can make quickly, so that some calls reach deep code.
     const handles: number[] = [];
-    for (const [name, args] of [["aes_generate", [256]], ["aes_generate", [128]], ["seal_domain_generate", []], ["ec_generate", [1]]] as const) {
+    for (const [name, args] of [
+      ["aes_generate", [256]],
+      ["aes_generate", [128]],
+      ["seal_domain_generate", []],
+      ["ec_generate", [1]],
+    ] as const) {
       const fn = core.exports[name];
       if (typeof fn === "function") {
         const h = fn(...args);

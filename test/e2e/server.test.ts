@@ -6,7 +6,14 @@
 // It runs against the wasm core, the engine `wasm-hsm serve` ships with; every family is tested, none is skipped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify as nodeVerify,
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  verify as nodeVerify,
   type KeyObject,
 } from "node:crypto";
 import { execFile } from "node:child_process";
@@ -55,7 +62,12 @@ function nodeRsaEncrypt(pub: KeyObject, alg: string, data: Buffer): Buffer {
 function nodeVerifies(pub: KeyObject, alg: string, data: Buffer, sig: Uint8Array): boolean {
   const hash = hashOf(alg);
   if (alg.startsWith("PS")) {
-    return nodeVerify(hash, data, { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: createHash(hash).digest().length }, sig);
+    return nodeVerify(
+      hash,
+      data,
+      { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: createHash(hash).digest().length },
+      sig,
+    );
   }
   if (alg.startsWith("RS")) return nodeVerify(hash, data, { key: pub, padding: constants.RSA_PKCS1_PADDING }, sig);
   return nodeVerify(hash, data, { key: pub, dsaEncoding: "ieee-p1363" }, sig);
@@ -122,7 +134,11 @@ describe("RSA through the SDK", () => {
         for (const alg of ["RSA1_5", "RSA-OAEP"]) {
           const pt = randomBytes(20);
           const name = key.name;
-          const res = await raw(a, { method: "POST", path: `/keys/${name}//encrypt?api-version=${V}`, body: JSON.stringify({ alg, value: pt.toString("base64url") }) });
+          const res = await raw(a, {
+            method: "POST",
+            path: `/keys/${name}//encrypt?api-version=${V}`,
+            body: JSON.stringify({ alg, value: pt.toString("base64url") }),
+          });
           expect(res.status, res.text).toBe(200);
           const ct = Buffer.from(res.json().value, "base64url");
           expect(ct.length).toBe(key.key!.n!.length);
@@ -246,15 +262,27 @@ describe("oct through the SDK", () => {
         const c = createCipheriv(`aes-${bits}-gcm`, k, iv);
         c.setAAD(aad);
         const ct = Buffer.concat([c.update(pt), c.final()]);
-        const dec = await imported.decrypt({ algorithm: alg, ciphertext: ct, iv, authenticationTag: c.getAuthTag(), additionalAuthenticatedData: aad });
+        const dec = await imported.decrypt({
+          algorithm: alg,
+          ciphertext: ct,
+          iv,
+          authenticationTag: c.getAuthTag(),
+          additionalAuthenticatedData: aad,
+        });
         expect(Buffer.from(dec.result)).toEqual(pt);
         const badTag = Buffer.from(c.getAuthTag());
         badTag[0] ^= 1;
-        const err = await restError(imported.decrypt({ algorithm: alg, ciphertext: ct, iv, authenticationTag: badTag, additionalAuthenticatedData: aad }));
+        const err = await restError(
+          imported.decrypt({ algorithm: alg, ciphertext: ct, iv, authenticationTag: badTag, additionalAuthenticatedData: aad }),
+        );
         expect(err.statusCode).toBe(400);
         expect(err.code).toBe("BadParameter");
         const g = await generated.encrypt({ algorithm: alg, plaintext: pt });
-        expect(Buffer.from((await generated.decrypt({ algorithm: alg, ciphertext: g.result, iv: g.iv!, authenticationTag: g.authenticationTag! })).result)).toEqual(pt);
+        expect(
+          Buffer.from(
+            (await generated.decrypt({ algorithm: alg, ciphertext: g.result, iv: g.iv!, authenticationTag: g.authenticationTag! })).result,
+          ),
+        ).toEqual(pt);
       });
 
       for (const pad of [false, true]) {
@@ -370,7 +398,10 @@ describe("key management through the SDK", () => {
     expect((await kc.getKey(name)).properties.version).toBe(second.properties.version);
     expect((await kc.getKey(name, { version: first.properties.version })).id).toBe(first.id);
     await useKey(cryptoClient(a, first.id!));
-    const policy = await kc.updateKeyRotationPolicy(name, { lifetimeActions: [{ action: "Rotate", timeAfterCreate: "P30D" }], expiresIn: "P90D" });
+    const policy = await kc.updateKeyRotationPolicy(name, {
+      lifetimeActions: [{ action: "Rotate", timeAfterCreate: "P30D" }],
+      expiresIn: "P90D",
+    });
     expect(policy.lifetimeActions?.[0]).toMatchObject({ action: "Rotate", timeAfterCreate: "P30D" });
     const read = await kc.getKeyRotationPolicy(name);
     expect(read.expiresIn).toBe("P90D");
@@ -432,10 +463,22 @@ describe("raw HTTP the SDK cannot send, against the real vault", () => {
   it("bad JSON, a missing or unknown api-version, an oversize body, bad tokens, unknown routes, wrong methods", async () => {
     const cases: [Parameters<typeof rawRequest>[2], number, string][] = [
       [{ method: "POST", path: `/keys/x/create?api-version=${V}`, body: "{bad json" }, 400, "BadParameter"],
-      [{ method: "POST", path: `/keys/x/create?api-version=${V}`, body: '{"kty":"EC"}', headers: { "content-type": "text/plain" } }, 400, "BadParameter"],
+      [
+        { method: "POST", path: `/keys/x/create?api-version=${V}`, body: '{"kty":"EC"}', headers: { "content-type": "text/plain" } },
+        400,
+        "BadParameter",
+      ],
       [{ method: "POST", path: "/keys/x/create", body: '{"kty":"EC"}' }, 400, "BadParameter"],
       [{ path: "/keys?api-version=7.7" }, 400, "BadParameter"],
-      [{ method: "POST", path: `/keys/x/create?api-version=${V}`, body: JSON.stringify({ kty: "EC", tags: { t: "x".repeat(2 * 1024 * 1024) } }) }, 400, "BadParameter"],
+      [
+        {
+          method: "POST",
+          path: `/keys/x/create?api-version=${V}`,
+          body: JSON.stringify({ kty: "EC", tags: { t: "x".repeat(2 * 1024 * 1024) } }),
+        },
+        400,
+        "BadParameter",
+      ],
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "Bearer" } }, 401, "Unauthorized"],
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "Basic YTpi" } }, 401, "Unauthorized"],
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "" } }, 401, "Unauthorized"],
@@ -447,20 +490,43 @@ describe("raw HTTP the SDK cannot send, against the real vault", () => {
       expect(res.status, `${req.method ?? "GET"} ${req.path} ${res.text.slice(0, 200)}`).toBe(status);
       expect(res.json().error.code).toBe(code);
       expect(res.headers["x-ms-request-id"]).toBeTruthy();
-      if (status === 401) expect(res.headers["www-authenticate"]).toMatch(/^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[^"]+", resource="https:\/\/vault\.azure\.net"$/);
+      if (status === 401)
+        expect(res.headers["www-authenticate"]).toMatch(
+          /^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[^"]+", resource="https:\/\/vault\.azure\.net"$/,
+        );
     }
   });
 
   it("malformed bodies on every route get a 4xx, never a 500", async () => {
     const name = uniq("fuzz");
     await createKey(name);
-    const bodies = ["{}", '{"kty":5}', '{"kty":"EC","crv":{}}', '{"key":"x"}', '{"key":{"kty":"RSA","n":7}}', '{"alg":1,"value":{}}', '{"alg":"ES256","value":"!!"}',
-      '{"alg":"RS256","digest":[],"value":null}', '{"count":"x"}', '{"count":-1}', '{"value":5}', '{"value":"AAAA"}', '{"attributes":"x","tags":[1]}', '{"key_ops":"sign"}',
-      '{"lifetimeActions":"x"}', '{"attributes":{"exp":"soon"}}', '{"tags":{"a":1}}'];
+    const bodies = [
+      "{}",
+      '{"kty":5}',
+      '{"kty":"EC","crv":{}}',
+      '{"key":"x"}',
+      '{"key":{"kty":"RSA","n":7}}',
+      '{"alg":1,"value":{}}',
+      '{"alg":"ES256","value":"!!"}',
+      '{"alg":"RS256","digest":[],"value":null}',
+      '{"count":"x"}',
+      '{"count":-1}',
+      '{"value":5}',
+      '{"value":"AAAA"}',
+      '{"attributes":"x","tags":[1]}',
+      '{"key_ops":"sign"}',
+      '{"lifetimeActions":"x"}',
+      '{"attributes":{"exp":"soon"}}',
+      '{"tags":{"a":1}}',
+    ];
     const routes: [string, string][] = [
-      ["POST", `/keys/${name}/create`], ["PUT", `/keys/${name}-imp`], ["PATCH", `/keys/${name}`], ["POST", "/keys/restore"],
+      ["POST", `/keys/${name}/create`],
+      ["PUT", `/keys/${name}-imp`],
+      ["PATCH", `/keys/${name}`],
+      ["POST", "/keys/restore"],
       ...["encrypt", "decrypt", "wrapkey", "unwrapkey", "sign", "verify"].map((op): [string, string] => ["POST", `/keys/${name}//${op}`]),
-      ["PUT", `/keys/${name}/rotationpolicy`], ["POST", "/rng"],
+      ["PUT", `/keys/${name}/rotationpolicy`],
+      ["POST", "/rng"],
     ];
     const failures: string[] = [];
     for (const [method, path] of routes) {
@@ -480,7 +546,11 @@ describe("raw HTTP the SDK cannot send, against the real vault", () => {
     expect(res.json().key.kid).toBe(key.id);
     expect(res.headers["x-ms-client-request-id"]).toBe("e2e-42");
     expect(res.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const signed = await raw(a, { method: "POST", path: `/keys/${name}//sign?api-version=${V}`, body: JSON.stringify({ alg: "ES256", value: randomBytes(32).toString("base64url") }) });
+    const signed = await raw(a, {
+      method: "POST",
+      path: `/keys/${name}//sign?api-version=${V}`,
+      body: JSON.stringify({ alg: "ES256", value: randomBytes(32).toString("base64url") }),
+    });
     expect(signed.status, signed.text).toBe(200);
     expect(signed.json().kid).toBe(key.id);
   });
@@ -504,10 +574,12 @@ describe("--data-dir: kill -9, restart, everything is there and works", () => {
     await create(backupName);
     const backup = await kc1.backupKey(backupName);
     // Outputs made before the crash, to be checked with the keys after it.
-    const before = await Promise.all(made.map(async (k) => {
-      const d = randomBytes(48);
-      return { version: k.properties.version!, d, sig: (await cryptoClient(s1, k).sign("ES384", d)).result };
-    }));
+    const before = await Promise.all(
+      made.map(async (k) => {
+        const d = randomBytes(48);
+        return { version: k.properties.version!, d, sig: (await cryptoClient(s1, k).sign("ES384", d)).result };
+      }),
+    );
     const killed = await s1.stop("SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
 
@@ -553,13 +625,20 @@ describe("the command line", () => {
     const probe = await startCli([]);
     const port = Number(new URL(probe.url).port);
     await probe.stop();
-    const s = await startCli(["--vault-url", "https://myvault.vault.azure.net", "--auth-resource", "https://vault.example.org"], { env: { PORT: String(port) }, port: false });
+    const s = await startCli(["--vault-url", "https://myvault.vault.azure.net", "--auth-resource", "https://vault.example.org"], {
+      env: { PORT: String(port) },
+      port: false,
+    });
     try {
       expect(s.url).toBe("https://myvault.vault.azure.net");
       const target = `https://127.0.0.1:${port}`;
       const challenge = await rawRequest(target, s.cert, { path: `/keys?api-version=${V}`, headers: { authorization: "" } });
       expect(challenge.headers["www-authenticate"]).toContain('resource="https://vault.example.org"');
-      const created = await rawRequest(target, s.cert, { method: "POST", path: `/keys/${uniq("vu")}/create?api-version=${V}`, body: JSON.stringify({ kty: "EC" }) });
+      const created = await rawRequest(target, s.cert, {
+        method: "POST",
+        path: `/keys/${uniq("vu")}/create?api-version=${V}`,
+        body: JSON.stringify({ kty: "EC" }),
+      });
       expect(created.status, created.text).toBe(200);
       expect(created.json().key.kid).toMatch(/^https:\/\/myvault\.vault\.azure\.net\/keys\//);
     } finally {

@@ -54,7 +54,7 @@ export function gcd(a: bigint, b: bigint): bigint {
 export const b64uToBig = (s: string): bigint => bytesToBig(Uint8Array.from(Buffer.from(s, "base64url")));
 export const bigToB64u = (x: bigint): string => {
   let h = x.toString(16);
-  if (h.length % 2) h = "0" + h;
+  if (h.length % 2) h = `0${h}`;
   return Buffer.from(h, "hex").toString("base64url");
 };
-export const hexToBig = (h: string): bigint => (h.length === 0 ? 0n : BigInt("0x" + h));
+export const hexToBig = (h: string): bigint => (h.length === 0 ? 0n : BigInt(`0x${h}`));

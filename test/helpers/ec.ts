@@ -24,10 +24,50 @@ function curve(c: Omit<CurveCase, "p" | "n">): CurveCase {
 }
 
 export const CURVES: CurveCase[] = [
-  curve({ crv: "P-256", id: 1, len: 32, alg: "ES256", hash: "SHA-256", nodeHash: "sha256", nodeCurve: "prime256v1", nodeJwkCrv: "P-256", noble: p256 }),
-  curve({ crv: "P-256K", id: 2, len: 32, alg: "ES256K", hash: "SHA-256", nodeHash: "sha256", nodeCurve: "secp256k1", nodeJwkCrv: "secp256k1", noble: secp256k1 }),
-  curve({ crv: "P-384", id: 3, len: 48, alg: "ES384", hash: "SHA-384", nodeHash: "sha384", nodeCurve: "secp384r1", nodeJwkCrv: "P-384", noble: p384 }),
-  curve({ crv: "P-521", id: 4, len: 66, alg: "ES512", hash: "SHA-512", nodeHash: "sha512", nodeCurve: "secp521r1", nodeJwkCrv: "P-521", noble: p521 }),
+  curve({
+    crv: "P-256",
+    id: 1,
+    len: 32,
+    alg: "ES256",
+    hash: "SHA-256",
+    nodeHash: "sha256",
+    nodeCurve: "prime256v1",
+    nodeJwkCrv: "P-256",
+    noble: p256,
+  }),
+  curve({
+    crv: "P-256K",
+    id: 2,
+    len: 32,
+    alg: "ES256K",
+    hash: "SHA-256",
+    nodeHash: "sha256",
+    nodeCurve: "secp256k1",
+    nodeJwkCrv: "secp256k1",
+    noble: secp256k1,
+  }),
+  curve({
+    crv: "P-384",
+    id: 3,
+    len: 48,
+    alg: "ES384",
+    hash: "SHA-384",
+    nodeHash: "sha384",
+    nodeCurve: "secp384r1",
+    nodeJwkCrv: "P-384",
+    noble: p384,
+  }),
+  curve({
+    crv: "P-521",
+    id: 4,
+    len: 66,
+    alg: "ES512",
+    hash: "SHA-512",
+    nodeHash: "sha512",
+    nodeCurve: "secp521r1",
+    nodeJwkCrv: "P-521",
+    noble: p521,
+  }),
 ];
 
 export const b64url = (b: Uint8Array): string => Buffer.from(b).toString("base64url");

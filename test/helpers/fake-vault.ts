@@ -4,9 +4,27 @@
 // TypeError (a simulated server bug).
 import { KeyVaultError, keyNotFound } from "../../src/vault/errors.js";
 import type {
-  BackupKeyResult, DeletedKeyBundle, DeletedKeyItem, GetRandomBytesRequest, KeyBundle, KeyCreateParameters, KeyImportParameters,
-  KeyItem, KeyOperationResult, KeyOperationsParameters, KeyRestoreParameters, KeyRotationPolicy, KeySignParameters,
-  KeyUpdateParameters, KeyVaultApi, KeyVerifyParameters, KeyVerifyResult, ListOptions, ListResult, RandomBytes, RequestContext,
+  BackupKeyResult,
+  DeletedKeyBundle,
+  DeletedKeyItem,
+  GetRandomBytesRequest,
+  KeyBundle,
+  KeyCreateParameters,
+  KeyImportParameters,
+  KeyItem,
+  KeyOperationResult,
+  KeyOperationsParameters,
+  KeyRestoreParameters,
+  KeyRotationPolicy,
+  KeySignParameters,
+  KeyUpdateParameters,
+  KeyVaultApi,
+  KeyVerifyParameters,
+  KeyVerifyResult,
+  ListOptions,
+  ListResult,
+  RandomBytes,
+  RequestContext,
 } from "../../src/vault/types.js";
 
 export interface Call {
@@ -33,16 +51,21 @@ export class FakeVault implements KeyVaultApi {
   #bundle(name: string, ctx: RequestContext): KeyBundle {
     const k = this.keys.get(name);
     if (!k || k.deleted) throw keyNotFound(name);
-    return { key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}`, kty: k.kty }, attributes: { enabled: true, created: 1, updated: 1 }, tags: k.tags };
+    return {
+      key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}`, kty: k.kty },
+      attributes: { enabled: true, created: 1, updated: 1 },
+      tags: k.tags,
+    };
   }
   #list<T>(items: T[], options: ListOptions, ctx: RequestContext, path: string): ListResult<T> {
     const max = options.maxresults ?? 25;
     if (max < 1 || max > 25) throw new KeyVaultError(400, "BadParameter", "maxresults must be from 1 to 25");
     const start = options.skiptoken ? Number(options.skiptoken) : 0;
     const page = items.slice(start, start + max);
-    const next = start + max < items.length
-      ? `${ctx.vaultUrl}${path}?api-version=${ctx.apiVersion}&$skiptoken=${start + max}&maxresults=${max}`
-      : null;
+    const next =
+      start + max < items.length
+        ? `${ctx.vaultUrl}${path}?api-version=${ctx.apiVersion}&$skiptoken=${start + max}&maxresults=${max}`
+        : null;
     return { value: page, nextLink: next };
   }
 
@@ -69,13 +92,20 @@ export class FakeVault implements KeyVaultApi {
   }
   async listKeys(options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
     this.#record("listKeys", options, ctx);
-    const items = [...this.keys].filter(([, k]) => !k.deleted).map(([n]) => ({ kid: `${ctx.vaultUrl}/keys/${n}`, attributes: { enabled: true } }));
+    const items = [...this.keys]
+      .filter(([, k]) => !k.deleted)
+      .map(([n]) => ({ kid: `${ctx.vaultUrl}/keys/${n}`, attributes: { enabled: true } }));
     return this.#list(items, options, ctx, "/keys");
   }
   async listKeyVersions(name: string, options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
     this.#record("listKeyVersions", name, options, ctx);
     this.#bundle(name, ctx);
-    return this.#list([{ kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}`, attributes: { enabled: true } }], options, ctx, `/keys/${name}/versions`);
+    return this.#list(
+      [{ kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}`, attributes: { enabled: true } }],
+      options,
+      ctx,
+      `/keys/${name}/versions`,
+    );
   }
   async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     this.#record("deleteKey", name, ctx);
@@ -86,7 +116,13 @@ export class FakeVault implements KeyVaultApi {
   async getDeletedKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     this.#record("getDeletedKey", name, ctx);
     if (!this.keys.get(name)?.deleted) throw new KeyVaultError(404, "KeyNotFound", `Deleted Key not found: ${name}`);
-    return { key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}` }, attributes: {}, recoveryId: `${ctx.vaultUrl}/deletedkeys/${name}`, deletedDate: 2, scheduledPurgeDate: 3 };
+    return {
+      key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}` },
+      attributes: {},
+      recoveryId: `${ctx.vaultUrl}/deletedkeys/${name}`,
+      deletedDate: 2,
+      scheduledPurgeDate: 3,
+    };
   }
   async listDeletedKeys(options: ListOptions, ctx: RequestContext): Promise<ListResult<DeletedKeyItem>> {
     this.#record("listDeletedKeys", options, ctx);

@@ -49,7 +49,9 @@ export function sdkJwk(jwk: NodeJwk): JsonWebKey {
 export function nodePublicKey(key: JsonWebKey): KeyObject {
   const kty = String(key.kty).replace("-HSM", "");
   const jwk: NodeJwk =
-    kty === "RSA" ? { kty, n: toB64u(key.n), e: toB64u(key.e) } : { kty, crv: CRV_TO_NODE[String(key.crv)], x: toB64u(key.x), y: toB64u(key.y) };
+    kty === "RSA"
+      ? { kty, n: toB64u(key.n), e: toB64u(key.e) }
+      : { kty, crv: CRV_TO_NODE[String(key.crv)], x: toB64u(key.x), y: toB64u(key.y) };
   return createPublicKey({ key: jwk, format: "jwk" });
 }
 

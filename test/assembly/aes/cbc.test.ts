@@ -32,8 +32,16 @@ describe("CBC: NIST SP 800-38A Appendix F.2", () => {
   const pt =
     "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
   it.each([
-    ["F.2.1/F.2.2 CBC-AES128", "2b7e151628aed2a6abf7158809cf4f3c", "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7"],
-    ["F.2.5/F.2.6 CBC-AES256", "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4", "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b"],
+    [
+      "F.2.1/F.2.2 CBC-AES128",
+      "2b7e151628aed2a6abf7158809cf4f3c",
+      "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7",
+    ],
+    [
+      "F.2.5/F.2.6 CBC-AES256",
+      "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+      "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+    ],
   ])("%s", (_name, key, ct) => {
     const h = hsm.importOct(hex(key));
     const alg = `A${key.length * 4}CBC`;
@@ -46,7 +54,10 @@ describe("CBC: NIST SP 800-38A Appendix F.2", () => {
 });
 
 interface WycheproofCbc {
-  testGroups: { keySize: number; tests: { tcId: number; comment: string; key: string; iv: string; msg: string; ct: string; result: string }[] }[];
+  testGroups: {
+    keySize: number;
+    tests: { tcId: number; comment: string; key: string; iv: string; msg: string; ct: string; result: string }[];
+  }[];
 }
 
 describe("Wycheproof aes_cbc_pkcs5_test.json (A*CBCPAD)", () => {
@@ -67,7 +78,10 @@ describe("Wycheproof aes_cbc_pkcs5_test.json (A*CBCPAD)", () => {
           // before decryption, as BAD_LENGTH; every other failure is DECRYPT_FAILED.
           const ct = hex(t.ct);
           const expected = ct.length === 0 || ct.length % 16 !== 0 ? "BAD_LENGTH" : "DECRYPT_FAILED";
-          expect(code(() => hsm.decrypt(h, alg, ct, { iv })), label).toBe(expected);
+          expect(
+            code(() => hsm.decrypt(h, alg, ct, { iv })),
+            label,
+          ).toBe(expected);
         }
         counts[t.result as keyof typeof counts]++;
         hsm.destroy(h);
@@ -89,14 +103,21 @@ describe("differential against node:crypto (OpenSSL)", () => {
 
   it("aes-{128,192,256}-cbc without padding, both directions", () => {
     fc.assert(
-      fc.property(bitsArb, keyArb, ivArb, fc.integer({ min: 0, max: 40 }), fc.uint8Array({ minLength: 640, maxLength: 640 }), (bits, k, iv, blocks, pool) => {
-        const key = k.subarray(0, bits / 8);
-        const data = pool.subarray(0, 16 * blocks);
-        const h = hsm.importOct(key);
-        expect(toHex(hsm.encrypt(h, `A${bits}CBC`, data, { iv }).ciphertext)).toBe(node(false, bits, key, iv, data, false));
-        expect(toHex(hsm.decrypt(h, `A${bits}CBC`, data, { iv }))).toBe(node(true, bits, key, iv, data, false));
-        hsm.destroy(h);
-      }),
+      fc.property(
+        bitsArb,
+        keyArb,
+        ivArb,
+        fc.integer({ min: 0, max: 40 }),
+        fc.uint8Array({ minLength: 640, maxLength: 640 }),
+        (bits, k, iv, blocks, pool) => {
+          const key = k.subarray(0, bits / 8);
+          const data = pool.subarray(0, 16 * blocks);
+          const h = hsm.importOct(key);
+          expect(toHex(hsm.encrypt(h, `A${bits}CBC`, data, { iv }).ciphertext)).toBe(node(false, bits, key, iv, data, false));
+          expect(toHex(hsm.decrypt(h, `A${bits}CBC`, data, { iv }))).toBe(node(true, bits, key, iv, data, false));
+          hsm.destroy(h);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -144,8 +165,19 @@ describe("padding and arguments", () => {
     };
     expect(hsm.decrypt(h, "A256CBCPAD", enc(block(7, [3, 3, 3])), { iv }).length).toBe(29);
     expect(hsm.decrypt(h, "A256CBCPAD", enc(new Uint8Array(16).fill(16)), { iv }).length).toBe(16);
-    for (const bad of [block(7, [0]), block(7, [17]), block(7, [0xff]), block(7, [2, 3, 3]), block(7, [3, 2, 3]), block(0x10, [0x0f, 0x10]), block(5, [16])]) {
-      expect(code(() => hsm.decrypt(h, "A256CBCPAD", enc(bad), { iv })), toHex(bad)).toBe("DECRYPT_FAILED");
+    for (const bad of [
+      block(7, [0]),
+      block(7, [17]),
+      block(7, [0xff]),
+      block(7, [2, 3, 3]),
+      block(7, [3, 2, 3]),
+      block(0x10, [0x0f, 0x10]),
+      block(5, [16]),
+    ]) {
+      expect(
+        code(() => hsm.decrypt(h, "A256CBCPAD", enc(bad), { iv })),
+        toHex(bad),
+      ).toBe("DECRYPT_FAILED");
     }
     hsm.destroy(h);
   });

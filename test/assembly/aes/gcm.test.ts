@@ -75,16 +75,23 @@ describe("differential against node:crypto (OpenSSL)", () => {
 
   it("aes-{128,192,256}-gcm: node encrypts with a random 12-byte IV, we decrypt", () => {
     fc.assert(
-      fc.property(bitsArb, keyArb, fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 600 }), fc.uint8Array({ maxLength: 80 }), (bits, keyBytes, iv, pt, aad) => {
-        const key = keyBytes.subarray(0, bits / 8);
-        const h = hsm.importOct(key);
-        const c = createCipheriv(`aes-${bits}-gcm`, key, iv);
-        c.setAAD(aad);
-        const ct = Buffer.concat([c.update(pt), c.final()]);
-        const tag = c.getAuthTag();
-        expect(toHex(hsm.decrypt(h, `A${bits}GCM`, ct, { iv, aad, tag }))).toBe(toHex(pt));
-        hsm.destroy(h);
-      }),
+      fc.property(
+        bitsArb,
+        keyArb,
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 600 }),
+        fc.uint8Array({ maxLength: 80 }),
+        (bits, keyBytes, iv, pt, aad) => {
+          const key = keyBytes.subarray(0, bits / 8);
+          const h = hsm.importOct(key);
+          const c = createCipheriv(`aes-${bits}-gcm`, key, iv);
+          c.setAAD(aad);
+          const ct = Buffer.concat([c.update(pt), c.final()]);
+          const tag = c.getAuthTag();
+          expect(toHex(hsm.decrypt(h, `A${bits}GCM`, ct, { iv, aad, tag }))).toBe(toHex(pt));
+          hsm.destroy(h);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -119,9 +126,12 @@ describe("integrity and arguments", () => {
     for (let i = 0; i < r.ciphertext.length; i++) {
       expect(code(() => hsm.decrypt(h, "A128GCM", flip(r.ciphertext, i), ok))).toBe("DECRYPT_FAILED");
     }
-    for (let i = 0; i < 16; i++) expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, tag: flip(r.tag!, i) }))).toBe("DECRYPT_FAILED");
-    for (let i = 0; i < 12; i++) expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, iv: flip(r.iv!, i) }))).toBe("DECRYPT_FAILED");
-    for (let i = 0; i < aad.length; i++) expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, aad: flip(aad, i) }))).toBe("DECRYPT_FAILED");
+    for (let i = 0; i < 16; i++)
+      expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, tag: flip(r.tag!, i) }))).toBe("DECRYPT_FAILED");
+    for (let i = 0; i < 12; i++)
+      expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, iv: flip(r.iv!, i) }))).toBe("DECRYPT_FAILED");
+    for (let i = 0; i < aad.length; i++)
+      expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { ...ok, aad: flip(aad, i) }))).toBe("DECRYPT_FAILED");
     expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext.subarray(1), ok))).toBe("DECRYPT_FAILED");
     expect(code(() => hsm.decrypt(h, "A128GCM", r.ciphertext, { iv: r.iv!, tag: r.tag! }))).toBe("DECRYPT_FAILED");
     hsm.destroy(h);
@@ -139,8 +149,10 @@ describe("integrity and arguments", () => {
   it("decrypt refuses IVs other than 12 bytes and tags other than 16 bytes, or none, with BAD_LENGTH", () => {
     const h = hsm.generateOct(192);
     const r = hsm.encrypt(h, "A192GCM", new Uint8Array(5));
-    for (const n of [0, 8, 11, 13, 16]) expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { iv: new Uint8Array(n), tag: r.tag! }))).toBe("BAD_LENGTH");
-    for (const n of [0, 4, 12, 15, 17]) expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { iv: r.iv!, tag: new Uint8Array(n) }))).toBe("BAD_LENGTH");
+    for (const n of [0, 8, 11, 13, 16])
+      expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { iv: new Uint8Array(n), tag: r.tag! }))).toBe("BAD_LENGTH");
+    for (const n of [0, 4, 12, 15, 17])
+      expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { iv: r.iv!, tag: new Uint8Array(n) }))).toBe("BAD_LENGTH");
     expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { tag: r.tag! }))).toBe("BAD_LENGTH");
     expect(code(() => hsm.decrypt(h, "A192GCM", r.ciphertext, { iv: r.iv! }))).toBe("BAD_LENGTH");
     hsm.destroy(h);

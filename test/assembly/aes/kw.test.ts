@@ -20,8 +20,18 @@ const rfc3394: [string, string, string, string][] = [
   ["4.1 128-bit key data, 128-bit KEK", KEK128, "00112233445566778899AABBCCDDEEFF", "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5"],
   ["4.2 128-bit key data, 192-bit KEK", KEK192, "00112233445566778899AABBCCDDEEFF", "96778B25AE6CA435F92B5B97C050AED2468AB8A17AD84E5D"],
   ["4.3 128-bit key data, 256-bit KEK", KEK256, "00112233445566778899AABBCCDDEEFF", "64E8C3F9CE0F5BA263E9777905818A2A93C8191E7D6E8AE7"],
-  ["4.4 192-bit key data, 192-bit KEK", KEK192, "00112233445566778899AABBCCDDEEFF0001020304050607", "031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2"],
-  ["4.5 192-bit key data, 256-bit KEK", KEK256, "00112233445566778899AABBCCDDEEFF0001020304050607", "A8F9BC1612C68B3FF6E6F4FBE30E71E4769C8B80A32CB8958CD5D17D6B254DA1"],
+  [
+    "4.4 192-bit key data, 192-bit KEK",
+    KEK192,
+    "00112233445566778899AABBCCDDEEFF0001020304050607",
+    "031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2",
+  ],
+  [
+    "4.5 192-bit key data, 256-bit KEK",
+    KEK256,
+    "00112233445566778899AABBCCDDEEFF0001020304050607",
+    "A8F9BC1612C68B3FF6E6F4FBE30E71E4769C8B80A32CB8958CD5D17D6B254DA1",
+  ],
   [
     "4.6 256-bit key data, 256-bit KEK",
     KEK256,
@@ -71,7 +81,10 @@ describe("RFC 5649 §6 test vectors", () => {
 });
 
 interface WycheproofWrap {
-  testGroups: { keySize: number; tests: { tcId: number; comment: string; key: string; msg: string; ct: string; result: string; flags: string[] }[] }[];
+  testGroups: {
+    keySize: number;
+    tests: { tcId: number; comment: string; key: string; msg: string; ct: string; result: string; flags: string[] }[];
+  }[];
 }
 
 describe("Wycheproof aes_wrap_test.json (RFC 3394)", () => {
@@ -91,9 +104,15 @@ describe("Wycheproof aes_wrap_test.json (RFC 3394)", () => {
         } else {
           // Invalid, and "acceptable" (wrapping an 8-byte key, which RFC 3394 §2 does not allow:
           // n >= 2 semiblocks). Our choice for acceptable: refuse, in both directions, like invalid.
-          expect(code(() => hsm.unwrapKey(h, alg, ct)), label).toMatch(/^(DECRYPT_FAILED|BAD_LENGTH)$/);
+          expect(
+            code(() => hsm.unwrapKey(h, alg, ct)),
+            label,
+          ).toMatch(/^(DECRYPT_FAILED|BAD_LENGTH)$/);
           if (msg.length % 8 !== 0 || msg.length < 16) {
-            expect(code(() => hsm.wrapKey(h, alg, msg)), label).toBe("BAD_LENGTH");
+            expect(
+              code(() => hsm.wrapKey(h, alg, msg)),
+              label,
+            ).toBe("BAD_LENGTH");
           }
         }
         counts[t.result as keyof typeof counts]++;
@@ -118,7 +137,10 @@ describe("Wycheproof aes_kwp_test.json (RFC 5649)", () => {
         } else {
           const ct = hex(t.ct);
           const expected = ct.length % 8 === 0 && ct.length >= 16 ? "DECRYPT_FAILED" : "BAD_LENGTH";
-          expect(code(() => hsm.unwrapKeyKwp(h, ct)), label).toBe(expected);
+          expect(
+            code(() => hsm.unwrapKeyKwp(h, ct)),
+            label,
+          ).toBe(expected);
         }
         counts[t.result as keyof typeof counts]++;
         hsm.destroy(h);
@@ -139,32 +161,43 @@ describe("differential against node:crypto (OpenSSL)", () => {
 
   it("id-aes{128,192,256}-wrap, both directions", () => {
     fc.assert(
-      fc.property(bitsArb, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 2, max: 40 }), fc.uint8Array({ minLength: 320, maxLength: 320 }), (bits, keyBytes, n, pool) => {
-        const key = keyBytes.subarray(0, bits / 8);
-        const data = pool.subarray(0, 8 * n);
-        const h = importKey(key);
-        const name = `id-aes${bits}-wrap`;
-        const ours = hsm.wrapKey(h, kwAlg(bits), data);
-        expect(toHex(ours)).toBe(nodeOp(name, key, KW_IV, data, false));
-        const theirs = hex(nodeOp(name, key, KW_IV, data, false));
-        expect(toHex(hsm.unwrapKey(h, kwAlg(bits), theirs))).toBe(toHex(data));
-        hsm.destroy(h);
-      }),
+      fc.property(
+        bitsArb,
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.uint8Array({ minLength: 320, maxLength: 320 }),
+        (bits, keyBytes, n, pool) => {
+          const key = keyBytes.subarray(0, bits / 8);
+          const data = pool.subarray(0, 8 * n);
+          const h = importKey(key);
+          const name = `id-aes${bits}-wrap`;
+          const ours = hsm.wrapKey(h, kwAlg(bits), data);
+          expect(toHex(ours)).toBe(nodeOp(name, key, KW_IV, data, false));
+          const theirs = hex(nodeOp(name, key, KW_IV, data, false));
+          expect(toHex(hsm.unwrapKey(h, kwAlg(bits), theirs))).toBe(toHex(data));
+          hsm.destroy(h);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it("id-aes{128,192,256}-wrap-pad, both directions", () => {
     fc.assert(
-      fc.property(bitsArb, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 1, maxLength: 200 }), (bits, keyBytes, data) => {
-        const key = keyBytes.subarray(0, bits / 8);
-        const h = importKey(key);
-        const name = `id-aes${bits}-wrap-pad`;
-        expect(toHex(hsm.wrapKeyKwp(h, data))).toBe(nodeOp(name, key, KWP_IV, data, false));
-        const theirs = hex(nodeOp(name, key, KWP_IV, data, false));
-        expect(toHex(hsm.unwrapKeyKwp(h, theirs))).toBe(toHex(data));
-        hsm.destroy(h);
-      }),
+      fc.property(
+        bitsArb,
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 1, maxLength: 200 }),
+        (bits, keyBytes, data) => {
+          const key = keyBytes.subarray(0, bits / 8);
+          const h = importKey(key);
+          const name = `id-aes${bits}-wrap-pad`;
+          expect(toHex(hsm.wrapKeyKwp(h, data))).toBe(nodeOp(name, key, KWP_IV, data, false));
+          const theirs = hex(nodeOp(name, key, KWP_IV, data, false));
+          expect(toHex(hsm.unwrapKeyKwp(h, theirs))).toBe(toHex(data));
+          hsm.destroy(h);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -189,7 +222,10 @@ describe("differential against node:crypto (OpenSSL)", () => {
       [9, "0102030405060708"], // length indicator beyond the data
       [0xffffffff, "0102030405060708"],
     ] as const) {
-      expect(code(() => hsm.unwrapKeyKwp(h, single(mli, data))), `mli ${mli} data ${data}`).toBe("DECRYPT_FAILED");
+      expect(
+        code(() => hsm.unwrapKeyKwp(h, single(mli, data))),
+        `mli ${mli} data ${data}`,
+      ).toBe("DECRYPT_FAILED");
     }
     hsm.destroy(h);
   });
@@ -199,10 +235,16 @@ describe("argument checks", () => {
   it("KW refuses key data that is not a multiple of 8 bytes or shorter than 16, and short wrapped data", () => {
     const h = hsm.generateOct(128);
     for (const n of [0, 1, 8, 15, 17, 23]) {
-      expect(code(() => hsm.wrapKey(h, "A128KW", new Uint8Array(n))), `wrap ${n}`).toBe("BAD_LENGTH");
+      expect(
+        code(() => hsm.wrapKey(h, "A128KW", new Uint8Array(n))),
+        `wrap ${n}`,
+      ).toBe("BAD_LENGTH");
     }
     for (const n of [0, 8, 16, 23, 25]) {
-      expect(code(() => hsm.unwrapKey(h, "A128KW", new Uint8Array(n))), `unwrap ${n}`).toBe("BAD_LENGTH");
+      expect(
+        code(() => hsm.unwrapKey(h, "A128KW", new Uint8Array(n))),
+        `unwrap ${n}`,
+      ).toBe("BAD_LENGTH");
     }
     expect(code(() => hsm.wrapKeyKwp(h, new Uint8Array(0)))).toBe("BAD_LENGTH");
     expect(code(() => hsm.unwrapKeyKwp(h, new Uint8Array(15)))).toBe("BAD_LENGTH");
@@ -232,7 +274,9 @@ describe("argument checks", () => {
     expect(Buffer.from(hsm.unwrapKey(h, "A256KW", w)).equals(Buffer.from(big))).toBe(true);
     expect(code(() => hsm.wrapKey(h, "A256KW", new Uint8Array(1 << 20)))).toBe("BAD_LENGTH");
     expect(code(() => hsm.wrapKeyKwp(h, new Uint8Array((1 << 20) - 7)))).toBe("BAD_LENGTH");
-    expect(toHex(hsm.unwrapKeyKwp(h, hsm.wrapKeyKwp(h, big.subarray(0, (1 << 20) - 9)))).slice(-40)).toBe(toHex(big.subarray((1 << 20) - 29, (1 << 20) - 9)));
+    expect(toHex(hsm.unwrapKeyKwp(h, hsm.wrapKeyKwp(h, big.subarray(0, (1 << 20) - 9)))).slice(-40)).toBe(
+      toHex(big.subarray((1 << 20) - 29, (1 << 20) - 9)),
+    );
     hsm.destroy(h);
   });
 });

@@ -51,7 +51,8 @@ describe("aes_* exports under hostile arguments", () => {
         () => pick([-1, -16, 0x7fffffff, -0x80000000, 0xffffffff, 2 ** 31 - cap]),
         () => Math.floor(rand() * 2 ** 32) | 0,
       ])();
-    const mode = () => pick([() => 1 + Math.floor(rand() * 5), () => pick([0, 6, -1, 0x7fffffff]), () => Math.floor(rand() * 2 ** 32) | 0])();
+    const mode = () =>
+      pick([() => 1 + Math.floor(rand() * 5), () => pick([0, 6, -1, 0x7fffffff]), () => Math.floor(rand() * 2 ** 32) | 0])();
     const bits = () => pick([128, 192, 256, 0, 64, 512, -128, 0x7fffffff]);
 
     const calls: Record<string, () => number[]> = {
@@ -104,7 +105,10 @@ describe("aes_* exports under hostile arguments", () => {
         live.splice(live.indexOf(args[0]!), 1);
         dead.push(args[0]!);
       } else if (name === "key_info") {
-        expect([128, 192, 256].map((b) => (1 << 16) | b), what).toContain(r);
+        expect(
+          [128, 192, 256].map((b) => (1 << 16) | b),
+          what,
+        ).toContain(r);
       } else {
         expect(r, what).toBeLessThanOrEqual(outCap);
       }
@@ -148,7 +152,10 @@ describe("key material in linear memory", () => {
     const at = mem().indexOf(header);
     expect(at).toBeGreaterThan(0);
     expect(mem().indexOf(header, at + 1)).toBe(-1);
-    const nonzero = (from: number, to: number) => mem().subarray(from, to).reduce((n, b) => n + (b !== 0 ? 1 : 0), 0);
+    const nonzero = (from: number, to: number) =>
+      mem()
+        .subarray(from, to)
+        .reduce((n, b) => n + (b !== 0 ? 1 : 0), 0);
     expect(nonzero(at + 16, at + 976)).toBeGreaterThan(600);
     expect(x.key_destroy(h)).toBe(0);
     // The allocator keeps its free-list links in the first 8 and the last 4 bytes of a freed block.

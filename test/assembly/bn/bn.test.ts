@@ -44,9 +44,9 @@ function modexp(m: bigint, a: bigint, e: bigint, ct: boolean, eLen = byteLen(e))
 
 /** An odd modulus of `bits` bits (top bit set). */
 const oddModulus = (minBits: number, maxBits: number) =>
-  fc.integer({ min: minBits, max: maxBits }).chain((bits) =>
-    fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n }).map((x) => x | (1n << BigInt(bits - 1)) | 1n),
-  );
+  fc
+    .integer({ min: minBits, max: maxBits })
+    .chain((bits) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n }).map((x) => x | (1n << BigInt(bits - 1)) | 1n));
 
 /** Values below m, biased towards the edges: 0, 1, m-1, m-2, all-ones limbs. */
 const below = (m: bigint) =>
@@ -55,12 +55,25 @@ const below = (m: bigint) =>
     { weight: 1, arbitrary: fc.constantFrom(0n, 1n, m - 1n, m > 2n ? m - 2n : 0n) },
     {
       weight: 2,
-      arbitrary: fc.integer({ min: 1, max: Math.max(1, Math.floor((bitLength(m) - 1) / 28)) }).map((k) => ((1n << (W * BigInt(k))) - 1n) % m),
+      arbitrary: fc
+        .integer({ min: 1, max: Math.max(1, Math.floor((bitLength(m) - 1) / 28)) })
+        .map((k) => ((1n << (W * BigInt(k))) - 1n) % m),
     },
   );
 
 /** Moduli whose limbs are all ones (2^(28k) - 1), or nearly powers of two. */
-const edgeModuli = [3n, 5n, (1n << 28n) - 1n, (1n << 56n) - 1n, (1n << (28n * 37n)) - 1n, (1n << 1024n) - 1n, (1n << 1024n) + 1n, (1n << 2047n) + 1n, (1n << 4096n) - 1n, (1n << 4095n) + 1n];
+const edgeModuli = [
+  3n,
+  5n,
+  (1n << 28n) - 1n,
+  (1n << 56n) - 1n,
+  (1n << (28n * 37n)) - 1n,
+  (1n << 1024n) - 1n,
+  (1n << 1024n) + 1n,
+  (1n << 2047n) + 1n,
+  (1n << 4096n) - 1n,
+  (1n << 4095n) + 1n,
+];
 
 describe("bn: plain multiplication", () => {
   it("matches BigInt on random operands up to 4096 bits", () => {
@@ -178,9 +191,12 @@ describe("bn: modular exponentiation", () => {
     const p = (1n << 2203n) - 1n;
     expect(modexp(p, 12345678901234567890n, p - 1n, true)).toBe(1n);
     fc.assert(
-      fc.property(oddModulus(3000, 4096).chain((m) => fc.tuple(fc.constant(m), below(m), fc.bigInt({ min: 0n, max: (1n << 400n) - 1n }))), ([m, a, e]) => {
-        expect(modexp(m, a, e, true)).toBe(modPow(a, e, m));
-      }),
+      fc.property(
+        oddModulus(3000, 4096).chain((m) => fc.tuple(fc.constant(m), below(m), fc.bigInt({ min: 0n, max: (1n << 400n) - 1n }))),
+        ([m, a, e]) => {
+          expect(modexp(m, a, e, true)).toBe(modPow(a, e, m));
+        },
+      ),
       { numRuns: 6 },
     );
   });
@@ -195,9 +211,9 @@ describe("bn: paired (two-lane SIMD) Montgomery arithmetic, as used for the CRT 
     return [[bytesToBig(out.subarray(0, len)), bytesToBig(out.subarray(len))], 1n << (W * BigInt(L))];
   }
   const pair = (minBits: number, maxBits: number) =>
-    fc.tuple(oddModulus(minBits, maxBits), oddModulus(minBits, maxBits)).chain(([p, q]) =>
-      fc.tuple(fc.constant(p), fc.constant(q), below(p), below(q), below(p), below(q)),
-    );
+    fc
+      .tuple(oddModulus(minBits, maxBits), oddModulus(minBits, maxBits))
+      .chain(([p, q]) => fc.tuple(fc.constant(p), fc.constant(q), below(p), below(q), below(p), below(q)));
 
   it("montMul2 and montSqr2 match BigInt in both lanes (moduli of 2 to 2048 bits, possibly of different sizes)", () => {
     fc.assert(
@@ -284,10 +300,14 @@ describe("bn: primality", () => {
     const primes: bigint[] = [];
     for (let n = 3n; primes.length < 2048; n += 2n) if (primes.every((p) => p * p > n || n % p !== 0n)) primes.push(n);
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n << 100n, max: (1n << 1024n) - 1n }), fc.constantFrom(1n, ...primes.slice(-50), 3n, 17881n, 17891n), (x, f) => {
-        const v = (x | 1n) * f;
-        expect(smallFactor(v)).toBe(primes.some((p) => v % p === 0n));
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n << 100n, max: (1n << 1024n) - 1n }),
+        fc.constantFrom(1n, ...primes.slice(-50), 3n, 17881n, 17891n),
+        (x, f) => {
+          const v = (x | 1n) * f;
+          expect(smallFactor(v)).toBe(primes.some((p) => v % p === 0n));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,5 +1,15 @@
 // BYOK transfer blobs built with node:crypto alone, unwrapped entirely inside the core.
-import { constants, createCipheriv, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify, type KeyObject } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  verify,
+  type KeyObject,
+} from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
 import { errorCode as code, newHsm, toHex } from "../../helpers/hsm.js";
@@ -38,18 +48,20 @@ describe("BYOK transfer (CKM_RSA_AES_KEY_WRAP)", () => {
     expect(verify("sha256", msg, publicKey, hsm.sign(h, "RS256", createHash("sha256").update(msg).digest()))).toBe(true);
   });
 
-  it.each([["P-256", "prime256v1", "ES256", "sha256"], ["P-256K", "secp256k1", "ES256K", "sha256"], ["P-384", "secp384r1", "ES384", "sha384"], ["P-521", "secp521r1", "ES512", "sha512"]])(
-    "an EC target on %s (PKCS#8)",
-    (crv, nodeCurve, alg, hash) => {
-      const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: nodeCurve });
-      const h = hsm.importTransferBlob(kek, transfer(privateKey.export({ format: "der", type: "pkcs8" })), { kty: "EC", crv });
-      const jwk = publicKey.export({ format: "jwk" });
-      expect(hsm.publicJwk(h)).toEqual({ kty: "EC", crv, x: jwk.x, y: jwk.y });
-      const msg = Buffer.from("byok");
-      const sig = hsm.sign(h, alg, createHash(hash).update(msg).digest());
-      expect(verify(hash, msg, { key: publicKey, dsaEncoding: "ieee-p1363" }, sig)).toBe(true);
-    },
-  );
+  it.each([
+    ["P-256", "prime256v1", "ES256", "sha256"],
+    ["P-256K", "secp256k1", "ES256K", "sha256"],
+    ["P-384", "secp384r1", "ES384", "sha384"],
+    ["P-521", "secp521r1", "ES512", "sha512"],
+  ])("an EC target on %s (PKCS#8)", (crv, nodeCurve, alg, hash) => {
+    const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: nodeCurve });
+    const h = hsm.importTransferBlob(kek, transfer(privateKey.export({ format: "der", type: "pkcs8" })), { kty: "EC", crv });
+    const jwk = publicKey.export({ format: "jwk" });
+    expect(hsm.publicJwk(h)).toEqual({ kty: "EC", crv, x: jwk.x, y: jwk.y });
+    const msg = Buffer.from("byok");
+    const sig = hsm.sign(h, alg, createHash(hash).update(msg).digest());
+    expect(verify(hash, msg, { key: publicKey, dsaEncoding: "ieee-p1363" }, sig)).toBe(true);
+  });
 
   it("a blob for another KEK, or any changed byte, is DECRYPT_FAILED", () => {
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey;
@@ -58,13 +70,18 @@ describe("BYOK transfer (CKM_RSA_AES_KEY_WRAP)", () => {
     for (const i of [0, 100, 255, 256, 260, blob.length - 1]) {
       const bad = blob.slice();
       bad[i]! ^= 1;
-      expect(code(() => hsm.importTransferBlob(kek, bad, { kty: "oct" })), `byte ${i}`).toBe("DECRYPT_FAILED");
+      expect(
+        code(() => hsm.importTransferBlob(kek, bad, { kty: "oct" })),
+        `byte ${i}`,
+      ).toBe("DECRYPT_FAILED");
     }
   });
 
   it("an ephemeral key other than AES-256 is DECRYPT_FAILED", () => {
     for (const size of [16, 24]) {
-      expect(code(() => hsm.importTransferBlob(kek, transfer(randomBytes(32), kekPublic, randomBytes(size)), { kty: "oct" }))).toBe("DECRYPT_FAILED");
+      expect(code(() => hsm.importTransferBlob(kek, transfer(randomBytes(32), kekPublic, randomBytes(size)), { kty: "oct" }))).toBe(
+        "DECRYPT_FAILED",
+      );
     }
   });
 

@@ -9,7 +9,13 @@ type Exports = Record<string, (...args: number[]) => number> & { memory: WebAsse
 const bytes = readFileSync(new URL("../../../build/hsm.wasm", import.meta.url));
 let x: Exports;
 beforeEach(async () => {
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() { throw new Error("abort"); } } });
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    env: {
+      abort() {
+        throw new Error("abort");
+      },
+    },
+  });
   x = instance.exports as unknown as Exports;
 });
 const write = (data: Uint8Array) => new Uint8Array(x.memory.buffer, x.io_in!(), data.length).set(data);
@@ -69,18 +75,23 @@ describe("EC exports on a raw instance", () => {
   it("random bytes given as keys, signatures and test operands get statuses, never traps", () => {
     seed();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.integer({ min: 0, max: 40 }), (curve, data, op) => {
-        write(data);
-        const a = x.ec_import_private!(curve, data.length);
-        const b = x.ec_import_public!(curve, data.length);
-        expect(a < 0 || x.key_destroy!(a) === 0).toBe(true);
-        if (b > 0) {
-          expect([0, 1]).toContain(x.ec_verify!(b, 1, Math.max(0, data.length - 1)));
-          x.key_destroy!(b);
-        }
-        const r = x.ec_test_op!(curve, op, data.length);
-        expect(Number.isInteger(r)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.uint8Array({ minLength: 0, maxLength: 300 }),
+        fc.integer({ min: 0, max: 40 }),
+        (curve, data, op) => {
+          write(data);
+          const a = x.ec_import_private!(curve, data.length);
+          const b = x.ec_import_public!(curve, data.length);
+          expect(a < 0 || x.key_destroy!(a) === 0).toBe(true);
+          if (b > 0) {
+            expect([0, 1]).toContain(x.ec_verify!(b, 1, Math.max(0, data.length - 1)));
+            x.key_destroy!(b);
+          }
+          const r = x.ec_test_op!(curve, op, data.length);
+          expect(Number.isInteger(r)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
     expect(x.key_count!()).toBe(0);
@@ -91,10 +102,14 @@ describe("EC exports on a raw instance", () => {
     for (const c of CURVES) {
       const k = importFixed(c, 7n);
       fc.assert(
-        fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ minLength: 0, maxLength: 2 * c.len + 2 }), (digest, sig) => {
-          write(new Uint8Array([...digest, ...sig]));
-          expect(x.ec_verify!(k, digest.length, sig.length)).toBe(0);
-        }),
+        fc.property(
+          fc.uint8Array({ minLength: 1, maxLength: 64 }),
+          fc.uint8Array({ minLength: 0, maxLength: 2 * c.len + 2 }),
+          (digest, sig) => {
+            write(new Uint8Array([...digest, ...sig]));
+            expect(x.ec_verify!(k, digest.length, sig.length)).toBe(0);
+          },
+        ),
         { numRuns: 50 },
       );
     }

@@ -10,11 +10,34 @@ beforeAll(async () => {
   core = await Core.instantiate(new URL("../../../build/hsm.wasm", import.meta.url));
 });
 
-const OP = { mul: 1, sqr: 2, add: 3, sub: 4, neg: 5, inv: 6, mulB: 7, smul: 16, sadd: 17, sinv: 18, bits2int: 19, kG: 32, kGvar: 33, dbl2: 34, padd: 35, pdbl: 36 };
+const OP = {
+  mul: 1,
+  sqr: 2,
+  add: 3,
+  sub: 4,
+  neg: 5,
+  inv: 6,
+  mulB: 7,
+  smul: 16,
+  sadd: 17,
+  sinv: 18,
+  bits2int: 19,
+  kG: 32,
+  kGvar: 33,
+  dbl2: 34,
+  padd: 35,
+  pdbl: 36,
+};
 
 function run(curve: number, op: number, ...parts: Uint8Array[]): Uint8Array {
   const lens = core.writeAll(...parts);
-  const n = core.call("ec_test_op", "ec_test_op", curve, op, lens.reduce((a, b) => a + b, 0));
+  const n = core.call(
+    "ec_test_op",
+    "ec_test_op",
+    curve,
+    op,
+    lens.reduce((a, b) => a + b, 0),
+  );
   return core.read(n);
 }
 
@@ -74,8 +97,25 @@ for (const c of CURVES) {
     });
 
     it("field inversion (constant-time divsteps on P-256, P-256K, P-384) agrees with the extended Euclid inverse", () => {
-      const edge = fc.constantFrom(1n, 2n, 3n, p - 1n, p - 2n, p - 3n, (p + 1n) / 2n, p >> 1n, p >> 2n, (1n << BigInt(len * 8 - 1)) - 1n,
-        1n << BigInt(len * 8 - 2), (p * 2n) / 3n, mod(-(1n << 32n), p), 0x5555555555555555n).map((v) => mod(v, p)).filter((v) => v !== 0n);
+      const edge = fc
+        .constantFrom(
+          1n,
+          2n,
+          3n,
+          p - 1n,
+          p - 2n,
+          p - 3n,
+          (p + 1n) / 2n,
+          p >> 1n,
+          p >> 2n,
+          (1n << BigInt(len * 8 - 1)) - 1n,
+          1n << BigInt(len * 8 - 2),
+          (p * 2n) / 3n,
+          mod(-(1n << 32n), p),
+          0x5555555555555555n,
+        )
+        .map((v) => mod(v, p))
+        .filter((v) => v !== 0n);
       fc.assert(
         fc.property(fc.oneof(fc.bigInt({ min: 1n, max: p - 1n }), edge), (x) => {
           const inv = get(run(c.id, OP.inv, enc(x)));
@@ -117,12 +157,18 @@ for (const c of CURVES) {
     it("k G, constant-time and variable-time, agrees with @noble/curves", () => {
       const G = c.noble.Point.BASE;
       fc.assert(
-        fc.property(fc.oneof(fc.bigInt({ min: 1n, max: n - 1n }), fc.constantFrom(1n, 2n, 3n, 31n, 32n, 33n, 64n, n - 1n, n - 32n, n - 33n, (1n << 255n) % n)), (k) => {
-          const want = G.multiply(k).toAffine();
-          const expected = [...enc(want.x), ...enc(want.y)];
-          expect([...run(c.id, OP.kG, enc(k))]).toEqual(expected);
-          expect([...run(c.id, OP.kGvar, enc(k))]).toEqual(expected);
-        }),
+        fc.property(
+          fc.oneof(
+            fc.bigInt({ min: 1n, max: n - 1n }),
+            fc.constantFrom(1n, 2n, 3n, 31n, 32n, 33n, 64n, n - 1n, n - 32n, n - 33n, (1n << 255n) % n),
+          ),
+          (k) => {
+            const want = G.multiply(k).toAffine();
+            const expected = [...enc(want.x), ...enc(want.y)];
+            expect([...run(c.id, OP.kG, enc(k))]).toEqual(expected);
+            expect([...run(c.id, OP.kGvar, enc(k))]).toEqual(expected);
+          },
+        ),
         { numRuns: 30 },
       );
     });
@@ -143,7 +189,10 @@ for (const c of CURVES) {
       // u1 G + u2 G = O for u1 = n - u2: a Shamir-style intermediate would meet the identity.
       const g = G.toAffine();
       expect(run(c.id, OP.dbl2, enc(n - 5n), enc(5n), enc(g.x), enc(g.y)).length).toBe(0);
-      expect([...run(c.id, OP.dbl2, enc(5n), enc(5n), enc(g.x), enc(g.y))]).toEqual([...enc(G.multiply(10n).toAffine().x), ...enc(G.multiply(10n).toAffine().y)]);
+      expect([...run(c.id, OP.dbl2, enc(5n), enc(5n), enc(g.x), enc(g.y))]).toEqual([
+        ...enc(G.multiply(10n).toAffine().x),
+        ...enc(G.multiply(10n).toAffine().y),
+      ]);
     });
 
     it("the complete formulas: P + Q, P + P, P + (-P) = O, and 2P", () => {

@@ -1,7 +1,15 @@
 // ECDSA against node:crypto and @noble/curves: the core signs and they verify, node signs and
 // the core verifies; digests of any length (bits2int); range and format checks on verification;
 // Key Vault's pairing of algorithm, curve and digest length.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
@@ -111,7 +119,15 @@ for (const c of CURVES) {
       expect(hsm.verify(handle, c.alg, digest, enc(r, s))).toBe(true);
       // (r, n - s) is valid too: ECDSA signatures are malleable (Wycheproof marks it valid).
       expect(hsm.verify(handle, c.alg, digest, enc(r, c.n - s))).toBe(true);
-      for (const [rr, ss] of [[0n, s], [r, 0n], [0n, 0n], [r + c.n, s], [r, s + c.n], [c.n, s], [r, c.n]] as [bigint, bigint][]) {
+      for (const [rr, ss] of [
+        [0n, s],
+        [r, 0n],
+        [0n, 0n],
+        [r + c.n, s],
+        [r, s + c.n],
+        [c.n, s],
+        [r, c.n],
+      ] as [bigint, bigint][]) {
         if (rr >= 256n ** BigInt(c.len) || ss >= 256n ** BigInt(c.len)) continue;
         expect(hsm.verify(handle, c.alg, digest, enc(rr, ss))).toBe(false);
       }

@@ -18,7 +18,13 @@ for (const c of CURVES) {
   describe(c.crv, () => {
     const jwkFor = (d: bigint) => {
       const pub = c.noble.getPublicKey(bigToBytes(d, c.len), false);
-      return { kty: "EC", crv: c.crv, x: b64url(pub.subarray(1, 1 + c.len)), y: b64url(pub.subarray(1 + c.len)), d: b64url(bigToBytes(d, c.len)) };
+      return {
+        kty: "EC",
+        crv: c.crv,
+        x: b64url(pub.subarray(1, 1 + c.len)),
+        y: b64url(pub.subarray(1 + c.len)),
+        d: b64url(bigToBytes(d, c.len)),
+      };
     };
 
     it("generateEc: a key of the right kind and size whose public point is on the curve", () => {
@@ -85,7 +91,7 @@ for (const c of CURVES) {
       const good = jwkFor(99n);
       const short = b64url(fromB64url(good.x).subarray(1));
       expect(() => hsm.importEc({ ...good, x: short })).toThrow(`importEc: JWK member x must be ${c.len} bytes for ${c.crv}`);
-      expect(() => hsm.importEc({ ...good, d: good.d + "=" })).toThrow(code("BAD_PARAMETER"));
+      expect(() => hsm.importEc({ ...good, d: `${good.d}=` })).toThrow(code("BAD_PARAMETER"));
       expect(() => hsm.importEc({ ...good, y: "not base64url!" })).toThrow(code("BAD_PARAMETER"));
       expect(() => hsm.importEc({ ...good, kty: "RSA" })).toThrow("kty must be EC or EC-HSM");
       expect(() => hsm.importEc({ ...good, d: undefined })).toThrow("the JWK has no d");

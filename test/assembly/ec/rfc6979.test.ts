@@ -33,7 +33,7 @@ function parse(text: string): Section[] {
   let value = "";
   const flush = () => {
     if (!field || !section) return;
-    const v = BigInt("0x" + value);
+    const v = BigInt(`0x${value}`);
     if (field === "x") section.x = v;
     else if (field === "Ux") section.ux = v;
     else if (field === "Uy") section.uy = v;
@@ -72,7 +72,13 @@ function parse(text: string): Section[] {
 
 const text = readFileSync(join(import.meta.dirname, "../../../vectors/rfc6979/appendix-a2.5-a2.7.txt"), "utf8");
 const sections = parse(text);
-const nodeHash: Record<string, string> = { "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const nodeHash: Record<string, string> = {
+  "SHA-1": "sha1",
+  "SHA-224": "sha224",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 // The core has no SHA-224 (Key Vault has no algorithm that uses it): those vectors are counted, not run.
 const supported = new Set<string>(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 
@@ -147,5 +153,10 @@ it("the default (hedged) mode gives a different, valid signature each time", asy
   expect(toHex(a)).not.toBe(toHex(b));
   expect(toHex(a.subarray(0, 32))).not.toBe(toHex(bigToBytes(rfc.r, 32)));
   expect(hedged.verify(handle, "ES256", digest, a)).toBe(true);
-  expect(c.noble.verify(b, digest, new Uint8Array([4, ...bigToBytes(section.ux, 32), ...bigToBytes(section.uy, 32)]), { prehash: false, lowS: false })).toBe(true);
+  expect(
+    c.noble.verify(b, digest, new Uint8Array([4, ...bigToBytes(section.ux, 32), ...bigToBytes(section.uy, 32)]), {
+      prehash: false,
+      lowS: false,
+    }),
+  ).toBe(true);
 });

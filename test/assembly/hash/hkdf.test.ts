@@ -23,10 +23,16 @@ describe("HKDF-SHA-256 (RFC 5869)", () => {
 
   it("random inputs match node:crypto hkdfSync", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }), fc.uint8Array({ maxLength: 100 }), fc.integer({ min: 0, max: 300 }), (ikm, salt, info, len) => {
-        const ours = hsm.hkdfSha256(ikm, salt, info, len);
-        expect(toHex(ours)).toBe(Buffer.from(hkdfSync("sha256", ikm, salt, info, len)).toString("hex"));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.integer({ min: 0, max: 300 }),
+        (ikm, salt, info, len) => {
+          const ours = hsm.hkdfSha256(ikm, salt, info, len);
+          expect(toHex(ours)).toBe(Buffer.from(hkdfSync("sha256", ikm, salt, info, len)).toString("hex"));
+        },
+      ),
       { numRuns: 100 },
     );
   });

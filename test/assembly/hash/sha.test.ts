@@ -18,9 +18,17 @@ const vectors: [HashName, string, string][] = [
   ["SHA-1", "abc", "a9993e364706816aba3e25717850c26c9cd0d89d"],
   ["SHA-256", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
   ["SHA-256", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
-  ["SHA-256", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
+  [
+    "SHA-256",
+    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+  ],
   ["SHA-384", "abc", "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"],
-  ["SHA-512", "abc", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"],
+  [
+    "SHA-512",
+    "abc",
+    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+  ],
 ];
 
 describe("SHA (FIPS 180-4)", () => {
@@ -45,9 +53,13 @@ describe("SHA (FIPS 180-4)", () => {
 
   it("random inputs of 0 to 10 kB match node:crypto", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...(Object.keys(nodeName) as HashName[])), fc.uint8Array({ minLength: 0, maxLength: 10_240 }), (hash, data) => {
-        expect(toHex(hsm.digest(hash, data))).toBe(createHash(nodeName[hash]).update(data).digest("hex"));
-      }),
+      fc.property(
+        fc.constantFrom(...(Object.keys(nodeName) as HashName[])),
+        fc.uint8Array({ minLength: 0, maxLength: 10_240 }),
+        (hash, data) => {
+          expect(toHex(hsm.digest(hash, data))).toBe(createHash(nodeName[hash]).update(data).digest("hex"));
+        },
+      ),
       { numRuns: 200 },
     );
   });

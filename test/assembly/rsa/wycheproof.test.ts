@@ -10,8 +10,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, KeyHandle } from "../../../src/engine/index.js";
 import type { Core } from "../../../src/engine/core.js";
 import {
-  rsaDecryptWith, rsaImportPrivate, rsaImportPublic, rsaSignWith, rsaVerifyWith,
-  type RsaPrivateJwk, type RsaSignatureParams,
+  rsaDecryptWith,
+  rsaImportPrivate,
+  rsaImportPublic,
+  rsaSignWith,
+  rsaVerifyWith,
+  type RsaPrivateJwk,
+  type RsaSignatureParams,
 } from "../../../src/engine/rsa.js";
 import type { HashName } from "../../../src/engine/abi.js";
 import { hex, loadWycheproof, newHsm, toHex } from "../../helpers/hsm.js";
@@ -32,8 +37,14 @@ const b64u = (h: string) => {
 };
 
 interface HexPrivateKey {
-  modulus: string; publicExponent: string; privateExponent: string;
-  prime1?: string; prime2?: string; exponent1?: string; exponent2?: string; coefficient?: string;
+  modulus: string;
+  publicExponent: string;
+  privateExponent: string;
+  prime1?: string;
+  prime2?: string;
+  exponent1?: string;
+  exponent2?: string;
+  coefficient?: string;
 }
 
 /** The group's private key as a JWK: privateKeyJwk if present, else the hex fields, else the PKCS#8 via node:crypto. */
@@ -41,9 +52,21 @@ function privateJwk(g: any): RsaPrivateJwk {
   if (g.privateKeyJwk) return g.privateKeyJwk;
   const k: HexPrivateKey = g.privateKey;
   if (k.prime1) {
-    return { kty: "RSA", n: b64u(k.modulus), e: b64u(k.publicExponent), d: b64u(k.privateExponent), p: b64u(k.prime1), q: b64u(k.prime2!), dp: b64u(k.exponent1!), dq: b64u(k.exponent2!), qi: b64u(k.coefficient!) };
+    return {
+      kty: "RSA",
+      n: b64u(k.modulus),
+      e: b64u(k.publicExponent),
+      d: b64u(k.privateExponent),
+      p: b64u(k.prime1),
+      q: b64u(k.prime2!),
+      dp: b64u(k.exponent1!),
+      dq: b64u(k.exponent2!),
+      qi: b64u(k.coefficient!),
+    };
   }
-  return createPrivateKey({ key: Buffer.from(g.privateKeyPkcs8, "hex"), format: "der", type: "pkcs8" }).export({ format: "jwk" }) as RsaPrivateJwk;
+  return createPrivateKey({ key: Buffer.from(g.privateKeyPkcs8, "hex"), format: "der", type: "pkcs8" }).export({
+    format: "jwk",
+  }) as RsaPrivateJwk;
 }
 
 function publicJwk(g: any): { n: string; e: string } {
@@ -52,7 +75,13 @@ function publicJwk(g: any): { n: string; e: string } {
   return { n: b64u(g.publicKey.modulus), e: b64u(g.publicKey.publicExponent) };
 }
 
-const nodeHash: Record<string, string> = { "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const nodeHash: Record<string, string> = {
+  "SHA-1": "sha1",
+  "SHA-224": "sha224",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 const digestOf = (sha: string, msgHex: string) => Uint8Array.from(createHash(nodeHash[sha]!).update(hex(msgHex)).digest());
 
 function expectRefused(fn: () => unknown, code: string, what: string) {
@@ -91,7 +120,8 @@ describe("Wycheproof RSA-OAEP decryption", () => {
       let checked = 0;
       for (const g of data.testGroups) {
         const jwk = privateJwk(g);
-        const kvAlg = g.sha === "SHA-1" && g.mgfSha === "SHA-1" ? "RSA-OAEP" : g.sha === "SHA-256" && g.mgfSha === "SHA-256" ? "RSA-OAEP-256" : null;
+        const kvAlg =
+          g.sha === "SHA-1" && g.mgfSha === "SHA-1" ? "RSA-OAEP" : g.sha === "SHA-256" && g.mgfSha === "SHA-256" ? "RSA-OAEP-256" : null;
         const hsmKey = kvAlg ? hsm.importRsa(jwk) : null;
         const coreKey = rsaImportPrivate(core, jwk);
         const k = g.keySize / 8;

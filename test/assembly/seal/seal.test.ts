@@ -32,7 +32,10 @@ describe("seal / unseal", () => {
     for (let i = 0; i < blob.length; i++) {
       const bad = blob.slice();
       bad[i]! ^= 0x01;
-      expect(code(() => hsm.unseal(kek, bad)), `byte ${i}`).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
+      expect(
+        code(() => hsm.unseal(kek, bad)),
+        `byte ${i}`,
+      ).toMatch(/UNSEAL_FAILED|BAD_LENGTH/);
     }
     expect(hsm.keyCount()).toBe(before); // a failed unseal leaves no slot behind
   });
@@ -101,7 +104,10 @@ describe("security-domain key", () => {
     for (let i = 0; i < exported.length; i++) {
       const bad = exported.slice();
       bad[i]! ^= 0x80;
-      expect(code(() => fresh.importSealingKey(bad, secret)), `byte ${i}`).toBe("UNSEAL_FAILED");
+      expect(
+        code(() => fresh.importSealingKey(bad, secret)),
+        `byte ${i}`,
+      ).toBe("UNSEAL_FAILED");
     }
     // The same holds once the instance has its domain.
     expect(code(() => hsm.importSealingKey(exported, new TextEncoder().encode("other")))).toBe("UNSEAL_FAILED");

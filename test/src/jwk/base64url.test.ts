@@ -20,7 +20,15 @@ describe("base64url", () => {
     expect(encodeBase64url(view)).toBe(big.subarray(5, 15).toString("base64url"));
   });
 
-  it.each([["", 0], ["AA", 1], ["AAA", 2], ["AAAA", 3], ["AA==", 1], ["-_-_", 3], ["+/+/", 3]])("decodes %j to %i bytes", (text, n) => {
+  it.each([
+    ["", 0],
+    ["AA", 1],
+    ["AAA", 2],
+    ["AAAA", 3],
+    ["AA==", 1],
+    ["-_-_", 3],
+    ["+/+/", 3],
+  ])("decodes %j to %i bytes", (text, n) => {
     expect(decodeBase64url(text)?.length).toBe(n);
   });
 
@@ -41,14 +49,23 @@ describe("base64url", () => {
 });
 
 describe("integers", () => {
-  it.each([[[0, 0, 1], [1]], [[0], [0]], [[0, 0], [0]], [[5, 0], [5, 0]], [[], []]])("stripLeadingZeros(%j) = %j", (input, want) => {
+  it.each([
+    [[0, 0, 1], [1]],
+    [[0], [0]],
+    [[0, 0], [0]],
+    [
+      [5, 0],
+      [5, 0],
+    ],
+    [[], []],
+  ])("stripLeadingZeros(%j) = %j", (input, want) => {
     expect([...stripLeadingZeros(new Uint8Array(input))]).toEqual(want);
   });
 
   it("bytesToBigInt and bigIntToBytes agree with BigInt on random values", () => {
     for (let i = 0; i < 50; i++) {
       const b = randomBytes(1 + (i % 40));
-      const v = BigInt("0x" + b.toString("hex"));
+      const v = BigInt(`0x${b.toString("hex")}`);
       expect(bytesToBigInt(b)).toBe(v);
       expect(bigIntToBytes(v, b.length)).toEqual(new Uint8Array(b));
     }

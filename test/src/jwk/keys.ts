@@ -37,10 +37,10 @@ export function withMembers(jwk: JsonWebKey, changes: Record<string, unknown>): 
   return out as JsonWebKey;
 }
 
-export const bigOf = (b64: string): bigint => BigInt("0x" + (Buffer.from(b64, "base64url").toString("hex") || "0"));
+export const bigOf = (b64: string): bigint => BigInt(`0x${Buffer.from(b64, "base64url").toString("hex") || "0"}`);
 export const b64OfBig = (v: bigint, length?: number): string => {
   let hex = v.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
+  if (hex.length % 2) hex = `0${hex}`;
   let buf = Buffer.from(hex, "hex");
   if (length !== undefined && buf.length < length) buf = Buffer.concat([Buffer.alloc(length - buf.length), buf]);
   return buf.toString("base64url");

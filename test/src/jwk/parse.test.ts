@@ -15,13 +15,28 @@ const rsa = rsaKey(2048);
 const rsa2 = rsaKey(2048);
 const curves = ["P-256", "P-256K", "P-384", "P-521"] as const;
 const ec = Object.fromEntries(curves.map((c) => [c, ecKey(c)])) as Record<(typeof curves)[number], ReturnType<typeof ecKey>>;
-const ORDER = { "P-256": p256.Point.CURVE().n, "P-256K": secp256k1.Point.CURVE().n, "P-384": p384.Point.CURVE().n, "P-521": p521.Point.CURVE().n };
+const ORDER = {
+  "P-256": p256.Point.CURVE().n,
+  "P-256K": secp256k1.Point.CURVE().n,
+  "P-384": p384.Point.CURVE().n,
+  "P-521": p521.Point.CURVE().n,
+};
 const SIZE = { "P-256": 32, "P-256K": 32, "P-384": 48, "P-521": 66 };
 
 describe("baseKty", () => {
   it.each([
-    ["RSA", "RSA"], ["RSA-HSM", "RSA"], ["EC", "EC"], ["EC-HSM", "EC"], ["oct", "oct"], ["oct-HSM", "oct"],
-    ["rsa", undefined], ["OCT", undefined], ["RSA-hsm", undefined], ["", undefined], [undefined, undefined], [1, undefined],
+    ["RSA", "RSA"],
+    ["RSA-HSM", "RSA"],
+    ["EC", "EC"],
+    ["EC-HSM", "EC"],
+    ["oct", "oct"],
+    ["oct-HSM", "oct"],
+    ["rsa", undefined],
+    ["OCT", undefined],
+    ["RSA-hsm", undefined],
+    ["", undefined],
+    [undefined, undefined],
+    [1, undefined],
   ])("%s -> %s", (kty, family) => expect(baseKty(kty)).toBe(family));
 });
 
@@ -48,14 +63,28 @@ describe("valid private JWKs", () => {
     expect(parsed.n).toEqual(fromB64(rsa.jwk.n!));
   });
 
-  it.each(curves.flatMap((c) => [[c, "EC"], [c, "EC-HSM"]] as const))("EC %s as %s", (crv, kty) => {
+  it.each(
+    curves.flatMap(
+      (c) =>
+        [
+          [c, "EC"],
+          [c, "EC-HSM"],
+        ] as const,
+    ),
+  )("EC %s as %s", (crv, kty) => {
     const parsed = parsePrivateJwk({ ...ec[crv].jwk, kty });
     if (parsed.kty !== "EC") throw new Error("not EC");
     expect(parsed.curve.crv).toBe(crv);
     for (const m of ["x", "y", "d"] as const) expect(parsed[m], m).toEqual(fromB64(ec[crv].jwk[m]!));
   });
 
-  it.each([[128, "oct"], [192, "oct"], [256, "oct"], [128, "oct-HSM"], [256, "oct-HSM"]] as const)("oct %i bits as %s", (bits, kty) => {
+  it.each([
+    [128, "oct"],
+    [192, "oct"],
+    [256, "oct"],
+    [128, "oct-HSM"],
+    [256, "oct-HSM"],
+  ] as const)("oct %i bits as %s", (bits, kty) => {
     const { jwk, k } = octKey(bits);
     expect(parsePrivateJwk({ ...jwk, kty })).toEqual({ kty: "oct", bits, k: new Uint8Array(k) });
   });
@@ -77,11 +106,23 @@ describe("refusals", () => {
     ["a lowercase kty", { ...rsa.jwk, kty: "rsa" }, 'unsupported kty "rsa"; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM'],
 
     // RSA: missing members
-    ...(["n", "e", "p", "q", "dp", "dq", "qi"] as const).map((m): [string, unknown, string] => [`RSA without ${m}`, withMembers(rsa.jwk, { [m]: undefined }), `missing member '${m}'`]),
-    ...(["n", "q", "qi"] as const).map((m): [string, unknown, string] => [`RSA with an empty ${m}`, withMembers(rsa.jwk, { [m]: "" }), `missing member '${m}'`]),
+    ...(["n", "e", "p", "q", "dp", "dq", "qi"] as const).map((m): [string, unknown, string] => [
+      `RSA without ${m}`,
+      withMembers(rsa.jwk, { [m]: undefined }),
+      `missing member '${m}'`,
+    ]),
+    ...(["n", "q", "qi"] as const).map((m): [string, unknown, string] => [
+      `RSA with an empty ${m}`,
+      withMembers(rsa.jwk, { [m]: "" }),
+      `missing member '${m}'`,
+    ]),
     ["RSA without d (a public key)", withMembers(rsa.jwk, { d: undefined }), "an RSA key for import must be private: missing member 'd'"],
     // RSA: bad base64url
-    ...(["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const).map((m): [string, unknown, string] => [`RSA with ${m} not base64url`, withMembers(rsa.jwk, { [m]: "AQ$B" }), `member '${m}' is not valid base64url`]),
+    ...(["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const).map((m): [string, unknown, string] => [
+      `RSA with ${m} not base64url`,
+      withMembers(rsa.jwk, { [m]: "AQ$B" }),
+      `member '${m}' is not valid base64url`,
+    ]),
     ["RSA with n of 4k+1 characters", withMembers(rsa.jwk, { n: "AAAAA" }), "member 'n' is not valid base64url"],
     ["RSA with n a number", withMembers(rsa.jwk, { n: 65537 }), "member 'n' must be a base64url string"],
     ["RSA with d an array", withMembers(rsa.jwk, { d: ["x"] }), "member 'd' must be a base64url string"],
@@ -101,23 +142,51 @@ describe("refusals", () => {
     ["RSA with dq + 1", withMembers(rsa.jwk, { dq: b64OfBig(bigOf(rsa.jwk.dq!) + 1n) }), "'dq' does not equal d mod (q-1)"],
     ["RSA with qi + 1", withMembers(rsa.jwk, { qi: b64OfBig(bigOf(rsa.jwk.qi!) + 1n) }), "'qi' is not the inverse of q modulo p"],
     ["RSA with qi = 0", withMembers(rsa.jwk, { qi: "AA" }), "'qi' is not the inverse of q modulo p"],
-    ["RSA with p and q swapped", withMembers(rsa.jwk, { p: rsa.jwk.q, q: rsa.jwk.p, dp: rsa.jwk.dq, dq: rsa.jwk.dp }), "'qi' is not the inverse of q modulo p"],
+    [
+      "RSA with p and q swapped",
+      withMembers(rsa.jwk, { p: rsa.jwk.q, q: rsa.jwk.p, dp: rsa.jwk.dq, dq: rsa.jwk.dp }),
+      "'qi' is not the inverse of q modulo p",
+    ],
 
     // EC
     ["EC without crv", withMembers(ec["P-256"].jwk, { crv: undefined }), "missing member 'crv'"],
     ["EC on an unknown curve", { ...ec["P-256"].jwk, crv: "secp256k1" }, 'unsupported crv "secp256k1"; use P-256, P-256K, P-384 or P-521'],
-    ...(["x", "y"] as const).map((m): [string, unknown, string] => [`EC without ${m}`, withMembers(ec["P-256"].jwk, { [m]: undefined }), `missing member '${m}'`]),
-    ["EC without d (a public key)", withMembers(ec["P-384"].jwk, { d: undefined }), "an EC key for import must be private: missing member 'd'"],
-    ...(["x", "y", "d"] as const).map((m): [string, unknown, string] => [`EC with ${m} not base64url`, withMembers(ec["P-256"].jwk, { [m]: "a b" }), `member '${m}' is not valid base64url`]),
-    ...curves.flatMap((crv) => (["x", "y", "d"] as const).flatMap((m): [string, unknown, string][] => {
-      const raw = Buffer.from(ec[crv].jwk[m]!, "base64url");
-      return [
-        [`${crv} with ${m} one byte short`, withMembers(ec[crv].jwk, { [m]: raw.subarray(1).toString("base64url") }), `'${m}' must be ${SIZE[crv]} bytes for ${crv}, got ${SIZE[crv] - 1}`],
-        [`${crv} with ${m} one byte long`, withMembers(ec[crv].jwk, { [m]: Buffer.concat([Buffer.from([0]), raw]).toString("base64url") }), `'${m}' must be ${SIZE[crv]} bytes for ${crv}, got ${SIZE[crv] + 1}`],
-      ];
-    })),
+    ...(["x", "y"] as const).map((m): [string, unknown, string] => [
+      `EC without ${m}`,
+      withMembers(ec["P-256"].jwk, { [m]: undefined }),
+      `missing member '${m}'`,
+    ]),
+    [
+      "EC without d (a public key)",
+      withMembers(ec["P-384"].jwk, { d: undefined }),
+      "an EC key for import must be private: missing member 'd'",
+    ],
+    ...(["x", "y", "d"] as const).map((m): [string, unknown, string] => [
+      `EC with ${m} not base64url`,
+      withMembers(ec["P-256"].jwk, { [m]: "a b" }),
+      `member '${m}' is not valid base64url`,
+    ]),
+    ...curves.flatMap((crv) =>
+      (["x", "y", "d"] as const).flatMap((m): [string, unknown, string][] => {
+        const raw = Buffer.from(ec[crv].jwk[m]!, "base64url");
+        return [
+          [
+            `${crv} with ${m} one byte short`,
+            withMembers(ec[crv].jwk, { [m]: raw.subarray(1).toString("base64url") }),
+            `'${m}' must be ${SIZE[crv]} bytes for ${crv}, got ${SIZE[crv] - 1}`,
+          ],
+          [
+            `${crv} with ${m} one byte long`,
+            withMembers(ec[crv].jwk, { [m]: Buffer.concat([Buffer.from([0]), raw]).toString("base64url") }),
+            `'${m}' must be ${SIZE[crv]} bytes for ${crv}, got ${SIZE[crv] + 1}`,
+          ],
+        ];
+      }),
+    ),
     ...curves.map((crv): [string, unknown, string] => [
-      `${crv} with y + 1 (off the curve)`, withMembers(ec[crv].jwk, { y: b64OfBig(bigOf(ec[crv].jwk.y!) + 1n, SIZE[crv]) }), `the point (x, y) is not on ${crv}`,
+      `${crv} with y + 1 (off the curve)`,
+      withMembers(ec[crv].jwk, { y: b64OfBig(bigOf(ec[crv].jwk.y!) + 1n, SIZE[crv]) }),
+      `the point (x, y) is not on ${crv}`,
     ]),
     ["P-256 with another curve's point", { ...ec["P-256K"].jwk, crv: "P-256" }, "the point (x, y) is not on P-256"],
     ...curves.flatMap((crv): [string, unknown, string][] => [

@@ -45,7 +45,9 @@ describe("transport", () => {
       withholdBody: true,
     });
     expect(res.status).toBe(401);
-    expect(res.headers["www-authenticate"]).toMatch(/^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+", resource="https:\/\/vault\.azure\.net"$/);
+    expect(res.headers["www-authenticate"]).toMatch(
+      /^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+", resource="https:\/\/vault\.azure\.net"$/,
+    );
     expect(res.json().error.code).toBe("Unauthorized");
   });
 
@@ -60,7 +62,12 @@ describe("transport", () => {
     const res = await req({ method: "POST", path: `/keys/k/create?api-version=${V}`, body: big });
     expect(res.status).toBe(400);
     expect(res.json().error.code).toBe("BadParameter");
-    const chunked = await req({ method: "POST", path: `/keys/k/create?api-version=${V}`, body: big, headers: { "transfer-encoding": "chunked" } });
+    const chunked = await req({
+      method: "POST",
+      path: `/keys/k/create?api-version=${V}`,
+      body: big,
+      headers: { "transfer-encoding": "chunked" },
+    });
     expect(chunked.status).toBe(400);
     expect(chunked.json().error.code).toBe("BadParameter");
   });
@@ -96,7 +103,13 @@ describe("transport", () => {
   });
 
   it("odd request lines never produce a 500", async () => {
-    for (const path of ["/keys/%zz?api-version=7.6", `/keys/${"a".repeat(5000)}?api-version=${V}`, "/%?api-version=7.6", "/keys/k?api-version=%ff", "//keys//k//"]) {
+    for (const path of [
+      "/keys/%zz?api-version=7.6",
+      `/keys/${"a".repeat(5000)}?api-version=${V}`,
+      "/%?api-version=7.6",
+      "/keys/k?api-version=%ff",
+      "//keys//k//",
+    ]) {
       const res = await req({ path });
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
@@ -139,7 +152,10 @@ describe("the Azure SDK's pipeline against the router (fake vault)", () => {
     const kc = client();
     const created = await kc.createKey("sdk-key", "EC", { tags: { a: "1" } });
     expect(created.id).toBe(`${server.url}/keys/sdk-key/0123456789abcdef0123456789abcdef`);
-    expect(vault.calls.find((c) => c.method === "createKey" && c.args[0] === "sdk-key")?.args[1]).toMatchObject({ kty: "EC", tags: { a: "1" } });
+    expect(vault.calls.find((c) => c.method === "createKey" && c.args[0] === "sdk-key")?.args[1]).toMatchObject({
+      kty: "EC",
+      tags: { a: "1" },
+    });
     const err = await kc.getKey("missing").catch((e) => e);
     expect(err.name).toBe("RestError");
     expect(err.statusCode).toBe(404);

@@ -113,7 +113,13 @@ describe("paths", () => {
 
   it("an unknown route gets 404 NotFound in the envelope, without calling the vault", async () => {
     const { vault, call } = setup();
-    for (const url of [`/secrets/s?api-version=${V}`, `/keys/k/v/release?api-version=${V}`, `/?api-version=${V}`, `/keys//?api-version=${V}`, "*"]) {
+    for (const url of [
+      `/secrets/s?api-version=${V}`,
+      `/keys/k/v/release?api-version=${V}`,
+      `/?api-version=${V}`,
+      `/keys//?api-version=${V}`,
+      "*",
+    ]) {
       const res = await call("POST", url, {});
       expect(res.status, url).toBe(404);
       expect(json(res)).toEqual({ error: { code: "NotFound", message: expect.any(String) } });
@@ -123,7 +129,14 @@ describe("paths", () => {
 
   it("a wrong method gets 405 MethodNotAllowed with the envelope", async () => {
     const { vault, call } = setup();
-    const cases: [string, string][] = [["PUT", "/keys"], ["DELETE", "/keys/k/v1"], ["GET", "/rng"], ["POST", "/keys/k"], ["HEAD", "/keys"], ["OPTIONS", "/keys/k/rotationpolicy"]];
+    const cases: [string, string][] = [
+      ["PUT", "/keys"],
+      ["DELETE", "/keys/k/v1"],
+      ["GET", "/rng"],
+      ["POST", "/keys/k"],
+      ["HEAD", "/keys"],
+      ["OPTIONS", "/keys/k/rotationpolicy"],
+    ];
     for (const [method, url] of cases) {
       const res = await call(method, `${url}?api-version=${V}`);
       expect(res.status, `${method} ${url}`).toBe(405);
@@ -146,7 +159,15 @@ describe("api-version", () => {
 
   it("a missing, empty, unknown or repeated api-version gets 400 BadParameter", async () => {
     const { vault, call } = setup();
-    for (const q of ["", "?api-version=", "?api-version=7.7", "?api-version=2016-10-01", "?api-version=7.6-preview", "?api-version=7.5&api-version=7.6", "?foo=1"]) {
+    for (const q of [
+      "",
+      "?api-version=",
+      "?api-version=7.7",
+      "?api-version=2016-10-01",
+      "?api-version=7.6-preview",
+      "?api-version=7.5&api-version=7.6",
+      "?foo=1",
+    ]) {
       const res = await call("GET", `/keys${q}`);
       expect(res.status, q).toBe(400);
       expect(json(res).error.code).toBe("BadParameter");
@@ -179,7 +200,16 @@ describe("the challenge", () => {
 
   it("a malformed Authorization header gets 401; any well-formed bearer token is accepted", async () => {
     const { call } = setup();
-    for (const bad of ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a b", "Bearer a\"b", "bearer=abc", "Bearer ab=c", "x".repeat(10)]) {
+    for (const bad of [
+      "Bearer",
+      "Bearer ",
+      "Basic dXNlcjpwYXNz",
+      "Bearer a b",
+      'Bearer a"b',
+      "bearer=abc",
+      "Bearer ab=c",
+      "x".repeat(10),
+    ]) {
       const res = await call("GET", `/keys?api-version=${V}`, undefined, { authorization: bad });
       expect(res.status, bad).toBe(401);
       expect(res.headers["www-authenticate"]).toMatch(/^Bearer /);
@@ -193,7 +223,16 @@ describe("the challenge", () => {
 describe("bodies", () => {
   it("malformed JSON, a JSON non-object, a missing body and invalid UTF-8 get 400 BadParameter", async () => {
     const { vault, call } = setup();
-    const bodies: (string | Uint8Array)[] = ["{", "[1,2]", "null", "\"s\"", "3", "", new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), '{"__proto__":{"x":1}}'];
+    const bodies: (string | Uint8Array)[] = [
+      "{",
+      "[1,2]",
+      "null",
+      '"s"',
+      "3",
+      "",
+      new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      '{"__proto__":{"x":1}}',
+    ];
     for (const body of bodies) {
       const res = await call("POST", `/keys/k/create?api-version=${V}`, body);
       expect(res.status, String(body)).toBe(400);
@@ -211,7 +250,9 @@ describe("bodies", () => {
       expect(res.status, ct).toBe(400);
       expect(json(res).error.code).toBe("BadParameter");
     }
-    const res = await call("POST", `/keys/k/create?api-version=${V}`, new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('{"kty":"EC"}')]), { "content-type": "Application/JSON; Charset=UTF-8" });
+    const res = await call("POST", `/keys/k/create?api-version=${V}`, new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('{"kty":"EC"}')]), {
+      "content-type": "Application/JSON; Charset=UTF-8",
+    });
     expect(res.status).toBe(200);
     expect(vault.last.args[1]).toEqual({ kty: "EC" });
     const noType = await setup().router.handle({ method: "POST", url: `/keys/k/create?api-version=${V}`, headers: auth, body: "{}" });
@@ -251,7 +292,9 @@ describe("answers", () => {
     vault.keys.set("gone", { kty: "EC", deleted: true });
     const conflict = await call("POST", `/keys/gone/create?api-version=${V}`, { kty: "EC" });
     expect(conflict.status).toBe(409);
-    expect(json(conflict)).toEqual({ error: { code: "Conflict", message: "deleted", innererror: { code: "ObjectIsDeletedButRecoverable" } } });
+    expect(json(conflict)).toEqual({
+      error: { code: "Conflict", message: "deleted", innererror: { code: "ObjectIsDeletedButRecoverable" } },
+    });
   });
 
   it("an unexpected exception is a logged 500 that reveals nothing", async () => {
@@ -298,8 +341,16 @@ describe("body size of string bodies", () => {
   it("counts UTF-8 bytes as Buffer.byteLength does, lone surrogates included", async () => {
     const { utf8Length } = await import("../../../src/server/router.js");
     const fc = (await import("fast-check")).default;
-    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => utf8Length(s) === Buffer.byteLength(s, "utf8")), { numRuns: 2000 });
-    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0xd700, max: 0xe000 }).map((c) => String.fromCharCode(c)) }), (s) => utf8Length(s) === Buffer.byteLength(s, "utf8")));
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => utf8Length(s) === Buffer.byteLength(s, "utf8")),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0xd700, max: 0xe000 }).map((c) => String.fromCharCode(c)) }),
+        (s) => utf8Length(s) === Buffer.byteLength(s, "utf8"),
+      ),
+    );
     const { call } = setup({ maxBodyBytes: 24 });
     expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éé"}')).status).toBe(200); // 22 bytes
     expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éééé"}')).status).toBe(400); // 26 bytes, 22 chars

@@ -48,7 +48,13 @@ describe("self-signed certificate", () => {
 
   it("uses --cert/--key when given", async () => {
     const made = await loadOrCreateTls({ dir: join(dir, "c"), hosts: ["given.test"] });
-    const server = await serve({ vault: new FakeVault(), port: 0, logLevel: "silent", certFile: made.certFile, keyFile: join(dir, "c", "key.pem") });
+    const server = await serve({
+      vault: new FakeVault(),
+      port: 0,
+      logLevel: "silent",
+      certFile: made.certFile,
+      keyFile: join(dir, "c", "key.pem"),
+    });
     expect(server.certFile).toBe(made.certFile);
     expect(server.cert).toBe(made.cert);
     await server.close();

@@ -118,7 +118,9 @@ describe("SqliteStore without better-sqlite3", () => {
     });
     try {
       const { SqliteStore: Fresh } = await import("../../../src/store/sqlite.js");
-      await expect(Fresh.open(freshFile())).rejects.toThrow(/--data-dir\) needs the optional native module better-sqlite3.*npm install better-sqlite3/s);
+      await expect(Fresh.open(freshFile())).rejects.toThrow(
+        /--data-dir\) needs the optional native module better-sqlite3.*npm install better-sqlite3/s,
+      );
     } finally {
       vi.doUnmock("better-sqlite3");
       vi.resetModules();

@@ -7,9 +7,14 @@ import { bad, expectKvErrorSync } from "./fixture.js";
 
 describe("parseAttributes", () => {
   it.each<[unknown, object]>([
-    [undefined, {}], [null, {}], [{}, {}],
+    [undefined, {}],
+    [null, {}],
+    [{}, {}],
     [{ enabled: false }, { enabled: false }],
-    [{ enabled: true, nbf: 100, exp: 200 }, { enabled: true, nbf: 100, exp: 200 }],
+    [
+      { enabled: true, nbf: 100, exp: 200 },
+      { enabled: true, nbf: 100, exp: 200 },
+    ],
     [{ nbf: 0 }, { nbf: 0 }],
     [{ enabled: null, nbf: null, exp: null }, {}],
     [{ created: 5, updated: 6, recoveryLevel: "Purgeable", recoverableDays: 7, exportable: false }, {}],
@@ -31,10 +36,22 @@ describe("parseAttributes", () => {
 
   it("newAttributes fills the read-only members", () => {
     expect(newAttributes({ nbf: 10, exp: 20 }, 1000, 90)).toEqual({
-      enabled: true, nbf: 10, exp: 20, created: 1000, updated: 1000, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false,
+      enabled: true,
+      nbf: 10,
+      exp: 20,
+      created: 1000,
+      updated: 1000,
+      recoveryLevel: "Recoverable+Purgeable",
+      recoverableDays: 90,
+      exportable: false,
     });
     expect(newAttributes({ enabled: false }, 5, 7)).toEqual({
-      enabled: false, created: 5, updated: 5, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 7, exportable: false,
+      enabled: false,
+      created: 5,
+      updated: 5,
+      recoveryLevel: "Recoverable+Purgeable",
+      recoverableDays: 7,
+      exportable: false,
     });
   });
 });
@@ -66,7 +83,10 @@ describe("names and versions", () => {
   it.each(["a", "A", "0", "my-key", "-", "a".repeat(127), "Key-2024-01"])("name %j is valid", (name) => expect(checkName(name)).toBe(name));
 
   it.each(["", "a".repeat(128), "a_b", "a.b", "a b", "a/b", "ключ", "key!", "%41", 42, undefined, null])("name %j is refused", (name) => {
-    expectKvErrorSync(() => checkName(name), bad(`The key name ${JSON.stringify(name)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`));
+    expectKvErrorSync(
+      () => checkName(name),
+      bad(`The key name ${JSON.stringify(name)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`),
+    );
   });
 
   it("a version id is the 16 random bytes as 32 lowercase hex characters", () => {
@@ -80,7 +100,9 @@ describe("names and versions", () => {
     expect(isVersionId(id)).toBe(true);
   });
 
-  it.each(["F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF", "f0f1", "g".repeat(32), "0".repeat(33), ""])("%j is not a version id", (v) => expect(isVersionId(v)).toBe(false));
+  it.each(["F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF", "f0f1", "g".repeat(32), "0".repeat(33), ""])("%j is not a version id", (v) =>
+    expect(isVersionId(v)).toBe(false),
+  );
 });
 
 describe("key_ops", () => {
@@ -90,7 +112,14 @@ describe("key_ops", () => {
       EC: ["sign", "verify"],
       oct: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
     });
-    for (const [family, kty] of [["RSA", "RSA"], ["RSA", "RSA-HSM"], ["EC", "EC"], ["EC", "EC-HSM"], ["oct", "oct"], ["oct", "oct-HSM"]] as const) {
+    for (const [family, kty] of [
+      ["RSA", "RSA"],
+      ["RSA", "RSA-HSM"],
+      ["EC", "EC"],
+      ["EC", "EC-HSM"],
+      ["oct", "oct"],
+      ["oct", "oct-HSM"],
+    ] as const) {
       const ops = resolveKeyOps(undefined, family, kty);
       expect(ops).toEqual(DEFAULT_OPS[family]);
       ops.push("x");
@@ -110,9 +139,24 @@ describe("key_ops", () => {
   it.each<[unknown, "RSA" | "EC" | "oct", string, string]>([
     ["sign", "RSA", "RSA", "key_ops must be an array of operation names."],
     [{ 0: "sign" }, "RSA", "RSA", "key_ops must be an array of operation names."],
-    [["Sign"], "RSA", "RSA", 'Invalid key operation "Sign"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.'],
-    [["wrapkey"], "oct", "oct", 'Invalid key operation "wrapkey"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.'],
-    [[1], "RSA", "RSA", 'Invalid key operation 1; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.'],
+    [
+      ["Sign"],
+      "RSA",
+      "RSA",
+      'Invalid key operation "Sign"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.',
+    ],
+    [
+      ["wrapkey"],
+      "oct",
+      "oct",
+      'Invalid key operation "wrapkey"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.',
+    ],
+    [
+      [1],
+      "RSA",
+      "RSA",
+      "Invalid key operation 1; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.",
+    ],
     [["import"], "RSA", "RSA", "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],
     [["import"], "EC", "EC-HSM", "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],
     [["import"], "oct", "oct-HSM", "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORMAT_VERSION, MAGIC, decodeHeader, encodeHeader } from "../../../src/backup/format.js";
 import { openSecurityDomain } from "../../../src/vault/domain.js";
 import { ecKey, octKey } from "../jwk/keys.js";
-import { DAY, T0, b64u, bad, ctx, deletedConflict, expectKvError, newEngine, notFound, openVault, type Fixture } from "./fixture.js";
+import { DAY, T0, b64u, bad, ctx, deletedConflict, expectKvError, notFound, openVault, type Fixture } from "./fixture.js";
 import { aesKw } from "./node-check.js";
 
 const INVALID = bad("The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.");
@@ -58,9 +58,23 @@ describe("round trip", () => {
     a.clock.advance(DAY);
     versions.push(versionOf((await a.vault.rotateKey("bk", ctx)).key.kid));
     a.clock.advance(DAY);
-    versions.push(versionOf((await a.vault.importKey("bk", { key: { ...ec2.jwk, key_ops: ["verify"] }, attributes: { exp: T0 + 400 * DAY }, tags: { v: "3" } }, ctx)).key.kid));
+    versions.push(
+      versionOf(
+        (
+          await a.vault.importKey(
+            "bk",
+            { key: { ...ec2.jwk, key_ops: ["verify"] }, attributes: { exp: T0 + 400 * DAY }, tags: { v: "3" } },
+            ctx,
+          )
+        ).key.kid,
+      ),
+    );
     await a.vault.updateKey("bk", versions[0], { attributes: { enabled: false } }, ctx);
-    await a.vault.updateRotationPolicy("bk", { lifetimeActions: [{ trigger: { timeAfterCreate: "P300D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P400D" } }, ctx);
+    await a.vault.updateRotationPolicy(
+      "bk",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P300D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P400D" } },
+      ctx,
+    );
     before = await snapshot(a, "bk");
     a.clock.advance(DAY);
     value = (await a.vault.backupKey("bk", ctx)).value;
@@ -99,13 +113,25 @@ describe("round trip", () => {
     // Version 3 (imported ec2, verify only) verifies node's signature by ec2, and may not sign.
     const sig3 = nc.sign("sha256", msg, { key: ec2.privateKey, dsaEncoding: "ieee-p1363" });
     expect((await a.vault.verify("bk", versions[2], { alg: "ES256", digest, value: b64u(sig3) }, ctx)).value).toBe(true);
-    await expectKvError(a.vault.sign("bk", undefined, { alg: "ES256", value: digest }, ctx), { status: 403, code: "Forbidden", message: "Operation sign is not permitted on this key.", innerCode: "KeyOperationForbidden" });
+    await expectKvError(a.vault.sign("bk", undefined, { alg: "ES256", value: digest }, ctx), {
+      status: 403,
+      code: "Forbidden",
+      message: "Operation sign is not permitted on this key.",
+      innerCode: "KeyOperationForbidden",
+    });
     // Version 2 (the rotated one) signs; node verifies on the public JWK it had before the backup.
     const sig2 = await a.vault.sign("bk", versions[1], { alg: "ES256", value: digest }, ctx);
-    const pub2 = nc.createPublicKey({ key: { kty: "EC", crv: "P-256", x: before.versions[1]!.key.x!, y: before.versions[1]!.key.y! }, format: "jwk" });
+    const pub2 = nc.createPublicKey({
+      key: { kty: "EC", crv: "P-256", x: before.versions[1]!.key.x!, y: before.versions[1]!.key.y! },
+      format: "jwk",
+    });
     expect(nc.verify("sha256", msg, { key: pub2, dsaEncoding: "ieee-p1363" }, Buffer.from(sig2.value, "base64url"))).toBe(true);
     // Version 1 is still disabled; enabling it, it signs with ec1.
-    await expectKvError(a.vault.sign("bk", versions[0], { alg: "ES256", value: digest }, ctx), { status: 403, code: "Forbidden", message: "Operation sign is not allowed on a disabled key." });
+    await expectKvError(a.vault.sign("bk", versions[0], { alg: "ES256", value: digest }, ctx), {
+      status: 403,
+      code: "Forbidden",
+      message: "Operation sign is not allowed on a disabled key.",
+    });
     await a.vault.updateKey("bk", versions[0], { attributes: { enabled: true } }, ctx);
     const sig1 = await a.vault.sign("bk", versions[0], { alg: "ES256", value: digest }, ctx);
     expect(nc.verify("sha256", msg, { key: ec1.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(sig1.value, "base64url"))).toBe(true);
@@ -115,7 +141,9 @@ describe("round trip", () => {
   it("a name that exists gets 409, and nothing changes", async () => {
     const now = await snapshot(a, "bk");
     await expectKvError(a.vault.restoreKey({ value }, ctx), {
-      status: 409, code: "Conflict", message: "Key bk already exists. A backup can only be restored under a name that is not in use.",
+      status: 409,
+      code: "Conflict",
+      message: "Key bk already exists. A backup can only be restored under a name that is not in use.",
     });
     expect(await snapshot(a, "bk")).toEqual(now);
   });
@@ -210,7 +238,10 @@ describe("tampering", () => {
 
   it("backupKey of unknown or badly named keys", async () => {
     await expectKvError(t.vault.backupKey("nope", ctx), notFound("nope"));
-    await expectKvError(t.vault.backupKey("no pe", ctx), bad(`The key name "no pe" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`));
+    await expectKvError(
+      t.vault.backupKey("no pe", ctx),
+      bad(`The key name "no pe" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`),
+    );
   });
 });
 
@@ -234,8 +265,20 @@ describe("authentic blobs that must still be refused (made with the domain key i
     foreignSealed = (await other.store.getKey("foreign"))!.versions[0]!.sealed;
   });
 
-  function craft(o: { formatVersion?: number; domainId?: Uint8Array; name?: string; payload?: unknown; raw?: Uint8Array; key?: typeof ours }): string {
-    const header = encodeHeader({ formatVersion: o.formatVersion ?? FORMAT_VERSION, domainId: o.domainId ?? ours.id, name: o.name ?? "crafted", created: T0 });
+  function craft(o: {
+    formatVersion?: number;
+    domainId?: Uint8Array;
+    name?: string;
+    payload?: unknown;
+    raw?: Uint8Array;
+    key?: typeof ours;
+  }): string {
+    const header = encodeHeader({
+      formatVersion: o.formatVersion ?? FORMAT_VERSION,
+      domainId: o.domainId ?? ours.id,
+      name: o.name ?? "crafted",
+      created: T0,
+    });
     const plain = o.raw ?? new TextEncoder().encode(JSON.stringify(o.payload ?? payload));
     const engine = o.key === theirs ? other.engine : s.engine;
     const sealed = engine.backupEncrypt((o.key ?? ours).handle, header, plain);
@@ -244,7 +287,9 @@ describe("authentic blobs that must still be refused (made with the domain key i
 
   it("the crafting itself is right: a well-formed blob restores", async () => {
     await s.vault.restoreKey({ value: craft({ name: "crafted-ok" }) }, ctx);
-    expect((await s.vault.getKey("crafted-ok", undefined, ctx)).key.kid).toBe(`https://vault.test/keys/crafted-ok/${payload.versions[0].version}`);
+    expect((await s.vault.getKey("crafted-ok", undefined, ctx)).key.kid).toBe(
+      `https://vault.test/keys/crafted-ok/${payload.versions[0].version}`,
+    );
   });
 
   it.each([
@@ -263,12 +308,19 @@ describe("authentic blobs that must still be refused (made with the domain key i
     ["a version with a bad version id", () => craft({ payload: { versions: [{ ...payload.versions[0], version: "ABC" }] } })],
     ["a version with an unknown kty", () => craft({ payload: { versions: [{ ...payload.versions[0], kty: "DSA" }] } })],
     ["a version sealed under another domain", () => craft({ payload: { versions: [{ ...payload.versions[0], sealed: foreignSealed }] } })],
-    ["a version whose sealed material is changed", () => {
-      const sealed = Buffer.from(payload.versions[0].sealed, "base64url");
-      sealed[sealed.length - 1]! ^= 1;
-      return craft({ payload: { versions: [{ ...payload.versions[0], sealed: b64u(sealed) }] } });
-    }],
-    ["a second version sealed under another domain after a good one", () => craft({ payload: { versions: [payload.versions[0], { ...payload.versions[0], version: "a".repeat(32), sealed: foreignSealed }] } })],
+    [
+      "a version whose sealed material is changed",
+      () => {
+        const sealed = Buffer.from(payload.versions[0].sealed, "base64url");
+        sealed[sealed.length - 1]! ^= 1;
+        return craft({ payload: { versions: [{ ...payload.versions[0], sealed: b64u(sealed) }] } });
+      },
+    ],
+    [
+      "a second version sealed under another domain after a good one",
+      () =>
+        craft({ payload: { versions: [payload.versions[0], { ...payload.versions[0], version: "a".repeat(32), sealed: foreignSealed }] } }),
+    ],
   ] as const)("%s", async (_what, make) => {
     await expectRefusedWithoutWrites(s, make());
     await expectKvError(s.vault.getKey("crafted", undefined, ctx), notFound("crafted"));

@@ -45,14 +45,18 @@ describe("security domain", () => {
     expect(record.sealed).toMatch(/^[A-Za-z0-9_-]+$/);
     const b = await openVault({ securityDomainFile: file });
     expect(b.vault.securityDomainId).toBe(a.vault.securityDomainId);
-    expect(readFileSync(file, "utf8")).toBe(JSON.stringify(record, null, 2) + "\n");
+    expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify(record, null, 2)}\n`);
   });
 
   it("a domain file sealed under another secret does not open", async () => {
     const file = join(dir, "secret.json");
     await KeyVault.open({ hsm: await newEngine(), store: new MemoryStore(), securityDomainFile: file, domainSecret: "one secret" });
-    await expect(KeyVault.open({ hsm: await newEngine(), store: new MemoryStore(), securityDomainFile: file, domainSecret: "another secret" })).rejects.toThrow();
-    await expect(KeyVault.open({ hsm: await newEngine(), store: new MemoryStore(), securityDomainFile: file, domainSecret: "one secret" })).resolves.toBeTruthy();
+    await expect(
+      KeyVault.open({ hsm: await newEngine(), store: new MemoryStore(), securityDomainFile: file, domainSecret: "another secret" }),
+    ).rejects.toThrow();
+    await expect(
+      KeyVault.open({ hsm: await newEngine(), store: new MemoryStore(), securityDomainFile: file, domainSecret: "one secret" }),
+    ).resolves.toBeTruthy();
   });
 
   it("store records hold material that opens only under their own domain", async () => {

@@ -39,7 +39,11 @@ describe.skipIf(!SqliteStore)("vault over SqliteStore", () => {
 
     const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((p) => readFileSync(p)));
     expect(bytes.length).toBeGreaterThan(0);
-    for (const [label, jwk] of [["rsa", rsa.jwk], ["ec", ec.jwk], ["oct", oct.jwk]] as const) {
+    for (const [label, jwk] of [
+      ["rsa", rsa.jwk],
+      ["ec", ec.jwk],
+      ["oct", oct.jwk],
+    ] as const) {
       for (const m of ["d", "p", "q", "dp", "dq", "qi", "k"] as const) {
         const value = (jwk as Record<string, string | undefined>)[m];
         if (!value) continue;

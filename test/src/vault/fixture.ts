@@ -50,7 +50,9 @@ export class DurableMemoryStore extends MemoryStore {
   override readonly durable = true;
 }
 
-export async function openVault(options: { engine?: TestEngine; store?: MemoryStore; clock?: TestClock; securityDomainFile?: string } = {}): Promise<Fixture> {
+export async function openVault(
+  options: { engine?: TestEngine; store?: MemoryStore; clock?: TestClock; securityDomainFile?: string } = {},
+): Promise<Fixture> {
   const engine = options.engine ?? (await newEngine());
   const store = options.store ?? new DurableMemoryStore();
   const clock = options.clock ?? new TestClock();
@@ -72,7 +74,8 @@ export interface ExpectedError {
 }
 
 function check(e: unknown, want: ExpectedError): void {
-  if (!(e instanceof KeyVaultError)) throw new Error(`expected a KeyVaultError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  if (!(e instanceof KeyVaultError))
+    throw new Error(`expected a KeyVaultError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   expect({ status: e.status, code: e.code }).toEqual({ status: want.status, code: want.code });
   if (typeof want.message === "string") expect(e.message).toBe(want.message);
   else expect(e.message).toMatch(want.message);
@@ -106,10 +109,15 @@ export const bad = (message: string | RegExp): ExpectedError => ({ status: 400, 
 export const notFound = (name: string, version?: string): ExpectedError => ({
   status: 404,
   code: "KeyNotFound",
-  message: version ? `A key with (name/id) ${name}/${version} was not found in this key vault.` : `A key with (name/id) ${name} was not found in this key vault.`,
+  message: version
+    ? `A key with (name/id) ${name}/${version} was not found in this key vault.`
+    : `A key with (name/id) ${name} was not found in this key vault.`,
 });
 export const opForbidden = (op: string): ExpectedError => ({
-  status: 403, code: "Forbidden", message: `Operation ${op} is not permitted on this key.`, innerCode: "KeyOperationForbidden",
+  status: 403,
+  code: "Forbidden",
+  message: `Operation ${op} is not permitted on this key.`,
+  innerCode: "KeyOperationForbidden",
 });
 export const deletedConflict = (name: string): ExpectedError => ({
   status: 409,

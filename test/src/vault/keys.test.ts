@@ -27,7 +27,12 @@ function versionOf(bundle: KeyBundle, name: string): string {
 
 function expectFreshAttributes(bundle: KeyBundle, now: number): void {
   expect(bundle.attributes).toEqual({
-    enabled: true, created: now, updated: now, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false,
+    enabled: true,
+    created: now,
+    updated: now,
+    recoveryLevel: "Recoverable+Purgeable",
+    recoverableDays: 90,
+    exportable: false,
   });
 }
 
@@ -41,7 +46,10 @@ async function signChecksWithNode(name: string, alg: string, hash: string, opts:
   const digest = createHash(hash).update(msg).digest();
   const sig = await f.vault.sign(name, undefined, { alg, value: b64u(digest) }, ctx);
   const { key } = await f.vault.getKey(name, undefined, ctx);
-  const pub = createPublicKey({ key: { ...key, kty: key.kty!.replace("-HSM", ""), ...(key.crv === "P-256K" ? { crv: "secp256k1" } : {}) } as any, format: "jwk" });
+  const pub = createPublicKey({
+    key: { ...key, kty: key.kty!.replace("-HSM", ""), ...(key.crv === "P-256K" ? { crv: "secp256k1" } : {}) } as any,
+    format: "jwk",
+  });
   expect(nodeVerify(hash, msg, { key: pub, ...opts } as any, Buffer.from(sig.value, "base64url"))).toBe(true);
 }
 
@@ -51,20 +59,23 @@ describe("createKey", () => {
     ["RSA-HSM", 2048, 3],
     ["RSA", 3072, undefined],
     ["RSA-HSM", 4096, undefined],
-  ] as const)("%s %i (public_exponent %s): kty, modulus size, exponent, default key_ops, attributes, and a key that works", async (kty, size, e) => {
-    const name = `rsa-${kty}-${size}`;
-    const b = await f.vault.createKey(name, { kty, key_size: size, ...(e ? { public_exponent: e } : {}) }, ctx);
-    versionOf(b, name);
-    expect(b.key.kty).toBe(kty);
-    expect(b.key.key_ops).toEqual(RSA_OPS);
-    expect(Buffer.from(b.key.n!, "base64url").length).toBe(size / 8);
-    expect(Buffer.from(b.key.n!, "base64url")[0]! & 0x80).toBe(0x80);
-    expect(b.key.e).toBe(e === 3 ? "Aw" : "AQAB");
-    expectFreshAttributes(b, T0);
-    expectPublicOnly(b.key);
-    expect(b.tags).toBeUndefined();
-    await signChecksWithNode(name, "RS256", "sha256");
-  });
+  ] as const)(
+    "%s %i (public_exponent %s): kty, modulus size, exponent, default key_ops, attributes, and a key that works",
+    async (kty, size, e) => {
+      const name = `rsa-${kty}-${size}`;
+      const b = await f.vault.createKey(name, { kty, key_size: size, ...(e ? { public_exponent: e } : {}) }, ctx);
+      versionOf(b, name);
+      expect(b.key.kty).toBe(kty);
+      expect(b.key.key_ops).toEqual(RSA_OPS);
+      expect(Buffer.from(b.key.n!, "base64url").length).toBe(size / 8);
+      expect(Buffer.from(b.key.n!, "base64url")[0]! & 0x80).toBe(0x80);
+      expect(b.key.e).toBe(e === 3 ? "Aw" : "AQAB");
+      expectFreshAttributes(b, T0);
+      expectPublicOnly(b.key);
+      expect(b.tags).toBeUndefined();
+      await signChecksWithNode(name, "RS256", "sha256");
+    },
+  );
 
   it("RSA-HSM without key_size is 2048 bits, and import is allowed in its key_ops (a KEK)", async () => {
     const b = await f.vault.createKey("rsa-default", { kty: "RSA-HSM", key_ops: ["import"] }, ctx);
@@ -73,8 +84,12 @@ describe("createKey", () => {
   });
 
   it.each([
-    ["EC", "P-256", "ES256", "sha256"], ["EC-HSM", "P-256K", "ES256K", "sha256"], ["EC", "P-384", "ES384", "sha384"], ["EC-HSM", "P-521", "ES512", "sha512"],
-    ["EC-HSM", "P-256", "ES256", "sha256"], ["EC", "P-521", "ES512", "sha512"],
+    ["EC", "P-256", "ES256", "sha256"],
+    ["EC-HSM", "P-256K", "ES256K", "sha256"],
+    ["EC", "P-384", "ES384", "sha384"],
+    ["EC-HSM", "P-521", "ES512", "sha512"],
+    ["EC-HSM", "P-256", "ES256", "sha256"],
+    ["EC", "P-521", "ES512", "sha512"],
   ] as const)("%s %s: kty, crv, coordinates, default key_ops, and a key that works", async (kty, crv, alg, hash) => {
     const name = `ec-${kty}-${crv}`;
     const b = await f.vault.createKey(name, { kty, crv }, ctx);
@@ -92,7 +107,13 @@ describe("createKey", () => {
     expect((await f.vault.createKey("ec-sized", { kty: "EC", crv: "P-384", key_size: 384 }, ctx)).key.crv).toBe("P-384");
   });
 
-  it.each([["oct", 128], ["oct-HSM", 192], ["oct", 256], ["oct-HSM", 128], ["oct-HSM", 256]] as const)("%s %i: kty, default key_ops, no key material", async (kty, size) => {
+  it.each([
+    ["oct", 128],
+    ["oct-HSM", 192],
+    ["oct", 256],
+    ["oct-HSM", 128],
+    ["oct-HSM", 256],
+  ] as const)("%s %i: kty, default key_ops, no key material", async (kty, size) => {
     const name = `oct-${kty}-${size}`;
     const b = await f.vault.createKey(name, { kty, key_size: size }, ctx);
     expect(b.key).toEqual({ kid: b.key.kid, kty, key_ops: OCT_OPS });
@@ -108,12 +129,27 @@ describe("createKey", () => {
   });
 
   it("key_ops, attributes and tags from the request are kept", async () => {
-    const b = await f.vault.createKey("with-everything", {
-      kty: "EC", crv: "P-256", key_ops: ["verify"], attributes: { enabled: false, nbf: T0 + 10, exp: T0 + 100 }, tags: { team: "a", env: "" },
-    }, ctx);
+    const b = await f.vault.createKey(
+      "with-everything",
+      {
+        kty: "EC",
+        crv: "P-256",
+        key_ops: ["verify"],
+        attributes: { enabled: false, nbf: T0 + 10, exp: T0 + 100 },
+        tags: { team: "a", env: "" },
+      },
+      ctx,
+    );
     expect(b.key.key_ops).toEqual(["verify"]);
     expect(b.attributes).toEqual({
-      enabled: false, nbf: T0 + 10, exp: T0 + 100, created: T0, updated: T0, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false,
+      enabled: false,
+      nbf: T0 + 10,
+      exp: T0 + 100,
+      created: T0,
+      updated: T0,
+      recoveryLevel: "Recoverable+Purgeable",
+      recoverableDays: 90,
+      exportable: false,
     });
     expect(b.tags).toEqual({ team: "a", env: "" });
   });
@@ -126,22 +162,77 @@ describe("createKey", () => {
     ["RSA 1024", "k", { kty: "RSA", key_size: 1024 }, "RSA key_size must be 2048, 3072 or 4096; got 1024."],
     ["RSA 2047", "k", { kty: "RSA-HSM", key_size: 2047 }, "RSA key_size must be 2048, 3072 or 4096; got 2047."],
     ["RSA key_size as a string", "k", { kty: "RSA", key_size: "2048" }, 'RSA key_size must be 2048, 3072 or 4096; got "2048".'],
-    ["an even public_exponent", "k", { kty: "RSA", public_exponent: 65536 }, "public_exponent must be an odd integer of at least 3; got 65536."],
+    [
+      "an even public_exponent",
+      "k",
+      { kty: "RSA", public_exponent: 65536 },
+      "public_exponent must be an odd integer of at least 3; got 65536.",
+    ],
     ["public_exponent 1", "k", { kty: "RSA", public_exponent: 1 }, "public_exponent must be an odd integer of at least 3; got 1."],
-    ["public_exponent 2^32 + 1", "k", { kty: "RSA", public_exponent: 2 ** 32 + 1 }, "public_exponent must be an odd integer of at least 3; got 4294967297."],
-    ["an unknown curve", "k", { kty: "EC", crv: "secp256k1" }, 'The curve "secp256k1" is not supported; use P-256, P-256K, P-384 or P-521.'],
-    ["a key_size that does not match the curve", "k", { kty: "EC-HSM", crv: "P-256", key_size: 384 }, "key_size 384 does not match the curve P-256."],
+    [
+      "public_exponent 2^32 + 1",
+      "k",
+      { kty: "RSA", public_exponent: 2 ** 32 + 1 },
+      "public_exponent must be an odd integer of at least 3; got 4294967297.",
+    ],
+    [
+      "an unknown curve",
+      "k",
+      { kty: "EC", crv: "secp256k1" },
+      'The curve "secp256k1" is not supported; use P-256, P-256K, P-384 or P-521.',
+    ],
+    [
+      "a key_size that does not match the curve",
+      "k",
+      { kty: "EC-HSM", crv: "P-256", key_size: 384 },
+      "key_size 384 does not match the curve P-256.",
+    ],
     ["oct 512", "k", { kty: "oct", key_size: 512 }, "oct key_size must be 128, 192 or 256; got 512."],
     ["oct 64", "k", { kty: "oct-HSM", key_size: 64 }, "oct key_size must be 128, 192 or 256; got 64."],
-    ["import on a software RSA key", "k", { kty: "RSA", key_ops: ["import"] }, "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],
-    ["import on an EC-HSM key", "k", { kty: "EC-HSM", key_ops: ["import"] }, "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],
+    [
+      "import on a software RSA key",
+      "k",
+      { kty: "RSA", key_ops: ["import"] },
+      "The import operation is only allowed on RSA-HSM keys, as a key exchange key.",
+    ],
+    [
+      "import on an EC-HSM key",
+      "k",
+      { kty: "EC-HSM", key_ops: ["import"] },
+      "The import operation is only allowed on RSA-HSM keys, as a key exchange key.",
+    ],
     ["sign on an oct key", "k", { kty: "oct", key_ops: ["sign"] }, "Operation sign is not supported for key type oct."],
-    ["an unknown operation", "k", { kty: "RSA", key_ops: ["delete"] }, 'Invalid key operation "delete"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.'],
-    ["exportable", "k", { kty: "EC", attributes: { exportable: true } }, "Exportable keys require a release policy, which this vault does not support."],
+    [
+      "an unknown operation",
+      "k",
+      { kty: "RSA", key_ops: ["delete"] },
+      'Invalid key operation "delete"; valid operations are encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.',
+    ],
+    [
+      "exportable",
+      "k",
+      { kty: "EC", attributes: { exportable: true } },
+      "Exportable keys require a release policy, which this vault does not support.",
+    ],
     ["exp before nbf", "k", { kty: "EC", attributes: { nbf: 10, exp: 5 } }, "attributes.exp must be later than attributes.nbf."],
-    ["16 tags", "k", { kty: "EC", tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) }, "A key may have at most 15 tags; got 16."],
-    ["a bad name", "bad_name", { kty: "EC" }, 'The key name "bad_name" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and \'-\'.'],
-    ["a 128-character name", "a".repeat(128), { kty: "EC" }, `The key name "${"a".repeat(128)}" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`],
+    [
+      "16 tags",
+      "k",
+      { kty: "EC", tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) },
+      "A key may have at most 15 tags; got 16.",
+    ],
+    [
+      "a bad name",
+      "bad_name",
+      { kty: "EC" },
+      "The key name \"bad_name\" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.",
+    ],
+    [
+      "a 128-character name",
+      "a".repeat(128),
+      { kty: "EC" },
+      `The key name "${"a".repeat(128)}" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`,
+    ],
   ];
   it.each(refusals)("refuses %s", async (_what, name, body, message) => {
     const before = f.engine.keyCount();
@@ -150,7 +241,7 @@ describe("createKey", () => {
   });
 
   it("a 127-character name with every allowed character class is accepted", async () => {
-    const name = ("aZ0-".repeat(32)).slice(0, 127);
+    const name = "aZ0-".repeat(32).slice(0, 127);
     await f.vault.createKey(name, { kty: "oct", key_size: 128 }, ctx);
     expect((await f.vault.getKey(name, undefined, ctx)).key.kid).toMatch(new RegExp(`/keys/${name}/[0-9a-f]{32}$`));
   });
@@ -161,7 +252,11 @@ describe("importKey", () => {
   const rsa3072 = rsaKey(3072);
 
   it.each([
-    ["RSA", undefined, "RSA"], ["RSA", true, "RSA-HSM"], ["RSA-HSM", undefined, "RSA-HSM"], ["RSA-HSM", false, "RSA-HSM"], ["RSA", false, "RSA"],
+    ["RSA", undefined, "RSA"],
+    ["RSA", true, "RSA-HSM"],
+    ["RSA-HSM", undefined, "RSA-HSM"],
+    ["RSA-HSM", false, "RSA-HSM"],
+    ["RSA", false, "RSA"],
   ] as const)("RSA JWK with kty %s and Hsm %s is reported as %s, with the exact public bytes", async (kty, hsm, reported) => {
     const name = `imp-rsa-${kty}-${hsm}`;
     const b = await f.vault.importKey(name, { key: { ...rsa.jwk, kty }, ...(hsm !== undefined ? { Hsm: hsm } : {}) }, ctx);
@@ -193,7 +288,11 @@ describe("importKey", () => {
   });
 
   it("attributes and tags of the request are kept; key_ops come from the JWK", async () => {
-    const b = await f.vault.importKey("imp-attrs", { key: { ...rsa.jwk, key_ops: ["sign"] }, attributes: { exp: T0 + DAY }, tags: { a: "b" } }, ctx);
+    const b = await f.vault.importKey(
+      "imp-attrs",
+      { key: { ...rsa.jwk, key_ops: ["sign"] }, attributes: { exp: T0 + DAY }, tags: { a: "b" } },
+      ctx,
+    );
     expect(b.key.key_ops).toEqual(["sign"]);
     expect(b.attributes.exp).toBe(T0 + DAY);
     expect(b.tags).toEqual({ a: "b" });
@@ -209,15 +308,39 @@ describe("importKey", () => {
     ["no key", {}, "The request must carry the key to import in 'key'."],
     ["a key that is a string", { key: "abc" }, "The request must carry the key to import in 'key'."],
     ["Hsm as a string", { key: rsa.jwk, Hsm: "true" }, "'Hsm' must be true or false."],
-    ["an unknown kty", { key: { ...rsa.jwk, kty: "RSA-PSS" } }, 'JSON Web Key: unsupported kty "RSA-PSS"; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM.'],
-    ["a public RSA key", { key: { kty: "RSA", n: rsa.jwk.n, e: rsa.jwk.e } }, "JSON Web Key: an RSA key for import must be private: missing member 'd'"],
+    [
+      "an unknown kty",
+      { key: { ...rsa.jwk, kty: "RSA-PSS" } },
+      'JSON Web Key: unsupported kty "RSA-PSS"; use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM.',
+    ],
+    [
+      "a public RSA key",
+      { key: { kty: "RSA", n: rsa.jwk.n, e: rsa.jwk.e } },
+      "JSON Web Key: an RSA key for import must be private: missing member 'd'",
+    ],
     ["an RSA key without qi", { key: { ...rsa.jwk, qi: undefined } }, "JSON Web Key: missing member 'qi'"],
     ["an RSA key whose parts disagree", { key: { ...rsa.jwk, dq: rsa.jwk.dp } }, "JSON Web Key: 'dq' does not equal d mod (q-1)"],
     ["an EC key off its curve", { key: { ...ecKey("P-384").jwk, crv: "P-521" } }, "JSON Web Key: 'x' must be 66 bytes for P-521, got 48"],
-    ["an oct key of 100 bits", { key: { kty: "oct", k: "AAAAAAAAAAAAAAAAAA" } }, "JSON Web Key: an oct key of 104 bits is not supported; use 128, 192 or 256 bits"],
-    ["import in key_ops of a software key", { key: { ...rsa.jwk, key_ops: ["import"] } }, "The import operation is only allowed on RSA-HSM keys, as a key exchange key."],
-    ["sign in key_ops of an oct key", { key: { ...octKey(128).jwk, key_ops: ["sign"] } }, "Operation sign is not supported for key type oct."],
-    ["16 tags", { key: octKey(128).jwk, tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) }, "A key may have at most 15 tags; got 16."],
+    [
+      "an oct key of 100 bits",
+      { key: { kty: "oct", k: "AAAAAAAAAAAAAAAAAA" } },
+      "JSON Web Key: an oct key of 104 bits is not supported; use 128, 192 or 256 bits",
+    ],
+    [
+      "import in key_ops of a software key",
+      { key: { ...rsa.jwk, key_ops: ["import"] } },
+      "The import operation is only allowed on RSA-HSM keys, as a key exchange key.",
+    ],
+    [
+      "sign in key_ops of an oct key",
+      { key: { ...octKey(128).jwk, key_ops: ["sign"] } },
+      "Operation sign is not supported for key type oct.",
+    ],
+    [
+      "16 tags",
+      { key: octKey(128).jwk, tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) },
+      "A key may have at most 15 tags; got 16.",
+    ],
   ];
   it.each(refusals)("refuses %s", async (_what, body, message) => {
     const before = f.engine.keyCount();
@@ -261,7 +384,12 @@ describe("versions, getKey and updateKey", () => {
     ["an unknown key", "nope", undefined, notFound("nope")],
     ["an unknown version", "multi", "0123456789abcdef0123456789abcdef", notFound("multi", "0123456789abcdef0123456789abcdef")],
     ["an uppercase version", "multi", "VERSION", notFound("multi", "VERSION")],
-    ["a bad name", "bad.name", undefined, bad('The key name "bad.name" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and \'-\'.')],
+    [
+      "a bad name",
+      "bad.name",
+      undefined,
+      bad("The key name \"bad.name\" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'."),
+    ],
   ] as const)("getKey of %s", async (_what, name, version, want) => {
     await expectKvError(f.vault.getKey(name, version, ctx), want);
   });
@@ -269,14 +397,27 @@ describe("versions, getKey and updateKey", () => {
   it("updateKey changes attributes, tags and key_ops of one version and stamps updated", async () => {
     const created = (await f.vault.getKey("multi", versions[1], ctx)).attributes.created!;
     f.clock.advance(500);
-    const b = await f.vault.updateKey("multi", versions[1], {
-      key_ops: ["wrapKey"], attributes: { enabled: false, exp: T0 + 30 * DAY, created: 1, recoveryLevel: "Purgeable" } as any, tags: { new: "tag" },
-    }, ctx);
+    const b = await f.vault.updateKey(
+      "multi",
+      versions[1],
+      {
+        key_ops: ["wrapKey"],
+        attributes: { enabled: false, exp: T0 + 30 * DAY, created: 1, recoveryLevel: "Purgeable" } as any,
+        tags: { new: "tag" },
+      },
+      ctx,
+    );
     expect(b.key.kid).toBe(`https://vault.test/keys/multi/${versions[1]}`);
     expect(b.key.key_ops).toEqual(["wrapKey"]);
     expect(b.tags).toEqual({ new: "tag" });
     expect(b.attributes).toEqual({
-      enabled: false, exp: T0 + 30 * DAY, created, updated: f.clock.seconds, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false,
+      enabled: false,
+      exp: T0 + 30 * DAY,
+      created,
+      updated: f.clock.seconds,
+      recoveryLevel: "Recoverable+Purgeable",
+      recoverableDays: 90,
+      exportable: false,
     });
     expect(await f.vault.getKey("multi", versions[1], ctx)).toEqual(b);
     // The newest version is untouched.
@@ -297,8 +438,16 @@ describe("versions, getKey and updateKey", () => {
 
   it.each([
     ["exp before the stored nbf", { attributes: { exp: T0 - 1 } }, bad("attributes.exp must be later than attributes.nbf.")],
-    ["exportable", { attributes: { exportable: true } }, bad("Exportable keys require a release policy, which this vault does not support.")],
-    ["16 tags", { tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) }, bad("A key may have at most 15 tags; got 16.")],
+    [
+      "exportable",
+      { attributes: { exportable: true } },
+      bad("Exportable keys require a release policy, which this vault does not support."),
+    ],
+    [
+      "16 tags",
+      { tags: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"])) },
+      bad("A key may have at most 15 tags; got 16."),
+    ],
     ["sign on an oct key", { key_ops: ["sign"] }, bad("Operation sign is not supported for key type oct.")],
     ["a body that is not an object", "x", bad("The request body must be a JSON object.")],
   ] as const)("updateKey refuses %s and changes nothing", async (_what, body, want) => {
@@ -310,7 +459,7 @@ describe("versions, getKey and updateKey", () => {
   it.each([
     ["an unknown key", "nope", undefined, notFound("nope")],
     ["an unknown version", "multi", "f".repeat(32), notFound("multi", "f".repeat(32))],
-    ["a bad name", "a b", undefined, bad('The key name "a b" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and \'-\'.')],
+    ["a bad name", "a b", undefined, bad("The key name \"a b\" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.")],
   ] as const)("updateKey of %s", async (_what, name, version, want) => {
     await expectKvError(f.vault.updateKey(name, version, { tags: {} }, ctx), want);
   });
@@ -326,7 +475,10 @@ describe("lists", () => {
     await g.vault.deleteKey("list-07", ctx);
   });
 
-  async function all<T>(first: { value: T[]; nextLink: string | null }, next: (maxresults: number, skiptoken: string) => Promise<{ value: T[]; nextLink: string | null }>) {
+  async function all<T>(
+    first: { value: T[]; nextLink: string | null },
+    next: (maxresults: number, skiptoken: string) => Promise<{ value: T[]; nextLink: string | null }>,
+  ) {
     const pages = [first.value];
     let r = first;
     while (r.nextLink) {
@@ -338,12 +490,16 @@ describe("lists", () => {
   }
 
   it("listKeys pages through every live key once, with versionless kids, attributes, tags and managed", async () => {
-    const pages = await all(await g.vault.listKeys({ maxresults: 7 }, ctx), (maxresults, skiptoken) => g.vault.listKeys({ maxresults, skiptoken }, ctx));
+    const pages = await all(await g.vault.listKeys({ maxresults: 7 }, ctx), (maxresults, skiptoken) =>
+      g.vault.listKeys({ maxresults, skiptoken }, ctx),
+    );
     expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 1]);
     const items = pages.flat();
     expect(items.map((i) => i.kid)).toEqual(names.filter((n) => n !== "list-07").map((n) => `https://vault.test/keys/${n}`));
     for (const item of items) {
-      expect(Object.keys(item).sort()).toEqual(item.kid.endsWith("/list-05") ? ["attributes", "kid", "managed"] : ["attributes", "kid", "managed", "tags"]);
+      expect(Object.keys(item).sort()).toEqual(
+        item.kid.endsWith("/list-05") ? ["attributes", "kid", "managed"] : ["attributes", "kid", "managed", "tags"],
+      );
       expect(item.managed).toBe(false);
       expect(item.attributes.recoveryLevel).toBe("Recoverable+Purgeable");
     }
@@ -359,7 +515,9 @@ describe("lists", () => {
   });
 
   it("listKeyVersions pages through every version with versioned kids", async () => {
-    const pages = await all(await g.vault.listKeyVersions("list-05", { maxresults: 2 }, ctx), (maxresults, skiptoken) => g.vault.listKeyVersions("list-05", { maxresults, skiptoken }, ctx));
+    const pages = await all(await g.vault.listKeyVersions("list-05", { maxresults: 2 }, ctx), (maxresults, skiptoken) =>
+      g.vault.listKeyVersions("list-05", { maxresults, skiptoken }, ctx),
+    );
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
     const kids = pages.flat().map((i) => i.kid);
     const newest = (await g.vault.getKey("list-05", undefined, ctx)).key.kid;
@@ -370,13 +528,33 @@ describe("lists", () => {
   });
 
   it.each([
-    ["listKeys with maxresults 0", () => g.vault.listKeys({ maxresults: 0 }, ctx), bad("maxresults must be a whole number from 1 to 25; got 0.")],
-    ["listKeys with maxresults 26", () => g.vault.listKeys({ maxresults: 26 }, ctx), bad("maxresults must be a whole number from 1 to 25; got 26.")],
-    ["listKeyVersions with maxresults 26", () => g.vault.listKeyVersions("list-05", { maxresults: 26 }, ctx), bad("maxresults must be a whole number from 1 to 25; got 26.")],
-    ["listKeys with a bad token", () => g.vault.listKeys({ skiptoken: "xyz" }, ctx), bad("The $skiptoken is invalid or belongs to another list.")],
+    [
+      "listKeys with maxresults 0",
+      () => g.vault.listKeys({ maxresults: 0 }, ctx),
+      bad("maxresults must be a whole number from 1 to 25; got 0."),
+    ],
+    [
+      "listKeys with maxresults 26",
+      () => g.vault.listKeys({ maxresults: 26 }, ctx),
+      bad("maxresults must be a whole number from 1 to 25; got 26."),
+    ],
+    [
+      "listKeyVersions with maxresults 26",
+      () => g.vault.listKeyVersions("list-05", { maxresults: 26 }, ctx),
+      bad("maxresults must be a whole number from 1 to 25; got 26."),
+    ],
+    [
+      "listKeys with a bad token",
+      () => g.vault.listKeys({ skiptoken: "xyz" }, ctx),
+      bad("The $skiptoken is invalid or belongs to another list."),
+    ],
     ["listKeyVersions of a deleted key", () => g.vault.listKeyVersions("list-07", {}, ctx), notFound("list-07")],
     ["listKeyVersions of an unknown key", () => g.vault.listKeyVersions("nope", {}, ctx), notFound("nope")],
-    ["listKeyVersions with a bad name", () => g.vault.listKeyVersions("no_pe", {}, ctx), bad('The key name "no_pe" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and \'-\'.')],
+    [
+      "listKeyVersions with a bad name",
+      () => g.vault.listKeyVersions("no_pe", {}, ctx),
+      bad("The key name \"no_pe\" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'."),
+    ],
   ] as const)("%s", async (_what, call, want) => {
     await expectKvError(call(), want);
   });
@@ -384,7 +562,10 @@ describe("lists", () => {
   it("a token from the versions list of one key is refused for another", async () => {
     const r = await g.vault.listKeyVersions("list-05", { maxresults: 1 }, ctx);
     const token = new URL(r.nextLink!).searchParams.get("$skiptoken")!;
-    await expectKvError(g.vault.listKeyVersions("list-06", { skiptoken: token }, ctx), bad("The $skiptoken is invalid or belongs to another list."));
+    await expectKvError(
+      g.vault.listKeyVersions("list-06", { skiptoken: token }, ctx),
+      bad("The $skiptoken is invalid or belongs to another list."),
+    );
     await expectKvError(g.vault.listKeys({ skiptoken: token }, ctx), bad("The $skiptoken is invalid or belongs to another list."));
   });
 });
@@ -403,7 +584,10 @@ describe("getRandomBytes", () => {
   });
 
   it.each([0, 129, -1, 1.5, "8", null, undefined, 2 ** 53])("count %j is refused", async (count) => {
-    await expectKvError(f.vault.getRandomBytes({ count } as any), bad(`count must be a whole number from 1 to 128; got ${JSON.stringify(count)}.`));
+    await expectKvError(
+      f.vault.getRandomBytes({ count } as any),
+      bad(`count must be a whole number from 1 to 128; got ${JSON.stringify(count)}.`),
+    );
   });
 
   it("a body that is not an object is refused", async () => {

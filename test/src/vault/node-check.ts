@@ -3,11 +3,28 @@ import * as nc from "node:crypto";
 import type { JsonWebKey } from "../../../src/vault/index.js";
 
 export const HASH_OF: Record<string, string> = {
-  RS256: "sha256", RS384: "sha384", RS512: "sha512", PS256: "sha256", PS384: "sha384", PS512: "sha512",
-  ES256: "sha256", ES256K: "sha256", ES384: "sha384", ES512: "sha512",
+  RS256: "sha256",
+  RS384: "sha384",
+  RS512: "sha512",
+  PS256: "sha256",
+  PS384: "sha384",
+  PS512: "sha512",
+  ES256: "sha256",
+  ES256K: "sha256",
+  ES384: "sha384",
+  ES512: "sha512",
 };
 export const DIGEST_LEN: Record<string, number> = {
-  RS256: 32, RS384: 48, RS512: 64, PS256: 32, PS384: 48, PS512: 64, ES256: 32, ES256K: 32, ES384: 48, ES512: 64,
+  RS256: 32,
+  RS384: 48,
+  RS512: 64,
+  PS256: 32,
+  PS384: 48,
+  PS512: 64,
+  ES256: 32,
+  ES256K: 32,
+  ES384: 48,
+  ES512: 64,
 };
 
 /** A node KeyObject for the public JWK that getKey returned. */
@@ -32,7 +49,8 @@ export function nodeEncrypt(alg: string, key: nc.KeyObject, data: Uint8Array): B
 
 /** Node refuses PKCS#1 v1.5 private decryption (CVE-2023-46809), so RSA1_5 is unpadded here (RFC 8017 §7.2.2). */
 export function nodeDecrypt(alg: string, key: nc.KeyObject, data: Uint8Array): Buffer {
-  if (alg !== "RSA1_5") return nc.privateDecrypt({ key, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: alg === "RSA-OAEP" ? "sha1" : "sha256" }, data);
+  if (alg !== "RSA1_5")
+    return nc.privateDecrypt({ key, padding: nc.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: alg === "RSA-OAEP" ? "sha1" : "sha256" }, data);
   const em = nc.privateDecrypt({ key, padding: nc.constants.RSA_NO_PADDING }, data);
   const sep = em.indexOf(0, 2);
   if (em[0] !== 0 || em[1] !== 2 || sep < 10) throw new Error("bad PKCS#1 v1.5 padding");

@@ -4,7 +4,7 @@ import * as nc from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ecKey, octKey, rsaKey } from "../jwk/keys.js";
 import { b64u, bad, ctx, expectKvError, openVault, unb64u, type Fixture } from "./fixture.js";
-import { DIGEST_LEN, HASH_OF, aesKw, aesKwUnwrap, nodeDecrypt, nodeEncrypt, nodePublicKey, signOptions } from "./node-check.js";
+import { HASH_OF, aesKw, aesKwUnwrap, nodeDecrypt, nodeEncrypt, nodePublicKey, signOptions } from "./node-check.js";
 
 let f: Fixture;
 const rsa = rsaKey(2048);
@@ -19,22 +19,30 @@ beforeAll(async () => {
 const publicOf = async (name: string) => nodePublicKey((await f.vault.getKey(name, undefined, ctx)).key);
 
 describe("RSA encrypt/decrypt and wrapKey/unwrapKey", () => {
-  const cases = ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"].flatMap((alg) => [["encrypt", alg], ["wrapKey", alg]] as const);
+  const cases = ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"].flatMap(
+    (alg) =>
+      [
+        ["encrypt", alg],
+        ["wrapKey", alg],
+      ] as const,
+  );
 
   it.each(cases)("%s with %s: the vault's output opens in node and in the vault", async (op, alg) => {
     const data = nc.randomBytes(32);
-    const out = op === "encrypt"
-      ? await f.vault.encrypt("rsa", undefined, { alg, value: b64u(data) }, ctx)
-      : await f.vault.wrapKey("rsa", undefined, { alg, value: b64u(data) }, ctx);
+    const out =
+      op === "encrypt"
+        ? await f.vault.encrypt("rsa", undefined, { alg, value: b64u(data) }, ctx)
+        : await f.vault.wrapKey("rsa", undefined, { alg, value: b64u(data) }, ctx);
     const { key } = await f.vault.getKey("rsa", undefined, ctx);
     expect(out.kid).toBe(key.kid);
     expect(Object.keys(out).sort()).toEqual(["kid", "value"]);
     const ct = unb64u(out.value);
     expect(ct.length).toBe(256);
     expect(nodeDecrypt(alg, rsa.privateKey, ct)).toEqual(data);
-    const back = op === "encrypt"
-      ? await f.vault.decrypt("rsa", undefined, { alg, value: out.value }, ctx)
-      : await f.vault.unwrapKey("rsa", undefined, { alg, value: out.value }, ctx);
+    const back =
+      op === "encrypt"
+        ? await f.vault.decrypt("rsa", undefined, { alg, value: out.value }, ctx)
+        : await f.vault.unwrapKey("rsa", undefined, { alg, value: out.value }, ctx);
     expect(unb64u(back.value)).toEqual(data);
     expect(back.kid).toBe(key.kid);
   });
@@ -42,9 +50,10 @@ describe("RSA encrypt/decrypt and wrapKey/unwrapKey", () => {
   it.each(cases)("%s with %s: node's output (to the public JWK) opens in the vault", async (op, alg) => {
     const data = nc.randomBytes(24);
     const ct = nodeEncrypt(alg, await publicOf("rsa"), data);
-    const back = op === "encrypt"
-      ? await f.vault.decrypt("rsa", undefined, { alg, value: b64u(ct) }, ctx)
-      : await f.vault.unwrapKey("rsa", undefined, { alg, value: b64u(ct) }, ctx);
+    const back =
+      op === "encrypt"
+        ? await f.vault.decrypt("rsa", undefined, { alg, value: b64u(ct) }, ctx)
+        : await f.vault.unwrapKey("rsa", undefined, { alg, value: b64u(ct) }, ctx);
     expect(unb64u(back.value)).toEqual(data);
   });
 
@@ -56,7 +65,11 @@ describe("RSA encrypt/decrypt and wrapKey/unwrapKey", () => {
     expect(unb64u((await f.vault.decrypt("rsa-made", undefined, { alg, value: out.value }, ctx)).value)).toEqual(data);
   });
 
-  it.each([["RSA1_5", 245], ["RSA-OAEP", 214], ["RSA-OAEP-256", 190]] as const)("%s takes at most %i bytes on a 2048-bit key (RFC 8017 §7)", async (alg, max) => {
+  it.each([
+    ["RSA1_5", 245],
+    ["RSA-OAEP", 214],
+    ["RSA-OAEP-256", 190],
+  ] as const)("%s takes at most %i bytes on a 2048-bit key (RFC 8017 §7)", async (alg, max) => {
     const ok = await f.vault.encrypt("rsa", undefined, { alg, value: b64u(Buffer.alloc(max, 1)) }, ctx);
     expect(nodeDecrypt(alg, rsa.privateKey, unb64u(ok.value))).toEqual(Buffer.alloc(max, 1));
     const err = await f.vault.encrypt("rsa", undefined, { alg, value: b64u(Buffer.alloc(max + 1, 1)) }, ctx).catch((e) => e);
@@ -79,7 +92,12 @@ describe("RSA encrypt/decrypt and wrapKey/unwrapKey", () => {
 describe("RSA sign/verify", () => {
   const algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
 
-  it.each(algs.flatMap((alg) => [["rsa", alg], ["rsa-made", alg]]))("%s %s: the vault's signature verifies in node", async (name, alg) => {
+  it.each(
+    algs.flatMap((alg) => [
+      ["rsa", alg],
+      ["rsa-made", alg],
+    ]),
+  )("%s %s: the vault's signature verifies in node", async (name, alg) => {
     const msg = nc.randomBytes(100);
     const digest = nc.createHash(HASH_OF[alg]!).update(msg).digest();
     const sig = await f.vault.sign(name, undefined, { alg, value: b64u(digest) }, ctx);
@@ -118,7 +136,12 @@ describe("RSA sign/verify", () => {
 });
 
 describe("EC sign/verify", () => {
-  const curves = [["P-256", "ES256"], ["P-256K", "ES256K"], ["P-384", "ES384"], ["P-521", "ES512"]] as const;
+  const curves = [
+    ["P-256", "ES256"],
+    ["P-256K", "ES256K"],
+    ["P-384", "ES384"],
+    ["P-521", "ES512"],
+  ] as const;
   const keys = Object.fromEntries(curves.map(([crv]) => [crv, ecKey(crv)]));
   beforeAll(async () => {
     for (const [crv] of curves) {
@@ -127,7 +150,12 @@ describe("EC sign/verify", () => {
     }
   });
 
-  it.each(curves.flatMap(([crv, alg]) => [[`ec-${crv}`, alg], [`ec-made-${crv}`, alg]]))("%s %s: the vault's raw r‖s verifies in node", async (name, alg) => {
+  it.each(
+    curves.flatMap(([crv, alg]) => [
+      [`ec-${crv}`, alg],
+      [`ec-made-${crv}`, alg],
+    ]),
+  )("%s %s: the vault's raw r‖s verifies in node", async (name, alg) => {
     const msg = nc.randomBytes(64);
     const digest = nc.createHash(HASH_OF[alg]!).update(msg).digest();
     const sig = await f.vault.sign(name, undefined, { alg, value: b64u(digest) }, ctx);
@@ -144,8 +172,12 @@ describe("EC sign/verify", () => {
     expect(await f.vault.verify(`ec-${crv}`, undefined, { alg, digest: b64u(digest), value: b64u(sig) }, ctx)).toEqual({ value: true });
     const changed = Buffer.from(sig);
     changed[changed.length - 1]! ^= 1;
-    expect(await f.vault.verify(`ec-${crv}`, undefined, { alg, digest: b64u(digest), value: b64u(changed) }, ctx)).toEqual({ value: false });
-    expect(await f.vault.verify(`ec-made-${crv}`, undefined, { alg, digest: b64u(digest), value: b64u(sig) }, ctx)).toEqual({ value: false });
+    expect(await f.vault.verify(`ec-${crv}`, undefined, { alg, digest: b64u(digest), value: b64u(changed) }, ctx)).toEqual({
+      value: false,
+    });
+    expect(await f.vault.verify(`ec-made-${crv}`, undefined, { alg, digest: b64u(digest), value: b64u(sig) }, ctx)).toEqual({
+      value: false,
+    });
   });
 });
 
@@ -159,7 +191,12 @@ describe("oct (AES)", () => {
   it.each(sizes)("A%iGCM: the vault makes a 12-byte IV; node opens the result, with and without aad", async (bits) => {
     for (const aad of [undefined, nc.randomBytes(20)]) {
       const pt = nc.randomBytes(45);
-      const out = await f.vault.encrypt(`aes-${bits}`, undefined, { alg: `A${bits}GCM`, value: b64u(pt), ...(aad ? { aad: b64u(aad) } : {}) }, ctx);
+      const out = await f.vault.encrypt(
+        `aes-${bits}`,
+        undefined,
+        { alg: `A${bits}GCM`, value: b64u(pt), ...(aad ? { aad: b64u(aad) } : {}) },
+        ctx,
+      );
       const iv = unb64u(out.iv!);
       const tag = unb64u(out.tag!);
       expect(iv.length).toBe(12);
@@ -182,7 +219,11 @@ describe("oct (AES)", () => {
     const tag = c.getAuthTag();
     const body = { alg: `A${bits}GCM`, value: b64u(ct), iv: b64u(iv), tag: b64u(tag), aad: b64u(aad) };
     expect(unb64u((await f.vault.decrypt(`aes-${bits}`, undefined, body, ctx)).value)).toEqual(pt);
-    const flip = (b: Buffer) => { const x = Buffer.from(b); x[0]! ^= 1; return b64u(x); };
+    const flip = (b: Buffer) => {
+      const x = Buffer.from(b);
+      x[0]! ^= 1;
+      return b64u(x);
+    };
     await expectKvError(f.vault.decrypt(`aes-${bits}`, undefined, { ...body, tag: flip(tag) }, ctx), DECRYPT_FAILED);
     await expectKvError(f.vault.decrypt(`aes-${bits}`, undefined, { ...body, aad: flip(aad) }, ctx), DECRYPT_FAILED);
     await expectKvError(f.vault.decrypt(`aes-${bits}`, undefined, { ...body, value: flip(ct) }, ctx), DECRYPT_FAILED);
@@ -197,7 +238,9 @@ describe("oct (AES)", () => {
     const want = Buffer.concat([c.update(pt), c.final()]);
     const out = await f.vault.encrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBC`, value: b64u(pt), iv: b64u(iv) }, ctx);
     expect(unb64u(out.value)).toEqual(want);
-    expect(unb64u((await f.vault.decrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBC`, value: b64u(want), iv: b64u(iv) }, ctx)).value)).toEqual(pt);
+    expect(
+      unb64u((await f.vault.decrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBC`, value: b64u(want), iv: b64u(iv) }, ctx)).value),
+    ).toEqual(pt);
     const made = await f.vault.encrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBC`, value: b64u(pt) }, ctx);
     const d = nc.createDecipheriv(`aes-${bits}-cbc`, keys[bits]!, unb64u(made.iv!)).setAutoPadding(false);
     expect(Buffer.concat([d.update(unb64u(made.value)), d.final()])).toEqual(pt);
@@ -211,7 +254,9 @@ describe("oct (AES)", () => {
       const want = Buffer.concat([c.update(pt), c.final()]);
       const out = await f.vault.encrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBCPAD`, value: b64u(pt), iv: b64u(iv) }, ctx);
       expect(unb64u(out.value)).toEqual(want);
-      expect(unb64u((await f.vault.decrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBCPAD`, value: b64u(want), iv: b64u(iv) }, ctx)).value)).toEqual(pt);
+      expect(
+        unb64u((await f.vault.decrypt(`aes-${bits}`, undefined, { alg: `A${bits}CBCPAD`, value: b64u(want), iv: b64u(iv) }, ctx)).value),
+      ).toEqual(pt);
     }
   });
 
@@ -233,10 +278,22 @@ describe("oct (AES)", () => {
   });
 
   it("GCM decryption needs iv and tag; CBC decryption needs iv", async () => {
-    await expectKvError(f.vault.decrypt("aes-256", undefined, { alg: "A256GCM", value: "AAAA", iv: b64u(Buffer.alloc(12)) }, ctx), bad("A256GCM decryption needs 'iv' and 'tag'."));
-    await expectKvError(f.vault.decrypt("aes-256", undefined, { alg: "A256GCM", value: "AAAA", tag: b64u(Buffer.alloc(16)) }, ctx), bad("A256GCM decryption needs 'iv' and 'tag'."));
-    await expectKvError(f.vault.decrypt("aes-128", undefined, { alg: "A128CBC", value: b64u(Buffer.alloc(16)) }, ctx), bad("A128CBC decryption needs 'iv'."));
-    await expectKvError(f.vault.decrypt("aes-128", undefined, { alg: "A128CBCPAD", value: b64u(Buffer.alloc(16)) }, ctx), bad("A128CBCPAD decryption needs 'iv'."));
+    await expectKvError(
+      f.vault.decrypt("aes-256", undefined, { alg: "A256GCM", value: "AAAA", iv: b64u(Buffer.alloc(12)) }, ctx),
+      bad("A256GCM decryption needs 'iv' and 'tag'."),
+    );
+    await expectKvError(
+      f.vault.decrypt("aes-256", undefined, { alg: "A256GCM", value: "AAAA", tag: b64u(Buffer.alloc(16)) }, ctx),
+      bad("A256GCM decryption needs 'iv' and 'tag'."),
+    );
+    await expectKvError(
+      f.vault.decrypt("aes-128", undefined, { alg: "A128CBC", value: b64u(Buffer.alloc(16)) }, ctx),
+      bad("A128CBC decryption needs 'iv'."),
+    );
+    await expectKvError(
+      f.vault.decrypt("aes-128", undefined, { alg: "A128CBCPAD", value: b64u(Buffer.alloc(16)) }, ctx),
+      bad("A128CBCPAD decryption needs 'iv'."),
+    );
   });
 });
 

@@ -15,13 +15,25 @@ function collect(all: string[], maxresults: number | undefined, path: string): {
     links.push(r.nextLink);
     if (r.nextLink === null) break;
     const url = new URL(r.nextLink);
-    r = page(all, { maxresults: url.searchParams.get("maxresults") as unknown as number, skiptoken: url.searchParams.get("$skiptoken")! }, ctx, path);
+    r = page(
+      all,
+      { maxresults: url.searchParams.get("maxresults") as unknown as number, skiptoken: url.searchParams.get("$skiptoken")! },
+      ctx,
+      path,
+    );
   }
   return { pages, links };
 }
 
 describe("maxresults", () => {
-  it.each([[undefined, 25], [null, 25], [1, 1], [25, 25], [7, 7], ["10", 10]])("%j -> %i", (v, n) => {
+  it.each([
+    [undefined, 25],
+    [null, 25],
+    [1, 1],
+    [25, 25],
+    [7, 7],
+    ["10", 10],
+  ])("%j -> %i", (v, n) => {
     expect(checkMaxResults(v)).toBe(n);
   });
 
@@ -58,14 +70,25 @@ describe("page", () => {
   it("a token from another list is refused", () => {
     const first = page(items, { maxresults: 5 }, ctx, "/keys/a/versions");
     const token = new URL(first.nextLink!).searchParams.get("$skiptoken")!;
-    expectKvErrorSync(() => page(items, { skiptoken: token }, ctx, "/keys/b/versions"), bad("The $skiptoken is invalid or belongs to another list."));
-    expectKvErrorSync(() => page(items, { skiptoken: token }, ctx, "/deletedkeys"), bad("The $skiptoken is invalid or belongs to another list."));
+    expectKvErrorSync(
+      () => page(items, { skiptoken: token }, ctx, "/keys/b/versions"),
+      bad("The $skiptoken is invalid or belongs to another list."),
+    );
+    expectKvErrorSync(
+      () => page(items, { skiptoken: token }, ctx, "/deletedkeys"),
+      bad("The $skiptoken is invalid or belongs to another list."),
+    );
   });
 
-  it.each(["garbage!", "e30", Buffer.from('{"s":"/keys","o":-1}').toString("base64url"), Buffer.from('{"s":"/keys","o":1.5}').toString("base64url"), Buffer.from("null").toString("base64url")])(
-    "token %j is refused", (token) => {
-      expectKvErrorSync(() => page(items, { skiptoken: token }, ctx, "/keys"), bad("The $skiptoken is invalid or belongs to another list."));
-    });
+  it.each([
+    "garbage!",
+    "e30",
+    Buffer.from('{"s":"/keys","o":-1}').toString("base64url"),
+    Buffer.from('{"s":"/keys","o":1.5}').toString("base64url"),
+    Buffer.from("null").toString("base64url"),
+  ])("token %j is refused", (token) => {
+    expectKvErrorSync(() => page(items, { skiptoken: token }, ctx, "/keys"), bad("The $skiptoken is invalid or belongs to another list."));
+  });
 
   it("nextLink of a versions list names that key's versions path", () => {
     const r = page(items, { maxresults: 3 }, ctx, "/keys/my-key/versions");

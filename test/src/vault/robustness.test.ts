@@ -38,7 +38,11 @@ describe("odd input lengths never give a 500", () => {
     }
   });
 
-  it.each([["rsa", "RS256", 32], ["rsa", "PS512", 64], ["ec", "ES512", 64]] as const)("%s %s verify with signatures of every length says false or 400", async (name, alg, len) => {
+  it.each([
+    ["rsa", "RS256", 32],
+    ["rsa", "PS512", 64],
+    ["ec", "ES512", 64],
+  ] as const)("%s %s verify with signatures of every length says false or 400", async (name, alg, len) => {
     const digest = bytes(len);
     for (const n of LENGTHS) {
       await expectClientOutcome(f.vault.verify(name, undefined, { alg, digest, value: bytes(n) }, ctx), `verify ${alg} ${n}`);
@@ -50,7 +54,9 @@ describe("odd input lengths never give a 500", () => {
   it("ES512 with an all-zero and an all-0xff signature says false", async () => {
     const digest = bytes(64);
     for (const fill of [0, 0xff]) {
-      expect(await f.vault.verify("ec", undefined, { alg: "ES512", digest, value: b64u(Buffer.alloc(132, fill)) }, ctx)).toEqual({ value: false });
+      expect(await f.vault.verify("ec", undefined, { alg: "ES512", digest, value: b64u(Buffer.alloc(132, fill)) }, ctx)).toEqual({
+        value: false,
+      });
     }
   });
 
@@ -61,24 +67,44 @@ describe("odd input lengths never give a 500", () => {
       for (const mode of ["GCM", "CBC", "CBCPAD"]) {
         const alg = `A${bits}${mode}`;
         await expectClientOutcome(f.vault.encrypt(name, undefined, { alg, value }, ctx), `encrypt ${alg} ${n}`);
-        await expectClientOutcome(f.vault.decrypt(name, undefined, { alg, value, iv: bytes(mode === "GCM" ? 12 : 16), tag: bytes(16) }, ctx), `decrypt ${alg} ${n}`);
+        await expectClientOutcome(
+          f.vault.decrypt(name, undefined, { alg, value, iv: bytes(mode === "GCM" ? 12 : 16), tag: bytes(16) }, ctx),
+          `decrypt ${alg} ${n}`,
+        );
       }
       await expectClientOutcome(f.vault.wrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `wrapKey ${n}`);
       await expectClientOutcome(f.vault.unwrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `unwrapKey ${n}`);
     }
     for (const n of [0, 1, 11, 13, 15, 17, 32, 4096]) {
-      await expectClientOutcome(f.vault.encrypt(name, undefined, { alg: `A${bits}CBC`, value: bytes(32), iv: bytes(n) }, ctx), `CBC iv ${n}`);
-      await expectClientOutcome(f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n) }, ctx), `GCM iv ${n}`);
-      await expectClientOutcome(f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n), tag: bytes(16) }, ctx), `GCM decrypt iv ${n}`);
-      await expectClientOutcome(f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(12), tag: bytes(n) }, ctx), `GCM tag ${n}`);
-      await expectClientOutcome(f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), aad: bytes(n * 100) }, ctx), `GCM aad ${n * 100}`);
+      await expectClientOutcome(
+        f.vault.encrypt(name, undefined, { alg: `A${bits}CBC`, value: bytes(32), iv: bytes(n) }, ctx),
+        `CBC iv ${n}`,
+      );
+      await expectClientOutcome(
+        f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n) }, ctx),
+        `GCM iv ${n}`,
+      );
+      await expectClientOutcome(
+        f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n), tag: bytes(16) }, ctx),
+        `GCM decrypt iv ${n}`,
+      );
+      await expectClientOutcome(
+        f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(12), tag: bytes(n) }, ctx),
+        `GCM tag ${n}`,
+      );
+      await expectClientOutcome(
+        f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), aad: bytes(n * 100) }, ctx),
+        `GCM aad ${n * 100}`,
+      );
     }
   });
 
   it("the vault still works after all of it", async () => {
     const data = nc.randomBytes(32);
     const ct = await f.vault.encrypt("aes256", undefined, { alg: "A256GCM", value: b64u(data) }, ctx);
-    expect((await f.vault.decrypt("aes256", undefined, { alg: "A256GCM", value: ct.value, iv: ct.iv, tag: ct.tag }, ctx)).value).toBe(b64u(data));
+    expect((await f.vault.decrypt("aes256", undefined, { alg: "A256GCM", value: ct.value, iv: ct.iv, tag: ct.tag }, ctx)).value).toBe(
+      b64u(data),
+    );
     const digest = bytes(64);
     const sig = await f.vault.sign("ec", undefined, { alg: "ES512", value: digest }, ctx);
     expect((await f.vault.verify("ec", undefined, { alg: "ES512", digest, value: sig.value }, ctx)).value).toBe(true);

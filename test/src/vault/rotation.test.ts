@@ -15,7 +15,11 @@ const versionOf = (kid: string | undefined) => kid!.split("/").at(-1)!;
 describe("rotateKey", () => {
   it("RSA-HSM: a new version with the same kty, size, exponent, key_ops and tags, and a new key", async () => {
     const k = rsaKey(2048, 3);
-    const first = await f.vault.importKey("rot-rsa", { key: { ...k.jwk, kty: "RSA-HSM", key_ops: ["sign", "verify"] }, tags: { owner: "me" } }, ctx);
+    const first = await f.vault.importKey(
+      "rot-rsa",
+      { key: { ...k.jwk, kty: "RSA-HSM", key_ops: ["sign", "verify"] }, tags: { owner: "me" } },
+      ctx,
+    );
     f.clock.advance(100);
     const next = await f.vault.rotateKey("rot-rsa", ctx);
     expect(versionOf(next.key.kid)).toMatch(/^[0-9a-f]{32}$/);
@@ -24,7 +28,14 @@ describe("rotateKey", () => {
     expect(Buffer.from(next.key.n!, "base64url").length).toBe(256);
     expect(next.key.n).not.toBe(first.key.n);
     expect(next.tags).toEqual({ owner: "me" });
-    expect(next.attributes).toEqual({ enabled: true, created: f.clock.seconds, updated: f.clock.seconds, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false });
+    expect(next.attributes).toEqual({
+      enabled: true,
+      created: f.clock.seconds,
+      updated: f.clock.seconds,
+      recoveryLevel: "Recoverable+Purgeable",
+      recoverableDays: 90,
+      exportable: false,
+    });
     expect(await f.vault.getKey("rot-rsa", undefined, ctx)).toEqual(next);
     // The new key signs (checked by node on its public JWK); the old version still verifies its own signatures.
     const msg = Buffer.from("rotated");
@@ -36,7 +47,11 @@ describe("rotateKey", () => {
     expect((await f.vault.verify("rot-rsa", undefined, { alg: "RS256", digest, value: b64u(old) }, ctx)).value).toBe(false);
   });
 
-  it.each([["EC-HSM", "P-384"], ["EC", "P-256K"], ["EC", "P-521"]] as const)("%s %s keeps its curve", async (kty, crv) => {
+  it.each([
+    ["EC-HSM", "P-384"],
+    ["EC", "P-256K"],
+    ["EC", "P-521"],
+  ] as const)("%s %s keeps its curve", async (kty, crv) => {
     const first = await f.vault.importKey(`rot-${crv}`, { key: { ...ecKey(crv).jwk, kty } }, ctx);
     const next = await f.vault.rotateKey(`rot-${crv}`, ctx);
     expect(next.key).toMatchObject({ kty, crv, key_ops: ["sign", "verify"] });
@@ -54,7 +69,9 @@ describe("rotateKey", () => {
     const after = await f.vault.wrapKey(`rot-oct-${bits}`, undefined, { alg: `A${bits}KW`, value: data }, ctx);
     expect(after.value).not.toBe(before.value);
     // The old wrapped key still unwraps with the old version.
-    expect((await f.vault.unwrapKey(`rot-oct-${bits}`, versionOf(before.kid), { alg: `A${bits}KW`, value: before.value }, ctx)).value).toBe(data);
+    expect((await f.vault.unwrapKey(`rot-oct-${bits}`, versionOf(before.kid), { alg: `A${bits}KW`, value: before.value }, ctx)).value).toBe(
+      data,
+    );
   });
 
   it("a created RSA key rotates too, and versions are listed oldest first", async () => {
@@ -67,7 +84,10 @@ describe("rotateKey", () => {
 
   it("unknown and badly named keys", async () => {
     await expectKvError(f.vault.rotateKey("nope", ctx), notFound("nope"));
-    await expectKvError(f.vault.rotateKey("n.o", ctx), bad(`The key name "n.o" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`));
+    await expectKvError(
+      f.vault.rotateKey("n.o", ctx),
+      bad(`The key name "n.o" is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`),
+    );
   });
 });
 
@@ -84,20 +104,39 @@ describe("rotation policies", () => {
   it("updateRotationPolicy validates, stores and returns the policy with its timestamps", async () => {
     f.clock.set(T0);
     await f.vault.importKey("pol-set", { key: octKey(128).jwk }, ctx);
-    const body = { lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P90D" } };
+    const body = {
+      lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }],
+      attributes: { expiryTime: "P90D" },
+    };
     const set = await f.vault.updateRotationPolicy("pol-set", body, ctx);
-    expect(set).toEqual({ id: "https://vault.test/keys/pol-set/rotationpolicy", ...body, attributes: { expiryTime: "P90D", created: T0, updated: T0 } });
+    expect(set).toEqual({
+      id: "https://vault.test/keys/pol-set/rotationpolicy",
+      ...body,
+      attributes: { expiryTime: "P90D", created: T0, updated: T0 },
+    });
     expect(await f.vault.getRotationPolicy("pol-set", ctx)).toEqual(set);
     f.clock.advance(60);
     const again = await f.vault.updateRotationPolicy("pol-set", { lifetimeActions: [] }, ctx);
-    expect(again).toEqual({ id: "https://vault.test/keys/pol-set/rotationpolicy", lifetimeActions: [], attributes: { created: T0, updated: T0 + 60 } });
+    expect(again).toEqual({
+      id: "https://vault.test/keys/pol-set/rotationpolicy",
+      lifetimeActions: [],
+      attributes: { created: T0, updated: T0 + 60 },
+    });
     f.clock.set(T0);
   });
 
   it.each<[string, unknown, string]>([
-    ["a Rotate sooner than 7 days", { lifetimeActions: [{ trigger: { timeAfterCreate: "P1D" }, action: { type: "Rotate" } }] }, "A Rotate trigger must be at least P7D."],
+    [
+      "a Rotate sooner than 7 days",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P1D" }, action: { type: "Rotate" } }] },
+      "A Rotate trigger must be at least P7D.",
+    ],
     ["an expiry under 28 days", { attributes: { expiryTime: "P7D" } }, "attributes.expiryTime must be at least P28D."],
-    ["a bad duration", { lifetimeActions: [{ trigger: { timeAfterCreate: "30 days" }, action: { type: "Rotate" } }] }, 'timeAfterCreate must be an ISO 8601 duration such as P90D; got "30 days".'],
+    [
+      "a bad duration",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "30 days" }, action: { type: "Rotate" } }] },
+      'timeAfterCreate must be an ISO 8601 duration such as P90D; got "30 days".',
+    ],
     ["a body that is not an object", null, "The rotation policy must be a JSON object."],
   ])("updateRotationPolicy refuses %s and keeps the old policy", async (_what, body, message) => {
     await f.vault.importKey("pol-bad", { key: octKey(128).jwk }, ctx);
@@ -116,9 +155,14 @@ describe("a policy is applied when the clock passes its trigger", () => {
   it("timeAfterCreate: rotates at created + P30D (not a second before), and the new version expires after expiryTime", async () => {
     f.clock.set(T0);
     const first = await f.vault.importKey("auto-create", { key: octKey(256).jwk, tags: { a: "1" } }, ctx);
-    await f.vault.updateRotationPolicy("auto-create", {
-      lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P90D" },
-    }, ctx);
+    await f.vault.updateRotationPolicy(
+      "auto-create",
+      {
+        lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }],
+        attributes: { expiryTime: "P90D" },
+      },
+      ctx,
+    );
     f.clock.set(T0 + 30 * DAY - 1);
     expect((await f.vault.getKey("auto-create", undefined, ctx)).key.kid).toBe(first.key.kid);
     f.clock.set(T0 + 30 * DAY);
@@ -139,7 +183,11 @@ describe("a policy is applied when the clock passes its trigger", () => {
   it("timeBeforeExpiry: rotates at exp - P10D", async () => {
     f.clock.set(T0);
     const first = await f.vault.importKey("auto-expiry", { key: ecKey("P-256").jwk, attributes: { exp: T0 + 40 * DAY } }, ctx);
-    await f.vault.updateRotationPolicy("auto-expiry", { lifetimeActions: [{ trigger: { timeBeforeExpiry: "P10D" }, action: { type: "Rotate" } }] }, ctx);
+    await f.vault.updateRotationPolicy(
+      "auto-expiry",
+      { lifetimeActions: [{ trigger: { timeBeforeExpiry: "P10D" }, action: { type: "Rotate" } }] },
+      ctx,
+    );
     f.clock.set(T0 + 30 * DAY - 1);
     expect((await f.vault.getKey("auto-expiry", undefined, ctx)).key.kid).toBe(first.key.kid);
     f.clock.set(T0 + 30 * DAY);
@@ -154,7 +202,11 @@ describe("a policy is applied when the clock passes its trigger", () => {
     f.clock.set(T0);
     for (const name of ["due-op", "due-list", "due-run"]) {
       await f.vault.importKey(name, { key: octKey(128).jwk }, ctx);
-      await f.vault.updateRotationPolicy(name, { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] }, ctx);
+      await f.vault.updateRotationPolicy(
+        name,
+        { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
+        ctx,
+      );
     }
     f.clock.set(T0 + 7 * DAY);
     const op = await f.vault.wrapKey("due-op", undefined, { alg: "A128KW", value: b64u(Buffer.alloc(16)) }, ctx);
@@ -170,7 +222,11 @@ describe("a policy is applied when the clock passes its trigger", () => {
   it("a Notify action never rotates", async () => {
     f.clock.set(T0);
     await f.vault.importKey("notify-only", { key: octKey(128).jwk }, ctx);
-    await f.vault.updateRotationPolicy("notify-only", { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Notify" } }] }, ctx);
+    await f.vault.updateRotationPolicy(
+      "notify-only",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Notify" } }] },
+      ctx,
+    );
     f.clock.set(T0 + 365 * DAY);
     await f.vault.runDueRotations();
     expect((await f.vault.listKeyVersions("notify-only", {}, ctx)).value.length).toBe(1);
@@ -180,7 +236,11 @@ describe("a policy is applied when the clock passes its trigger", () => {
   it("a deleted key is not rotated", async () => {
     f.clock.set(T0);
     await f.vault.importKey("deleted-rot", { key: octKey(128).jwk }, ctx);
-    await f.vault.updateRotationPolicy("deleted-rot", { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] }, ctx);
+    await f.vault.updateRotationPolicy(
+      "deleted-rot",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
+      ctx,
+    );
     await f.vault.deleteKey("deleted-rot", ctx);
     f.clock.set(T0 + 8 * DAY);
     await f.vault.runDueRotations();

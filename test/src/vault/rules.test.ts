@@ -27,12 +27,18 @@ function validCall(vault: KeyVault, name: string, family: "RSA" | "EC" | "oct", 
     const data = nc.randomBytes(32);
     const ct = b64u(nodeEncrypt("RSA-OAEP", rsa.publicKey, data));
     switch (op) {
-      case "encrypt": return vault.encrypt(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
-      case "decrypt": return vault.decrypt(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
-      case "wrapKey": return vault.wrapKey(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
-      case "unwrapKey": return vault.unwrapKey(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
-      case "sign": return vault.sign(name, version, { alg: "RS256", value: b64u(data) }, ctx);
-      case "verify": return vault.verify(name, version, { alg: "RS256", digest: b64u(data), value: b64u(nc.sign("sha256", data, rsa.privateKey)) }, ctx);
+      case "encrypt":
+        return vault.encrypt(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
+      case "decrypt":
+        return vault.decrypt(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
+      case "wrapKey":
+        return vault.wrapKey(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
+      case "unwrapKey":
+        return vault.unwrapKey(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
+      case "sign":
+        return vault.sign(name, version, { alg: "RS256", value: b64u(data) }, ctx);
+      case "verify":
+        return vault.verify(name, version, { alg: "RS256", digest: b64u(data), value: b64u(nc.sign("sha256", data, rsa.privateKey)) }, ctx);
     }
   }
   const data = nc.randomBytes(32);
@@ -40,11 +46,16 @@ function validCall(vault: KeyVault, name: string, family: "RSA" | "EC" | "oct", 
   const c = nc.createCipheriv("aes-256-cbc", oct.k, iv);
   const ct = Buffer.concat([c.update(data), c.final()]);
   switch (op) {
-    case "encrypt": return vault.encrypt(name, version, { alg: "A256CBCPAD", value: b64u(data) }, ctx);
-    case "decrypt": return vault.decrypt(name, version, { alg: "A256CBCPAD", value: b64u(ct), iv: b64u(iv) }, ctx);
-    case "wrapKey": return vault.wrapKey(name, version, { alg: "A256KW", value: b64u(data) }, ctx);
-    case "unwrapKey": return vault.unwrapKey(name, version, { alg: "A256KW", value: b64u(aesKw(oct.k, data)) }, ctx);
-    default: throw new Error(`no ${op} on oct`);
+    case "encrypt":
+      return vault.encrypt(name, version, { alg: "A256CBCPAD", value: b64u(data) }, ctx);
+    case "decrypt":
+      return vault.decrypt(name, version, { alg: "A256CBCPAD", value: b64u(ct), iv: b64u(iv) }, ctx);
+    case "wrapKey":
+      return vault.wrapKey(name, version, { alg: "A256KW", value: b64u(data) }, ctx);
+    case "unwrapKey":
+      return vault.unwrapKey(name, version, { alg: "A256KW", value: b64u(aesKw(oct.k, data)) }, ctx);
+    default:
+      throw new Error(`no ${op} on oct`);
   }
 }
 
@@ -63,16 +74,21 @@ beforeAll(async () => {
 });
 
 describe("every operation works on a key that allows it (the baseline of the tables below)", () => {
-  it.each((["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [family, op] as const)))("%s %s", async (family, op) => {
-    await expect(validCall(f.vault, `plain-${family}`, family, op)).resolves.toBeTruthy();
-  });
+  it.each((["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [family, op] as const)))(
+    "%s %s",
+    async (family, op) => {
+      await expect(validCall(f.vault, `plain-${family}`, family, op)).resolves.toBeTruthy();
+    },
+  );
 });
 
 describe("key_ops: an operation the key does not allow gets 403", () => {
   const cases = (["RSA", "EC", "oct"] as const).flatMap((family) =>
-    FAMILY_OPS[family].map((op) => [family, op, FAMILY_OPS[family].filter((o) => o !== op)] as const));
+    FAMILY_OPS[family].map((op) => [family, op, FAMILY_OPS[family].filter((o) => o !== op)] as const),
+  );
   beforeAll(async () => {
-    for (const [family, op, allowed] of cases) await f.vault.importKey(`no-${op}-${family}`, { key: { ...JWK[family], key_ops: allowed } }, ctx);
+    for (const [family, op, allowed] of cases)
+      await f.vault.importKey(`no-${op}-${family}`, { key: { ...JWK[family], key_ops: allowed } }, ctx);
   });
 
   it.each(cases)("%s without %s", async (family, op, allowed) => {
@@ -98,18 +114,33 @@ describe("key_ops: an operation the key does not allow gets 403", () => {
 describe("a disabled key gets 403 for every operation", () => {
   const cases = (["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [family, op] as const));
   beforeAll(async () => {
-    for (const family of ["RSA", "EC", "oct"] as const) await f.vault.importKey(`disabled-${family}`, { key: JWK[family], attributes: { enabled: false } }, ctx);
+    for (const family of ["RSA", "EC", "oct"] as const)
+      await f.vault.importKey(`disabled-${family}`, { key: JWK[family], attributes: { enabled: false } }, ctx);
   });
 
   it.each(cases)("%s %s", async (family, op) => {
-    await expectKvError(validCall(f.vault, `disabled-${family}`, family, op), { status: 403, code: "Forbidden", message: `Operation ${op} is not allowed on a disabled key.` });
+    await expectKvError(validCall(f.vault, `disabled-${family}`, family, op), {
+      status: 403,
+      code: "Forbidden",
+      message: `Operation ${op} is not allowed on a disabled key.`,
+    });
   });
 
   it("only the disabled version is refused; the other versions still work, and enabling it again allows it", async () => {
     const v1 = (await f.vault.importKey("half-disabled", { key: oct.jwk }, ctx)).key.kid!.split("/").at(-1)!;
-    const v2 = (await f.vault.importKey("half-disabled", { key: oct.jwk, attributes: { enabled: false } }, ctx)).key.kid!.split("/").at(-1)!;
-    await expectKvError(validCall(f.vault, "half-disabled", "oct", "wrapKey"), { status: 403, code: "Forbidden", message: "Operation wrapKey is not allowed on a disabled key." });
-    await expectKvError(validCall(f.vault, "half-disabled", "oct", "wrapKey", v2), { status: 403, code: "Forbidden", message: "Operation wrapKey is not allowed on a disabled key." });
+    const v2 = (await f.vault.importKey("half-disabled", { key: oct.jwk, attributes: { enabled: false } }, ctx)).key
+      .kid!.split("/")
+      .at(-1)!;
+    await expectKvError(validCall(f.vault, "half-disabled", "oct", "wrapKey"), {
+      status: 403,
+      code: "Forbidden",
+      message: "Operation wrapKey is not allowed on a disabled key.",
+    });
+    await expectKvError(validCall(f.vault, "half-disabled", "oct", "wrapKey", v2), {
+      status: 403,
+      code: "Forbidden",
+      message: "Operation wrapKey is not allowed on a disabled key.",
+    });
     await expect(validCall(f.vault, "half-disabled", "oct", "wrapKey", v1)).resolves.toBeTruthy();
     await f.vault.updateKey("half-disabled", v2, { attributes: { enabled: true } }, ctx);
     await expect(validCall(f.vault, "half-disabled", "oct", "wrapKey")).resolves.toBeTruthy();
@@ -123,11 +154,13 @@ describe("nbf and exp: encrypt, wrapKey and sign get 403 outside the window; dec
     ["exactly at exp", { exp: T0 }, "Operation OP is not allowed on an expired key."],
   ] as const;
   const cases = windows.flatMap(([when, attributes, message]) =>
-    (["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [when, family, op, attributes, message] as const)));
+    (["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [when, family, op, attributes, message] as const)),
+  );
   beforeAll(async () => {
     f.clock.set(T0);
     for (const [i, [, attributes]] of windows.entries()) {
-      for (const family of ["RSA", "EC", "oct"] as const) await f.vault.importKey(`window-${i}-${family}`, { key: JWK[family], attributes }, ctx);
+      for (const family of ["RSA", "EC", "oct"] as const)
+        await f.vault.importKey(`window-${i}-${family}`, { key: JWK[family], attributes }, ctx);
     }
   });
 
@@ -145,43 +178,133 @@ describe("nbf and exp: encrypt, wrapKey and sign get 403 outside the window; dec
     f.clock.set(T0);
     await f.vault.importKey("window-move", { key: oct.jwk, attributes: { nbf: T0 + 100, exp: T0 + 200 } }, ctx);
     const forbidden = (message: string) => ({ status: 403, code: "Forbidden", message });
-    await expectKvError(validCall(f.vault, "window-move", "oct", "encrypt"), forbidden("Operation encrypt is not allowed before the key's activation date (nbf)."));
+    await expectKvError(
+      validCall(f.vault, "window-move", "oct", "encrypt"),
+      forbidden("Operation encrypt is not allowed before the key's activation date (nbf)."),
+    );
     f.clock.set(T0 + 99);
-    await expectKvError(validCall(f.vault, "window-move", "oct", "encrypt"), forbidden("Operation encrypt is not allowed before the key's activation date (nbf)."));
+    await expectKvError(
+      validCall(f.vault, "window-move", "oct", "encrypt"),
+      forbidden("Operation encrypt is not allowed before the key's activation date (nbf)."),
+    );
     f.clock.set(T0 + 100);
     await expect(validCall(f.vault, "window-move", "oct", "encrypt")).resolves.toBeTruthy();
     f.clock.set(T0 + 199);
     await expect(validCall(f.vault, "window-move", "oct", "wrapKey")).resolves.toBeTruthy();
     f.clock.set(T0 + 200);
-    await expectKvError(validCall(f.vault, "window-move", "oct", "wrapKey"), forbidden("Operation wrapKey is not allowed on an expired key."));
+    await expectKvError(
+      validCall(f.vault, "window-move", "oct", "wrapKey"),
+      forbidden("Operation wrapKey is not allowed on an expired key."),
+    );
     await expect(validCall(f.vault, "window-move", "oct", "unwrapKey")).resolves.toBeTruthy();
     f.clock.set(T0);
   });
 });
 
 describe("an algorithm that does not suit the key gets 400", () => {
-  const unsupported = (alg: string, op: string, kty: string) => bad(`Algorithm ${alg} is not supported for ${op} with a key of type ${kty}.`);
+  const unsupported = (alg: string, op: string, kty: string) =>
+    bad(`Algorithm ${alg} is not supported for ${op} with a key of type ${kty}.`);
   const cases: [string, () => Promise<unknown>, ReturnType<typeof bad>][] = [
-    ["RS256 to encrypt with RSA", () => f.vault.encrypt("plain-RSA", undefined, { alg: "RS256", value: "AAAA" }, ctx), unsupported("RS256", "encrypt", "RSA")],
-    ["RSA-OAEP to sign with RSA", () => f.vault.sign("plain-RSA", undefined, { alg: "RSA-OAEP", value: b64u(Buffer.alloc(32)) }, ctx), unsupported("RSA-OAEP", "sign", "RSA")],
-    ["ES256 to sign with RSA", () => f.vault.sign("plain-RSA", undefined, { alg: "ES256", value: b64u(Buffer.alloc(32)) }, ctx), unsupported("ES256", "sign", "RSA")],
-    ["A256GCM to encrypt with RSA", () => f.vault.encrypt("plain-RSA", undefined, { alg: "A256GCM", value: "AAAA" }, ctx), unsupported("A256GCM", "encrypt", "RSA")],
-    ["A256KW to wrap with RSA", () => f.vault.wrapKey("plain-RSA", undefined, { alg: "A256KW", value: "AAAA" }, ctx), unsupported("A256KW", "wrapKey", "RSA")],
-    ["RS256 to sign with EC", () => f.vault.sign("plain-EC", undefined, { alg: "RS256", value: b64u(Buffer.alloc(32)) }, ctx), unsupported("RS256", "sign", "EC")],
-    ["PS256 to verify with EC", () => f.vault.verify("plain-EC", undefined, { alg: "PS256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx), unsupported("PS256", "verify", "EC")],
-    ["ES384 on a P-256 key", () => f.vault.sign("plain-EC", undefined, { alg: "ES384", value: b64u(Buffer.alloc(48)) }, ctx), bad("Algorithm ES384 needs a key on P-384; this key is on P-256.")],
-    ["ES256K on a P-256 key", () => f.vault.sign("plain-EC", undefined, { alg: "ES256K", value: b64u(Buffer.alloc(32)) }, ctx), bad("Algorithm ES256K needs a key on P-256K; this key is on P-256.")],
-    ["ES256 on a P-384 key (verify)", () => f.vault.verify("p384", undefined, { alg: "ES256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx), bad("Algorithm ES256 needs a key on P-256; this key is on P-384.")],
-    ["RSA-OAEP to encrypt with oct", () => f.vault.encrypt("plain-oct", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), unsupported("RSA-OAEP", "encrypt", "oct")],
-    ["A256KW to encrypt with oct", () => f.vault.encrypt("plain-oct", undefined, { alg: "A256KW", value: "AAAA" }, ctx), unsupported("A256KW", "encrypt", "oct")],
-    ["A256GCM to wrap with oct", () => f.vault.wrapKey("plain-oct", undefined, { alg: "A256GCM", value: "AAAA" }, ctx), unsupported("A256GCM", "wrapKey", "oct")],
-    ["A128KW on a 256-bit key", () => f.vault.wrapKey("plain-oct", undefined, { alg: "A128KW", value: b64u(Buffer.alloc(16)) }, ctx), bad("Algorithm A128KW needs a 128-bit key; this key has 256 bits.")],
-    ["A256GCM on a 128-bit key", () => f.vault.encrypt("aes-128", undefined, { alg: "A256GCM", value: "AAAA" }, ctx), bad("Algorithm A256GCM needs a 256-bit key; this key has 128 bits.")],
-    ["A192CBC on a 128-bit key", () => f.vault.decrypt("aes-128", undefined, { alg: "A192CBC", value: "AAAA", iv: "AAAA" }, ctx), bad("Algorithm A192CBC needs a 192-bit key; this key has 128 bits.")],
-    ["an unknown algorithm", () => f.vault.sign("plain-RSA", undefined, { alg: "HS256", value: "AAAA" }, ctx), bad('Unknown algorithm "HS256".')],
-    ["a lowercase algorithm", () => f.vault.encrypt("plain-RSA", undefined, { alg: "rsa-oaep", value: "AAAA" }, ctx), bad('Unknown algorithm "rsa-oaep".')],
-    ["no algorithm", () => f.vault.encrypt("plain-RSA", undefined, { value: "AAAA" } as any, ctx), bad("The request must name the algorithm in 'alg'.")],
-    ["an algorithm that is not a string", () => f.vault.wrapKey("plain-oct", undefined, { alg: 5, value: "AAAA" } as any, ctx), bad("The request must name the algorithm in 'alg'.")],
+    [
+      "RS256 to encrypt with RSA",
+      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RS256", value: "AAAA" }, ctx),
+      unsupported("RS256", "encrypt", "RSA"),
+    ],
+    [
+      "RSA-OAEP to sign with RSA",
+      () => f.vault.sign("plain-RSA", undefined, { alg: "RSA-OAEP", value: b64u(Buffer.alloc(32)) }, ctx),
+      unsupported("RSA-OAEP", "sign", "RSA"),
+    ],
+    [
+      "ES256 to sign with RSA",
+      () => f.vault.sign("plain-RSA", undefined, { alg: "ES256", value: b64u(Buffer.alloc(32)) }, ctx),
+      unsupported("ES256", "sign", "RSA"),
+    ],
+    [
+      "A256GCM to encrypt with RSA",
+      () => f.vault.encrypt("plain-RSA", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      unsupported("A256GCM", "encrypt", "RSA"),
+    ],
+    [
+      "A256KW to wrap with RSA",
+      () => f.vault.wrapKey("plain-RSA", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
+      unsupported("A256KW", "wrapKey", "RSA"),
+    ],
+    [
+      "RS256 to sign with EC",
+      () => f.vault.sign("plain-EC", undefined, { alg: "RS256", value: b64u(Buffer.alloc(32)) }, ctx),
+      unsupported("RS256", "sign", "EC"),
+    ],
+    [
+      "PS256 to verify with EC",
+      () => f.vault.verify("plain-EC", undefined, { alg: "PS256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
+      unsupported("PS256", "verify", "EC"),
+    ],
+    [
+      "ES384 on a P-256 key",
+      () => f.vault.sign("plain-EC", undefined, { alg: "ES384", value: b64u(Buffer.alloc(48)) }, ctx),
+      bad("Algorithm ES384 needs a key on P-384; this key is on P-256."),
+    ],
+    [
+      "ES256K on a P-256 key",
+      () => f.vault.sign("plain-EC", undefined, { alg: "ES256K", value: b64u(Buffer.alloc(32)) }, ctx),
+      bad("Algorithm ES256K needs a key on P-256K; this key is on P-256."),
+    ],
+    [
+      "ES256 on a P-384 key (verify)",
+      () => f.vault.verify("p384", undefined, { alg: "ES256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
+      bad("Algorithm ES256 needs a key on P-256; this key is on P-384."),
+    ],
+    [
+      "RSA-OAEP to encrypt with oct",
+      () => f.vault.encrypt("plain-oct", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx),
+      unsupported("RSA-OAEP", "encrypt", "oct"),
+    ],
+    [
+      "A256KW to encrypt with oct",
+      () => f.vault.encrypt("plain-oct", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
+      unsupported("A256KW", "encrypt", "oct"),
+    ],
+    [
+      "A256GCM to wrap with oct",
+      () => f.vault.wrapKey("plain-oct", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      unsupported("A256GCM", "wrapKey", "oct"),
+    ],
+    [
+      "A128KW on a 256-bit key",
+      () => f.vault.wrapKey("plain-oct", undefined, { alg: "A128KW", value: b64u(Buffer.alloc(16)) }, ctx),
+      bad("Algorithm A128KW needs a 128-bit key; this key has 256 bits."),
+    ],
+    [
+      "A256GCM on a 128-bit key",
+      () => f.vault.encrypt("aes-128", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      bad("Algorithm A256GCM needs a 256-bit key; this key has 128 bits."),
+    ],
+    [
+      "A192CBC on a 128-bit key",
+      () => f.vault.decrypt("aes-128", undefined, { alg: "A192CBC", value: "AAAA", iv: "AAAA" }, ctx),
+      bad("Algorithm A192CBC needs a 192-bit key; this key has 128 bits."),
+    ],
+    [
+      "an unknown algorithm",
+      () => f.vault.sign("plain-RSA", undefined, { alg: "HS256", value: "AAAA" }, ctx),
+      bad('Unknown algorithm "HS256".'),
+    ],
+    [
+      "a lowercase algorithm",
+      () => f.vault.encrypt("plain-RSA", undefined, { alg: "rsa-oaep", value: "AAAA" }, ctx),
+      bad('Unknown algorithm "rsa-oaep".'),
+    ],
+    [
+      "no algorithm",
+      () => f.vault.encrypt("plain-RSA", undefined, { value: "AAAA" } as any, ctx),
+      bad("The request must name the algorithm in 'alg'."),
+    ],
+    [
+      "an algorithm that is not a string",
+      () => f.vault.wrapKey("plain-oct", undefined, { alg: 5, value: "AAAA" } as any, ctx),
+      bad("The request must name the algorithm in 'alg'."),
+    ],
   ];
   it.each(cases)("%s", async (_what, call, want) => {
     await expectKvError(call(), want);
@@ -190,10 +313,9 @@ describe("an algorithm that does not suit the key gets 400", () => {
 
 describe("a digest whose length does not suit the algorithm gets 400", () => {
   const rsaAlgs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
-  const cases = [
-    ...rsaAlgs.map((alg) => ["plain-RSA", alg] as const),
-    ["plain-EC", "ES256"] as const,
-  ].flatMap(([name, alg]) => [0, 20, 28, 31, 33, 48, 64, 65].filter((n) => n !== DIGEST_LEN[alg]).map((len) => [name, alg, len] as const));
+  const cases = [...rsaAlgs.map((alg) => ["plain-RSA", alg] as const), ["plain-EC", "ES256"] as const].flatMap(([name, alg]) =>
+    [0, 20, 28, 31, 33, 48, 64, 65].filter((n) => n !== DIGEST_LEN[alg]).map((len) => [name, alg, len] as const),
+  );
   beforeAll(async () => {
     await f.vault.importKey("k-256k", { key: ecKey("P-256K").jwk }, ctx);
     await f.vault.importKey("k-521", { key: ecKey("P-521").jwk }, ctx);
@@ -206,29 +328,74 @@ describe("a digest whose length does not suit the algorithm gets 400", () => {
     await expectKvError(f.vault.verify(name, undefined, { alg, digest, value: b64u(Buffer.alloc(64)) }, ctx), want);
   });
 
-  it.each([["k-256k", "ES256K", 48], ["p384", "ES384", 32], ["p384", "ES384", 64], ["k-521", "ES512", 66], ["k-521", "ES512", 32]] as const)("%s %s with %i bytes", async (name, alg, len) => {
-    await expectKvError(f.vault.sign(name, undefined, { alg, value: b64u(nc.randomBytes(len)) }, ctx), bad(`The digest for ${alg} must be ${DIGEST_LEN[alg]} bytes; got ${len}.`));
+  it.each([
+    ["k-256k", "ES256K", 48],
+    ["p384", "ES384", 32],
+    ["p384", "ES384", 64],
+    ["k-521", "ES512", 66],
+    ["k-521", "ES512", 32],
+  ] as const)("%s %s with %i bytes", async (name, alg, len) => {
+    await expectKvError(
+      f.vault.sign(name, undefined, { alg, value: b64u(nc.randomBytes(len)) }, ctx),
+      bad(`The digest for ${alg} must be ${DIGEST_LEN[alg]} bytes; got ${len}.`),
+    );
   });
 
   it("a message hashed with the wrong function but of the right length is signed (the vault cannot tell)", async () => {
     const msg = Buffer.from("x");
     const digest = nc.createHash("sha3-256").update(msg).digest();
     const sig = await f.vault.sign("plain-EC", undefined, { alg: "ES256", value: b64u(digest) }, ctx);
-    expect(nc.verify("sha256", msg, signOptions("ES256", nodePublicKey((await f.vault.getKey("plain-EC", undefined, ctx)).key)) as nc.VerifyKeyObjectInput, Buffer.from(sig.value, "base64url"))).toBe(false);
+    expect(
+      nc.verify(
+        "sha256",
+        msg,
+        signOptions("ES256", nodePublicKey((await f.vault.getKey("plain-EC", undefined, ctx)).key)) as nc.VerifyKeyObjectInput,
+        Buffer.from(sig.value, "base64url"),
+      ),
+    ).toBe(false);
     expect(HASH_OF.ES256).toBe("sha256");
   });
 });
 
 describe("request bodies and targets", () => {
-  const nameMessage = (n: string) => bad(`The key name ${JSON.stringify(n)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`);
+  const nameMessage = (n: string) =>
+    bad(`The key name ${JSON.stringify(n)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`);
   const cases: [string, () => Promise<unknown>, ReturnType<typeof bad>][] = [
-    ["value missing", () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP" } as any, ctx), bad("'value' must be a base64url string.")],
-    ["value not base64url", () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP", value: "a*b" }, ctx), bad("'value' is not valid base64url.")],
-    ["iv not base64url", () => f.vault.decrypt("plain-oct", undefined, { alg: "A256CBC", value: "AAAA", iv: "!" }, ctx), bad("'iv' is not valid base64url.")],
-    ["tag a number", () => f.vault.decrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", iv: "AAAA", tag: 7 } as any, ctx), bad("'tag' must be a base64url string.")],
-    ["aad not base64url", () => f.vault.encrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", aad: "%%" }, ctx), bad("'aad' is not valid base64url.")],
-    ["verify without digest", () => f.vault.verify("plain-EC", undefined, { alg: "ES256", value: "AAAA" } as any, ctx), bad("'digest' must be a base64url string.")],
-    ["a body that is not an object", () => f.vault.sign("plain-EC", undefined, null as any, ctx), bad("The request body must be a JSON object.")],
+    [
+      "value missing",
+      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP" } as any, ctx),
+      bad("'value' must be a base64url string."),
+    ],
+    [
+      "value not base64url",
+      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP", value: "a*b" }, ctx),
+      bad("'value' is not valid base64url."),
+    ],
+    [
+      "iv not base64url",
+      () => f.vault.decrypt("plain-oct", undefined, { alg: "A256CBC", value: "AAAA", iv: "!" }, ctx),
+      bad("'iv' is not valid base64url."),
+    ],
+    [
+      "tag a number",
+      () => f.vault.decrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", iv: "AAAA", tag: 7 } as any, ctx),
+      bad("'tag' must be a base64url string."),
+    ],
+    [
+      "aad not base64url",
+      () => f.vault.encrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", aad: "%%" }, ctx),
+      bad("'aad' is not valid base64url."),
+    ],
+    [
+      "verify without digest",
+      () => f.vault.verify("plain-EC", undefined, { alg: "ES256", value: "AAAA" } as any, ctx),
+      bad("'digest' must be a base64url string."),
+    ],
+    [
+      "a body that is not an object",
+      () => f.vault.sign("plain-EC", undefined, null as any, ctx),
+      bad("The request body must be a JSON object."),
+    ],
     ["a bad key name", () => f.vault.encrypt("plain_RSA", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), nameMessage("plain_RSA")],
   ];
   it.each(cases)("%s", async (_what, call, want) => {

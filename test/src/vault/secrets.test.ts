@@ -108,7 +108,10 @@ beforeAll(async () => {
   await record("list", v.listKeys({}, ctx));
   await record("list paged", v.listKeys({ maxresults: 3 }, ctx));
   await record("update", v.updateKey("rsa", undefined, { tags: { c: "d" }, attributes: { exp: 2_000_000_000 } }, ctx));
-  await record("set policy", v.updateRotationPolicy("oct0", { lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }] }, ctx));
+  await record(
+    "set policy",
+    v.updateRotationPolicy("oct0", { lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }] }, ctx),
+  );
   await record("random", v.getRandomBytes({ count: 128 }));
 
   const digest = (n: number) => b64u(nc.randomBytes(n));
@@ -125,15 +128,27 @@ beforeAll(async () => {
       await record(`unwrap ${name} ${alg}`, v.unwrapKey(name, undefined, { alg, value: w.value }, ctx));
     }
   }
-  for (const [name, alg, n] of [["ec0", "ES256", 32], ["ec1", "ES256K", 32], ["ec2", "ES384", 48], ["ec3", "ES512", 64]] as const) {
+  for (const [name, alg, n] of [
+    ["ec0", "ES256", 32],
+    ["ec1", "ES256K", 32],
+    ["ec2", "ES384", 48],
+    ["ec3", "ES512", 64],
+  ] as const) {
     const d = digest(n);
     const sig = await record(`sign ${name}`, v.sign(name, undefined, { alg, value: d }, ctx));
     await record(`verify ${name}`, v.verify(name, undefined, { alg, digest: d, value: sig.value }, ctx));
   }
-  for (const [name, bits] of [["oct0", 128], ["oct1", 192], ["oct2", 256]] as const) {
+  for (const [name, bits] of [
+    ["oct0", 128],
+    ["oct1", 192],
+    ["oct2", 256],
+  ] as const) {
     for (const mode of ["GCM", "CBC", "CBCPAD"]) {
       const ct = await record(`encrypt ${name} ${mode}`, v.encrypt(name, undefined, { alg: `A${bits}${mode}`, value: digest(32) }, ctx));
-      await record(`decrypt ${name} ${mode}`, v.decrypt(name, undefined, { alg: `A${bits}${mode}`, value: ct.value, iv: ct.iv, tag: ct.tag }, ctx));
+      await record(
+        `decrypt ${name} ${mode}`,
+        v.decrypt(name, undefined, { alg: `A${bits}${mode}`, value: ct.value, iv: ct.iv, tag: ct.tag }, ctx),
+      );
     }
     const w = await record(`wrap ${name}`, v.wrapKey(name, undefined, { alg: `A${bits}KW`, value: digest(32) }, ctx));
     await record(`unwrap ${name}`, v.unwrapKey(name, undefined, { alg: `A${bits}KW`, value: w.value }, ctx));
@@ -145,8 +160,14 @@ beforeAll(async () => {
   await refuse("import rsa wrong d", v.importKey("bad", { key: { ...rsa.jwk, d: rsaHsm.jwk.d } }, ctx));
   await refuse("import ec wrong d", v.importKey("bad", { key: { ...ecs[0]!.jwk, d: ecs[1]!.jwk.d } }, ctx));
   await refuse("import oct 64", v.importKey("bad", { key: { kty: "oct", k: octs[2]!.jwk.k!.slice(0, 11) } }, ctx));
-  await refuse("decrypt garbage", v.decrypt("rsa", undefined, { alg: "RSA-OAEP", value: b64u(nodeEncrypt("RSA-OAEP", rsaHsm.publicKey, Buffer.from("x"))) }, ctx));
-  await refuse("unwrap garbage", v.unwrapKey("oct2", undefined, { alg: "A256KW", value: b64u(aesKw(octs[1]!.k.subarray(0, 16), Buffer.alloc(16))) }, ctx));
+  await refuse(
+    "decrypt garbage",
+    v.decrypt("rsa", undefined, { alg: "RSA-OAEP", value: b64u(nodeEncrypt("RSA-OAEP", rsaHsm.publicKey, Buffer.from("x"))) }, ctx),
+  );
+  await refuse(
+    "unwrap garbage",
+    v.unwrapKey("oct2", undefined, { alg: "A256KW", value: b64u(aesKw(octs[1]!.k.subarray(0, 16), Buffer.alloc(16))) }, ctx),
+  );
   await refuse("sign bad digest", v.sign("ec0", undefined, { alg: "ES256", value: digest(20) }, ctx));
 
   // Rotation, delete, recover, restore, purge.
@@ -168,14 +189,38 @@ describe("no private material in any output", () => {
     const s = secrets[0]!;
     expect(scan("planted text", { a: s.bytes.toString("base64url") }).length).toBeGreaterThan(0);
     expect(scan("planted hex", { a: `x${s.bytes.toString("hex").toUpperCase()}y` }).length).toBeGreaterThan(0);
-    expect(scan("planted raw", { a: b64u(Buffer.concat([Buffer.from("prefix"), s.bytes.subarray(3, 40), Buffer.from("suffix")])) }).length).toBeGreaterThan(0);
+    expect(
+      scan("planted raw", { a: b64u(Buffer.concat([Buffer.from("prefix"), s.bytes.subarray(3, 40), Buffer.from("suffix")])) }).length,
+    ).toBeGreaterThan(0);
     expect(scan("planted in url", { kid: `https://x/keys/${b64u(Buffer.concat([Buffer.alloc(5), s.bytes]))}` }).length).toBeGreaterThan(0);
   });
 
   it("covers every method of the vault", () => {
     expect(secrets.length).toBe(2 * 6 + 4 + 3);
     const labels = outputs.map((o) => o.label.split(" ")[0]);
-    for (const m of ["import", "create", "get", "versions", "policy", "backup", "list", "update", "set", "random", "sign", "verify", "encrypt", "decrypt", "wrap", "unwrap", "rotate", "delete", "recover", "purge", "restore"]) {
+    for (const m of [
+      "import",
+      "create",
+      "get",
+      "versions",
+      "policy",
+      "backup",
+      "list",
+      "update",
+      "set",
+      "random",
+      "sign",
+      "verify",
+      "encrypt",
+      "decrypt",
+      "wrap",
+      "unwrap",
+      "rotate",
+      "delete",
+      "recover",
+      "purge",
+      "restore",
+    ]) {
       expect(labels, m).toContain(m);
     }
   });

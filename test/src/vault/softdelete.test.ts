@@ -27,7 +27,14 @@ describe("deleteKey", () => {
     const d = await f.vault.deleteKey("del", ctx);
     expect(d).toEqual({
       key: { kid: `https://vault.test/keys/del/${versions[2]}`, kty: "oct", key_ops: ["encrypt", "decrypt", "wrapKey", "unwrapKey"] },
-      attributes: { enabled: true, created: T0, updated: T0, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false },
+      attributes: {
+        enabled: true,
+        created: T0,
+        updated: T0,
+        recoveryLevel: "Recoverable+Purgeable",
+        recoverableDays: 90,
+        exportable: false,
+      },
       tags: { t: "del" },
       recoveryId: "https://vault.test/deletedkeys/del",
       deletedDate: T0 + 1000,
@@ -51,15 +58,24 @@ describe("deleteKey", () => {
     await expectKvError(f.vault.deleteKey("gone", ctx), notFound("gone"));
     expect((await f.vault.listKeys({}, ctx)).value.map((i) => i.kid)).toEqual(["https://vault.test/keys/stays"]);
     const deleted = await f.vault.listDeletedKeys({}, ctx);
-    expect(deleted.value).toEqual([{
-      kid: "https://vault.test/keys/gone",
-      attributes: { enabled: true, created: T0, updated: T0, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90, exportable: false },
-      tags: { t: "gone" },
-      managed: false,
-      recoveryId: "https://vault.test/deletedkeys/gone",
-      deletedDate: T0,
-      scheduledPurgeDate: T0 + 90 * DAY,
-    }]);
+    expect(deleted.value).toEqual([
+      {
+        kid: "https://vault.test/keys/gone",
+        attributes: {
+          enabled: true,
+          created: T0,
+          updated: T0,
+          recoveryLevel: "Recoverable+Purgeable",
+          recoverableDays: 90,
+          exportable: false,
+        },
+        tags: { t: "gone" },
+        managed: false,
+        recoveryId: "https://vault.test/deletedkeys/gone",
+        deletedDate: T0,
+        scheduledPurgeDate: T0 + 90 * DAY,
+      },
+    ]);
     expect(deleted.nextLink).toBeNull();
   });
 
