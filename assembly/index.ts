@@ -7,6 +7,5 @@ export * from "./api/common";
 export * from "./api/aes";
 export * from "./api/seal";
 export * from "./api/ec";
-export * from "./api/bn";
 export * from "./api/rsa";
 export * from "./api/byok";
