@@ -6,8 +6,12 @@ import { comparePair, type PairResult, T_THRESHOLD } from "./stats.js";
 export interface Comparison {
   a: number;
   b: number;
-  /** "constant": the pass mark is |t| < 4.5; "leak" (the positive control): |t| > 4.5. */
-  expect: "constant" | "leak";
+  /**
+   * "constant": the pass mark is |t| < 4.5. "leak" (the positive control): |t| > 4.5.
+   * "verdict": the classes get different answers (a plaintext, an error), so their timings may
+   * differ by what the answer already says; measured and reported, with no pass mark.
+   */
+  expect: "constant" | "leak" | "verdict";
 }
 
 export interface CtCase<T = any> {
@@ -43,7 +47,10 @@ export interface PairReport extends PairResult {
   classA: string;
   classB: string;
   expect: Comparison["expect"];
-  pass: boolean;
+  /** |t| > 4.5. */
+  flagged: boolean;
+  /** Whether the pass mark is met; null for "verdict" comparisons, which have none. */
+  pass: boolean | null;
 }
 
 export interface CaseReport {
@@ -110,7 +117,8 @@ export function measureAndCompare(c: CtCase, opts: MeasureOptions): CaseReport {
   const pairs = c.comparisons.map(({ a, b, expect }) => {
     const r = comparePair(samples[a]!, samples[b]!, opts.minCount);
     const flagged = r.maxAbsT > T_THRESHOLD;
-    return { ...r, classA: c.classes[a]!, classB: c.classes[b]!, expect, pass: expect === "leak" ? flagged : !flagged };
+    const pass = expect === "verdict" ? null : expect === "leak" ? flagged : !flagged;
+    return { ...r, classA: c.classes[a]!, classB: c.classes[b]!, expect, flagged, pass };
   });
   return { name: c.name, what: c.what, perClass: samples.map((s) => s.length), seconds, pairs };
 }

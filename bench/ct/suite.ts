@@ -1,7 +1,6 @@
 // The cases of npm run ct, and running them: bench/ct/run.ts is the command line, the smoke
 // test (test/bench/ct.test.ts) runs the same code with few measurements.
-import { Core } from "../../src/engine/core.js";
-import { Hsm } from "../../src/engine/index.js";
+import { Hsm, coreOf } from "../../src/engine/hsm.js";
 import { aesCases } from "./cases/aes.js";
 import { controlCase } from "./cases/control.js";
 import { ecCases } from "./cases/ec.js";
@@ -14,20 +13,10 @@ export const CONTROL_LENGTHS = [16, 4096] as const;
 
 export const DEFAULT_TEST_WASM = new URL("../../build/hsm.test.wasm", import.meta.url);
 
-/**
- * The engine as users create it (the release core), and the control's export on an instance of
- * the test build, called the way the engine calls the core (Core.write, Core.call).
- */
+/** The engine as users create it (the release core), and an engine over the test build for the hooks. */
 export async function caseEnv(testWasm: string | URL = DEFAULT_TEST_WASM): Promise<CaseEnv> {
-  const hsm = await Hsm.create();
-  const testCore = await Core.instantiate(testWasm);
-  return {
-    hsm,
-    compareVartime: (input, len) => {
-      testCore.write(input);
-      return testCore.call("ct_control_compare_vartime", "control", len);
-    },
-  };
+  const testHsm = await Hsm.create({ wasm: testWasm });
+  return { hsm: await Hsm.create(), testHsm, testCore: coreOf(testHsm) };
 }
 
 export function allCases(env: CaseEnv): CtCase[] {

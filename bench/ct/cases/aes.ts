@@ -3,9 +3,10 @@
 import crypto from "node:crypto";
 import { HsmError, type KeyHandle } from "../../../src/engine/index.js";
 import { againstFirst, type CtCase } from "../measure.js";
+import { AesMode } from "./abi.js";
 import type { CaseEnv } from "./env.js";
 
-export function aesCases({ hsm }: CaseEnv): CtCase[] {
+export function aesCases({ hsm, testHsm, testCore }: CaseEnv): CtCase[] {
   // Both classes import a key before each measurement and destroy it after (neither timed), so
   // that they use the same slots, the same memory and the same host path: only the key differs.
   const fixedKey = crypto.randomBytes(32);
@@ -29,12 +30,12 @@ export function aesCases({ hsm }: CaseEnv): CtCase[] {
   const sealed = hsm.encrypt(key, "A256GCM", cek);
   const wrongAt = (i: number) => {
     const tag = Uint8Array.from(sealed.tag!);
-    tag[i]! ^= 1 + crypto.randomInt(255);
+    if (i >= 0) tag[i]! ^= 1 + crypto.randomInt(255); // i < 0: the right tag
     return { ciphertext: Uint8Array.from(sealed.ciphertext), iv: Uint8Array.from(sealed.iv!), tag };
   };
   const tags: CtCase<ReturnType<typeof wrongAt>> = {
     name: "aes256.decrypt.A256GCM",
-    what: "tag check: tag wrong in byte 0 vs in byte 15",
+    what: "tag check, via Hsm: tag wrong in byte 0 vs in byte 15",
     classes: ["tag[0] wrong", "tag[15] wrong"],
     comparisons: againstFirst(2),
     prepare: (cls) => wrongAt(cls === 0 ? 0 : 15),
@@ -53,5 +54,25 @@ export function aesCases({ hsm }: CaseEnv): CtCase[] {
   }
   const ok = hsm.decrypt(key, "A256GCM", sealed.ciphertext, { iv: sealed.iv, tag: sealed.tag });
   if (!Buffer.from(ok).equals(cek)) throw new Error("A256GCM: the untouched tag was refused");
-  return [kw, gcm, tags];
+
+  // The same in the core alone (the test build's hook returns the refusal as a value, so the host
+  // does not throw). The right tag is a third class, for scale: the core decrypts only after the
+  // tag has passed (SP 800-38D §7.2), so accepting costs the decryption: a public verdict.
+  const testKey = testHsm.importOct(fixedKey);
+  const coreTags: CtCase<ReturnType<typeof wrongAt>> = {
+    name: "aes256.decrypt.A256GCM",
+    what: "tag check, the core alone (test build): right tag vs wrong in byte 0 vs in byte 15",
+    classes: ["right tag (core)", "tag[0] wrong (core)", "tag[15] wrong (core)"],
+    comparisons: [{ a: 1, b: 2, expect: "constant" }, ...againstFirst(3, "verdict")],
+    prepare: (cls) => (cls === 0 ? wrongAt(-1) : wrongAt(cls === 1 ? 0 : 15)),
+    run: ({ ciphertext, iv, tag }) => {
+      testCore.writeAll(iv, ciphertext, tag);
+      return testCore.call("ct_aes_decrypt_verdict", "ct", testKey, AesMode.GCM, iv.length, 0, ciphertext.length, tag.length);
+    },
+  };
+  const verdicts = [0, 1, 2].map((cls) => coreTags.run(coreTags.prepare(cls)));
+  if (verdicts[0] !== cek.length || verdicts.slice(1).some((v) => typeof v !== "number" || v < 1 << 30)) {
+    throw new Error(`A256GCM (core): unexpected verdicts ${verdicts.join(", ")}`);
+  }
+  return [kw, gcm, tags, coreTags];
 }

@@ -9,7 +9,7 @@ import type { CaseEnv } from "./env.js";
  * `len` bytes compared: 16 is a GCM tag (a leak of a few nanoseconds, the size the real tag
  * case must be able to see); a few KiB make a leak that a short smoke run detects reliably.
  */
-export function controlCase({ compareVartime }: CaseEnv, len: number): CtCase<Uint8Array> {
+export function controlCase({ testCore }: CaseEnv, len: number): CtCase<Uint8Array> {
   const c: CtCase<Uint8Array> = {
     name: `control.compareVartime.${len}`,
     what: `early-exit compare of ${len} bytes: differ at first vs last byte`,
@@ -22,7 +22,10 @@ export function controlCase({ compareVartime }: CaseEnv, len: number): CtCase<Ui
       input[cls === 0 ? len : 2 * len - 1]! ^= 1 + crypto.randomInt(255);
       return input;
     },
-    run: (input) => compareVartime(input, len),
+    run: (input) => {
+      testCore.write(input);
+      return testCore.call("ct_control_compare_vartime", "control", len);
+    },
   };
   // The core must see the difference where the class puts it.
   for (const [cls, equalPrefix] of [
