@@ -58,7 +58,7 @@ console.log(`wrote ${shown.startsWith("..") ? outFile : shown} (${out.minutes} m
 process.exitCode = failed.length === 0 ? 0 : 1;
 
 function formatTable(reports: CaseReport[]): string {
-  const rows = [["case", "classes compared", "median µs", "max |t|", "at", "mark", "verdict"]];
+  const rows = [["case", "classes compared", "median µs", "max |t|", "at", "resolution ns", "mark", "verdict"]];
   for (const r of reports) {
     for (const p of r.pairs) {
       rows.push([
@@ -67,6 +67,7 @@ function formatTable(reports: CaseReport[]): string {
         `${(p.medianA / 1000).toFixed(2)} / ${(p.medianB / 1000).toFixed(2)}`,
         p.maxAbsT.toFixed(2),
         p.test,
+        p.resolutionNs.toFixed(p.resolutionNs < 10 ? 2 : 0),
         p.expect === "leak" ? "> 4.5" : p.expect === "constant" ? "< 4.5" : "none",
         p.pass === null ? (p.flagged ? "differs" : "same") : p.pass ? "pass" : "FAIL",
       ]);

@@ -79,3 +79,15 @@ describe("comparePair", () => {
     expect(r.tests).toBeLessThan(102);
   });
 });
+
+describe("the resolution of comparePair", () => {
+  it("is 4.5 standard errors of the most precise test: shifts above it are flagged, well below are not", () => {
+    const a = timings(9, 50_000);
+    const { resolutionNs } = comparePair(a, timings(10, 50_000), 5000);
+    // Exponential noise of mean 50 ns: the SE of "all" is 50 sqrt(2 / 50,000) = 0.32 ns; a crop is tighter.
+    expect(resolutionNs).toBeGreaterThan(0);
+    expect(resolutionNs).toBeLessThan(4.5 * 50 * Math.sqrt(2 / 50_000) * 1.05);
+    expect(comparePair(a, timings(10, 50_000, 3 * resolutionNs), 5000).maxAbsT).toBeGreaterThan(T_THRESHOLD);
+    expect(comparePair(a, timings(10, 50_000, resolutionNs / 10), 5000).maxAbsT).toBeLessThan(T_THRESHOLD);
+  });
+});
