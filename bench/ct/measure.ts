@@ -22,11 +22,15 @@ export interface CtCase<T = any> {
   /** Labels of the classes; comparisons refer to them by index. */
   classes: readonly string[];
   comparisons: readonly Comparison[];
-  /** Makes the input of one measurement of class `cls` (not timed). Fresh for every measurement. */
+  /**
+   * Makes the input of one measurement of class `cls` (not timed), fresh for every measurement; a
+   * batch is made ahead. Do the same work for every class (draw the random input even for the
+   * fixed class): what prepare leaves behind (allocations, caches) must not depend on the class.
+   */
   prepare(cls: number): T;
   /** The timed call. It must not throw: catch the operation's expected errors inside. */
   run(input: T): unknown;
-  /** After the timed call (not timed), e.g. destroys a key that prepare imported. */
+  /** After its batch has been timed (not timed), e.g. destroys a key that prepare imported. */
   cleanup?(input: T): void;
 }
 

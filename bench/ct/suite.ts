@@ -1,5 +1,5 @@
 // The cases of npm run ct, and running them: bench/ct/run.ts is the command line, the smoke
-// test (test/bench/ct.test.ts) runs the same code with few measurements.
+// test (test/bench/ct-smoke.test.ts) runs the same code with few measurements.
 import { Hsm, coreOf } from "../../src/engine/hsm.js";
 import { aesCases } from "./cases/aes.js";
 import { controlCase } from "./cases/control.js";

@@ -10,7 +10,10 @@ export function aesCases({ hsm, testHsm, testCore }: CaseEnv): CtCase[] {
   // Both classes import a key before each measurement and destroy it after (neither timed), so
   // that they use the same slots, the same memory and the same host path: only the key differs.
   const fixedKey = crypto.randomBytes(32);
-  const keyFor = (cls: number) => hsm.importOct(cls === 0 ? fixedKey : crypto.randomBytes(32));
+  const keyFor = (cls: number) => {
+    const random = crypto.randomBytes(32); // drawn for both classes: the same work before each measurement
+    return hsm.importOct(cls === 0 ? fixedKey : random);
+  };
   const fixedVsRandom = (alg: string, op: (h: KeyHandle) => unknown): CtCase<KeyHandle> => ({
     name: `aes256.${alg.endsWith("KW") ? "wrapKey" : "encrypt"}.${alg}`,
     what: "fixed key vs random keys",
@@ -30,7 +33,8 @@ export function aesCases({ hsm, testHsm, testCore }: CaseEnv): CtCase[] {
   const sealed = hsm.encrypt(key, "A256GCM", cek);
   const wrongAt = (i: number) => {
     const tag = Uint8Array.from(sealed.tag!);
-    if (i >= 0) tag[i]! ^= 1 + crypto.randomInt(255); // i < 0: the right tag
+    const flip = 1 + crypto.randomInt(255); // drawn for every class, the right tag's too
+    if (i >= 0) tag[i]! ^= flip; // i < 0: the right tag
     return { ciphertext: Uint8Array.from(sealed.ciphertext), iv: Uint8Array.from(sealed.iv!), tag };
   };
   const tags: CtCase<ReturnType<typeof wrongAt>> = {
