@@ -1,7 +1,7 @@
 // npm run ct [-- --per-class N] [-- --filter SUBSTRING] [-- --test-wasm PATH] [-- --out FILE]
 // The timing-leak harness (dudect-style; see stats.ts and measure.ts). It prints a table and
 // writes bench/results/ct.json. Exit status 1 when a case misses its pass mark. CPU-heavy: the
-// default 100,000 measurements per class take about 25 minutes, most of it RSA-2048.
+// default 100,000 measurements per class take 40 to 90 minutes of one core, most of it RSA-2048.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative } from "node:path";
