@@ -2,9 +2,9 @@
 // The HTTPS server (http.ts) calls it, and so will the in-process HttpClient for browsers: all the
 // HTTP rules live here once. It holds no Key Vault rule: it finds the route, checks the token's
 // shape, the api-version and the body's framing (size, content type, JSON object), calls ONE
-// KeyVaultApi method, and turns the result or the KeyVaultError into the answer.
+// VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
-import type { KeyVaultApi, ListOptions, RequestContext } from "../vault/types.js";
+import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
 import type { KeyVaultError } from "../vault/errors.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
 import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
@@ -29,7 +29,7 @@ export interface HttpResponse {
 }
 
 export interface RouterOptions {
-  vault: KeyVaultApi;
+  vault: VaultApi;
   /** Base of every kid and nextLink. Default: `{scheme}://{Host header}`. */
   vaultUrl?: string;
   /** Scheme for the Host-derived base. Default "https". */
