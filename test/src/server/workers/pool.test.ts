@@ -106,11 +106,15 @@ describe("two workers over one store", () => {
     const home = pool.workerFor(name);
     const tick = () => new Promise((r) => setTimeout(r, 0));
     const order: string[] = [];
-    const slow = pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 4096 })).then((r) => (order.push("slow"), r));
+    const noted = (label: string) => (r: HttpResponse) => {
+      order.push(label);
+      return r;
+    };
+    const slow = pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 4096 })).then(noted("slow"));
     await tick();
     expect(pool.inFlight()[home]).toBe(1);
-    const list = pool.handle(get("/keys")).then((r) => (order.push("list"), r));
-    const named = pool.handle(get(`/keys/${name}`)).then((r) => (order.push("named"), r));
+    const list = pool.handle(get("/keys")).then(noted("list"));
+    const named = pool.handle(get(`/keys/${name}`)).then(noted("named"));
     expect((await list).status).toBe(200);
     // The list went to the idle worker and answered while the key was being made; the GET of the
     // key's own name waited behind its creation in the key's worker (and so found it).
