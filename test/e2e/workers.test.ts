@@ -11,7 +11,7 @@ import { cryptoClient, keyClient, nodePublicKey } from "../helpers/sdk.js";
 const V = "7.6";
 let s: CliServer;
 beforeAll(async () => {
-  s = await startCli(["--workers", "2"]);
+  s = await startCli(["--workers", "2", "--log-level", "info"]);
 });
 afterAll(() => s?.stop());
 
@@ -72,6 +72,18 @@ describe("wasm-hsm serve --workers 2", () => {
     const listed: string[] = [];
     for await (const p of kc.listPropertiesOfKeys()) listed.push(p.name);
     expect(listed).toEqual(expect.arrayContaining(names));
+  });
+
+  it("the workers' log lines reach the server's log, with the request's id and the worker's number", async () => {
+    const res = await raw({ path: `/keys/no-such-key-${Date.now()}?api-version=${V}` });
+    expect(res.status).toBe(404);
+    const id = res.headers["x-ms-request-id"];
+    const line = s
+      .stderr()
+      .split("\n")
+      .find((l) => l.includes(`"reqId":"${id}"`) && l.includes("request refused"));
+    expect(line, s.stderr().slice(-2000)).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ status: 404, code: "KeyNotFound", worker: expect.any(Number) });
   });
 
   it("--workers takes a number from 0 to 256", async () => {

@@ -1,6 +1,7 @@
 // The offline vault in Node: the real SDK clients with no network at all (every socket call throws
 // and is recorded), the engine in this thread and in a worker_threads Worker; a worker killed mid-call.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import https from "node:https";
 import { KeyClient } from "@azure/keyvault-keys";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -50,6 +51,18 @@ describe("options", () => {
     expect(key.id!.startsWith("https://mine.vault.azure.net/keys/clocked/")).toBe(true);
     await vault.close();
     await expect(kc.getKey("clocked")).rejects.toThrow(/closed/);
+  });
+
+  it("wasm: the core as bytes or as a compiled module, in this thread and in a worker", async () => {
+    const bytes = readFileSync(new URL("../../../build/hsm.wasm", import.meta.url));
+    const module = await WebAssembly.compile(bytes);
+    for (const options of [{ wasm: bytes }, { wasm: module }, { wasm: bytes, worker: true }, { wasm: module, worker: true }]) {
+      const vault = await createOfflineVault(options);
+      const kc = new KeyClient(vault.url, vault.credential, vault.clientOptions);
+      expect((await kc.createEcKey("w", { curve: "P-256K" })).key?.crv).toBe("P-256K");
+      await vault.close();
+    }
+    await expect(createOfflineVault({ wasm: new Uint8Array([0, 97, 115, 109]) })).rejects.toThrow();
   });
 
   it("a clock cannot go to a worker", async () => {
