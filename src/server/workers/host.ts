@@ -4,8 +4,9 @@
 // (node-entry.ts) and in a browser's Web Worker (src/offline/browser-worker.ts).
 import { Hsm } from "../../engine/index.js";
 import { Vault } from "../../vault/index.js";
-import type { ServerLogger } from "../errors.js";
-import { createRouter, type Router } from "../router.js";
+import { KeyVaultError } from "../../vault/errors.js";
+import { errorAnswer, type ServerLogger } from "../errors.js";
+import { createRouter, type HttpResponse, type Router } from "../router.js";
 import {
   cloneableLogObject,
   type FromWorker,
@@ -65,7 +66,7 @@ export function startVaultHost(port: HostPort): void {
     // The owner sends requests only after "ready"; the router answers every failure itself.
     const res = router
       ? await router.handle(msg.req, { ...(msg.requestId !== undefined ? { requestId: msg.requestId } : {}), log })
-      : { status: 503, headers: {}, body: '{"error":{"code":"ServiceUnavailable","message":"The vault is not open yet."}}' };
+      : notOpen();
     post({ type: "response", id, res });
   }
 
@@ -87,4 +88,9 @@ export function startVaultHost(port: HostPort): void {
       }
     }
   });
+}
+
+function notOpen(): HttpResponse {
+  const { status, body } = errorAnswer(new KeyVaultError(503, "ServiceUnavailable", "The vault is not open yet."));
+  return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
 }
