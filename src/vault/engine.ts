@@ -1,7 +1,7 @@
 // What the vault needs from the engine. Hsm (src/engine) satisfies it; the vault depends only
 // on this shape, so that it holds no arithmetic and can be tested against the real engine alone.
 import type { KeyHandle } from "../engine/index.js";
-import type { DecryptOptions, EncryptOptions, EncryptResult, RsaPrivateJwk, EcJwk } from "../engine/index.js";
+import type { DecryptOptions, EncryptOptions, EncryptResult, RsaPrivateJwk, EcJwk, ReleaseEncryption } from "../engine/index.js";
 
 export interface PublicJwkOutput {
   kty: string;
@@ -43,6 +43,12 @@ export interface VaultEngine {
   /** AES-256-GCM under a key derived (HKDF-SHA-256) from the domain key, for backups. */
   backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array;
+
+  /** Exportability is fixed when a key is made: only a fresh, never sealed key can be made exportable. */
+  makeExportable(handle: KeyHandle): void;
+  isExportable(handle: KeyHandle): boolean;
+  /** The release wrap of an exportable key for an RSA public key, made inside the core. */
+  releaseKey(handle: KeyHandle, target: { n: string; e: string }, enc: ReleaseEncryption): Uint8Array;
 
   /** BYOK: RSA-OAEP-SHA1 + AES-KWP unwrap of a target key under an RSA KEK, entirely inside the core. */
   importTransferBlob(kek: KeyHandle, ciphertext: Uint8Array, target: { kty: "RSA" | "EC" | "oct"; crv?: string }): KeyHandle;
