@@ -1,10 +1,14 @@
 // The wire types: the REST bodies of Key Vault, shared by the server and the vault. Types only.
 export type * from "./common.js";
 export type * from "./keys.js";
+export type * from "./attestation.js";
 
+import type { AttestationApi } from "./attestation.js";
 import type { KeysApi } from "./keys.js";
 
 /** Every REST operation the vault serves; the router calls exactly one of these per request. */
 export interface VaultApi {
   keys: KeysApi;
+  /** The built-in attestation service for key release tests (absent: its routes answer 404). */
+  attestation?: AttestationApi;
 }

@@ -14,6 +14,8 @@ export interface PublicJwkOutput {
 
 export interface VaultEngine {
   randomBytes(length: number): Uint8Array;
+  /** A digest of public data (attestation and release signatures). */
+  digest(hash: "SHA-256", data: Uint8Array): Uint8Array;
   destroy(handle: KeyHandle): void;
   keyInfo(handle: KeyHandle): { kind: string; bits: number };
 
