@@ -2,13 +2,16 @@
 export type * from "./common.js";
 export type * from "./keys.js";
 export type * from "./attestation.js";
+export type * from "./secrets.js";
 
 import type { AttestationApi } from "./attestation.js";
 import type { KeysApi } from "./keys.js";
+import type { SecretsApi } from "./secrets.js";
 
 /** Every REST operation the vault serves; the router calls exactly one of these per request. */
 export interface VaultApi {
   keys: KeysApi;
+  secrets: SecretsApi;
   /** The built-in attestation service for key release tests (absent: its routes answer 404). */
   attestation?: AttestationApi;
 }

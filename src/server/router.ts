@@ -124,8 +124,9 @@ export function createRouter(options: RouterOptions): Router {
       const limit = limitOf(route);
       if (!route.route.body) checkSize(req.body, limit);
       const body = route.route.body ? parseBody(req, limit) : undefined;
-      const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
-      const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
+      const what = objectWord(path);
+      const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
+      const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
@@ -244,6 +245,12 @@ function listOptions(query: URLSearchParams): ListOptions {
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
   return options;
+}
+
+/** "key", "secret" or "certificate": the kind a path names, for messages. */
+function objectWord(path: string): string {
+  const collection = /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
+  return collection === undefined ? "key" : collection.slice(0, -1);
 }
 
 function decodeSegment(raw: string, what: string): string {

@@ -35,10 +35,12 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionShape>> = {
   "7.6-preview.2": V7_3,
   "7.6": V7_3,
   "2025-07-01": V7_3,
+  // @azure/keyvault-secrets 4.12's default (the secrets merge); keys answer it in the newest shape.
+  "2026-04-01": V7_3,
 };
 
 export const SUPPORTED_API_VERSIONS: readonly string[] = Object.keys(API_VERSIONS);
-export const LATEST_API_VERSION = "2025-07-01";
+export const LATEST_API_VERSION = "2026-04-01";
 
 /** The shape of a supported version; the newest shape for anything else (the router refuses unknown versions first). */
 export function shapeOf(apiVersion: string): ApiVersionShape {

@@ -45,6 +45,9 @@ export interface VaultEngine {
   /** AES-256-GCM under a key derived (HKDF-SHA-256) from the domain key, for backups. */
   backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array;
+  /** Opaque data (a secret's value) sealed for storage under a key derived from the domain key, bound to aad. */
+  sealData(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  unsealData(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array;
 
   /** Exportability is fixed when a key is made: only a fresh, never sealed key can be made exportable. */
   makeExportable(handle: KeyHandle): void;

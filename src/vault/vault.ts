@@ -10,6 +10,7 @@ import type { VaultEngine } from "./engine.js";
 import type { JSONWebKeySet } from "jose";
 import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
+import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
 import type { VaultServices } from "./lifecycle/objects.js";
 
@@ -31,6 +32,7 @@ export interface VaultOptions {
 
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
+  readonly secrets: SecretObjects;
   readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
 
@@ -38,6 +40,7 @@ export class Vault implements VaultApi {
     this.#domain = services.domain;
     this.attestation = attestation;
     this.keys = new KeyObjects(services, attestation);
+    this.secrets = new SecretObjects(services);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
