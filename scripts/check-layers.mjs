@@ -11,15 +11,16 @@ export const ALLOWED = {
   model: [],
   engine: ["encoding"],
   jwk: ["engine", "encoding", "model"],
+  attestation: ["engine", "encoding", "jwk"],
   store: ["encoding"],
-  vault: ["model", "jwk", "store", "engine", "encoding"],
-  server: ["vault", "model", "store", "engine", "jwk", "encoding"],
-  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding"],
+  vault: ["model", "jwk", "store", "engine", "encoding", "attestation"],
+  server: ["vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault", "offline"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "vault", "offline"];
 /** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
 const NODE_FREE_FILES = [
   "store/memory.ts",

@@ -4,6 +4,7 @@ import { DomainFile } from "../../store/domain-file.js";
 import type { ObjectStore } from "../../store/types.js";
 import { spawnNodeWorker } from "./node-spawn.js";
 import { WorkerPool } from "./pool.js";
+import type { VaultWorkerConfig } from "./protocol.js";
 
 /** `--workers` when none is given: one worker per core. */
 export function defaultWorkerCount(): number {
@@ -15,6 +16,8 @@ export interface ServerPoolOptions {
   securityDomainFile?: string;
   domainSecret?: string;
   maxBodyBytes?: number;
+  deleteDelayMs?: number;
+  attestationJwks?: VaultWorkerConfig["attestationJwks"];
 }
 
 /** serve()'s pool; `checked` holds the vault URL and challenge resource that serve() validated. */
@@ -36,6 +39,8 @@ export function startServerPool(
         ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       },
       ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+      ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
+      ...(options.attestationJwks !== undefined ? { attestationJwks: options.attestationJwks } : {}),
     },
   });
 }

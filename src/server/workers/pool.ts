@@ -88,6 +88,7 @@ export class WorkerPool {
       handle: (req, opts) => this.handle(req, opts),
       errorResponse: (req, err, opts) => this.#local.errorResponse(req, err, opts),
       maxBodyBytes: this.#local.maxBodyBytes,
+      largestBodyBytes: this.#local.largestBodyBytes,
     };
   }
 

@@ -14,6 +14,10 @@ export interface VaultWorkerConfig {
   /** Whether the owner's store outlives the process (ObjectStore.durable). */
   durable: boolean;
   recoverableDays?: number;
+  /** A delete or recover becomes visible this many ms later (--delete-delay-ms). */
+  deleteDelayMs?: number;
+  /** Further trusted attestation signers (--attestation-jwks), as a JWKS. */
+  attestationJwks?: import("jose").JSONWebKeySet;
   router: {
     vaultUrl?: string;
     scheme?: "https" | "http";
