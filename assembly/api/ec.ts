@@ -14,6 +14,7 @@ import { P384 } from "../ec/curves/p384";
 import { P521 } from "../ec/curves/p521";
 import { EC_HEADER, ecGenerate, ecImportPrivate, ecImportPublic, materialCurve } from "../ec/keys";
 import { ecdsaSign, ecdsaVerifyVartime } from "../ec/ecdsa";
+import { clearRefusal } from "../keys/refusals";
 
 /** A new key pair on the curve. Needs a seeded DRBG. Returns the handle. */
 export function ec_generate(curve: i32): i32 {
@@ -26,6 +27,7 @@ export function ec_generate(curve: i32): i32 {
 
 /** Imports the private key x || y || d (3 LEN bytes of IN, big-endian). Returns the handle. */
 export function ec_import_private(curve: i32, len: u32): i32 {
+  clearRefusal();
   if (!isCurve(curve)) return ERR_PARAM;
   if (len != <u32>(3 * curveLength(curve))) return ERR_LENGTH;
   const src = ioIn();
@@ -40,6 +42,7 @@ export function ec_import_private(curve: i32, len: u32): i32 {
 
 /** Imports the public key x || y (2 LEN bytes of IN, big-endian). Returns the handle. */
 export function ec_import_public(curve: i32, len: u32): i32 {
+  clearRefusal();
   if (!isCurve(curve)) return ERR_PARAM;
   if (len != <u32>(2 * curveLength(curve))) return ERR_LENGTH;
   const src = ioIn();

@@ -2,7 +2,7 @@
 // Restore answers one generic error for every failure, and checks everything before anything is written.
 import { DOMAIN_ID_LENGTH, FORMAT_VERSION, decodeHeader, encodeHeader } from "../backup/format.js";
 import type { StoredKey, StoredVersion } from "../store/types.js";
-import { decodeBase64url } from "../jwk/base64url.js";
+import { decodeBase64url } from "../encoding/base64url.js";
 import { baseKty } from "../jwk/parse.js";
 import type { SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { KeyHandle } from "../engine/index.js";
 import type { KeyStore, SecurityDomainRecord } from "../store/types.js";
 import type { VaultEngine } from "./engine.js";
-import { decodeBase64url, encodeBase64url } from "../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 
 export const DEFAULT_DOMAIN_SECRET = "wasm-hsm emulator security domain v1";
 

@@ -1,4 +1,5 @@
 // Paging of list results: maxresults from 1 to 25, an opaque $skiptoken, an absolute nextLink.
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 import { badParameter } from "./errors.js";
 import type { ListOptions, ListResult, RequestContext } from "./types.js";
 
@@ -17,7 +18,8 @@ export function checkMaxResults(value: unknown): number {
 function decodeToken(token: string | undefined, scope: string): number {
   if (token === undefined || token === "") return 0;
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const bytes = decodeBase64url(token);
+    const parsed = bytes && JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     if (parsed && parsed.s === scope && Number.isSafeInteger(parsed.o) && parsed.o >= 0) return parsed.o;
   } catch {
     // fall through
@@ -26,7 +28,7 @@ function decodeToken(token: string | undefined, scope: string): number {
 }
 
 function encodeToken(offset: number, scope: string): string {
-  return Buffer.from(JSON.stringify({ s: scope, o: offset })).toString("base64url");
+  return encodeBase64url(new TextEncoder().encode(JSON.stringify({ s: scope, o: offset })));
 }
 
 /** One page of `items` (already in a stable order), with a nextLink to `path` when more remain. */

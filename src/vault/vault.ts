@@ -4,11 +4,20 @@
 import type { KeyHandle } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
 import type { KeyStore, StoredKey, StoredVersion } from "../store/types.js";
-import { decodeBase64url, encodeBase64url } from "../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 import { baseKty, parsePrivateJwk, RSA_SIZES, OCT_SIZES } from "../jwk/parse.js";
-import { curveInfo } from "../jwk/curves.js";
+import { importParsedJwk } from "../jwk/import.js";
 import { publicMembers } from "../jwk/public.js";
-import { aesBitsOf, algorithmsFor, ALL_ALGORITHMS, CURVE_OF_ALG, DIGEST_LENGTH, type CryptoOp, type Family } from "./algorithms.js";
+import {
+  aesBitsOf,
+  algorithmsFor,
+  ALL_ALGORITHMS,
+  CURVE_OF_ALG,
+  curveInfo,
+  DIGEST_LENGTH,
+  type CryptoOp,
+  type Family,
+} from "../engine/index.js";
 import { DEFAULT_RECOVERABLE_DAYS, RECOVERY_LEVEL, newAttributes, parseAttributes, parseTags } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
@@ -192,36 +201,10 @@ export class KeyVault implements KeyVaultApi {
         throw e;
       }
     }
+    // The JWK's shape is checked here; the key itself by the core, when it is imported (jwk/import.ts).
     const parsed = parsePrivateJwk(jwk);
-    let keySize: number;
-    let make: () => KeyHandle;
-    if (parsed.kty === "RSA") {
-      keySize = parsed.bits;
-      const enc = (x: Uint8Array) => encodeBase64url(x);
-      make = () =>
-        this.#engine.importRsa({
-          n: enc(parsed.n),
-          e: enc(parsed.e),
-          d: enc(parsed.d),
-          p: enc(parsed.p),
-          q: enc(parsed.q),
-          dp: enc(parsed.dp),
-          dq: enc(parsed.dq),
-          qi: enc(parsed.qi),
-        });
-    } else if (parsed.kty === "EC") {
-      keySize = parsed.curve.bits;
-      make = () =>
-        this.#engine.importEc({
-          crv: parsed.curve.crv,
-          x: encodeBase64url(parsed.x),
-          y: encodeBase64url(parsed.y),
-          d: encodeBase64url(parsed.d),
-        });
-    } else {
-      keySize = parsed.bits;
-      make = () => this.#engine.importOct(parsed.k);
-    }
+    const keySize = parsed.kty === "EC" ? parsed.curve.bits : parsed.bits;
+    const make = () => importParsedJwk(this.#engine, parsed);
     return this.#exclusive(name, () => this.#addVersion(name, { family, kty, keySize, keyOps, attributes, tags, make }, ctx));
   }
 
