@@ -6,7 +6,7 @@ import { decodeBase64url } from "../encoding/base64url.js";
 import { bitLengthVartime, stripLeadingZeros } from "../encoding/bytes.js";
 import { OCT_SIZES, RSA_SIZES, curveInfo, type CurveInfo } from "../engine/index.js";
 import { jwkError } from "./errors.js";
-import type { JsonWebKey } from "../vault/types.js";
+import type { JsonWebKey } from "../model/index.js";
 
 export { OCT_SIZES, RSA_SIZES };
 

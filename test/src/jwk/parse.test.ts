@@ -6,7 +6,8 @@ import type { Hsm } from "../../../src/engine/index.js";
 import { importParsedJwk } from "../../../src/jwk/import.js";
 import { baseKty, parsePrivateJwk } from "../../../src/jwk/parse.js";
 import { newHsm } from "../../helpers/hsm.js";
-import type { JsonWebKey } from "../../../src/vault/types.js";
+import type { JsonWebKey } from "../../../src/model/index.js";
+import { jwkCall } from "../../../src/vault/errormap.js";
 import { bad, expectKvErrorSync } from "../vault/fixture.js";
 import { b64OfBig, bigOf, ecKey, octKey, rsaKey, withMembers } from "./keys.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
@@ -219,7 +220,7 @@ describe("refusals", () => {
   ];
 
   it.each(cases)("%s", (_what, jwk, message) => {
-    expectKvErrorSync(() => importJwk(jwk as JsonWebKey), jwkBad(message));
+    expectKvErrorSync(() => jwkCall(() => importJwk(jwk as JsonWebKey)), jwkBad(message));
     expect(hsm.keyCount()).toBe(0);
   });
 });

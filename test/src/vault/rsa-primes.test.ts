@@ -5,7 +5,7 @@
 import * as nc from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Hsm, RsaPrivateJwk } from "../../../src/engine/index.js";
-import type { JsonWebKey } from "../../../src/vault/types.js";
+import type { JsonWebKey } from "../../../src/model/index.js";
 import { bitLength, bytesToBig, modInv } from "../../helpers/bigint.js";
 import { loadWycheproof } from "../../helpers/hsm.js";
 import { b64u, bad, ctx, expectKvError, type Fixture, openVault, unb64u } from "./fixture.js";
@@ -21,7 +21,7 @@ let seq = 0;
 beforeAll(async () => {
   f = await openVault();
   hsm = f.engine as unknown as Hsm;
-  const kek = await f.vault.createKey("kek", { kty: "RSA-HSM", key_size: 2048, key_ops: ["import"] }, ctx);
+  const kek = await f.vault.keys.createKey("kek", { kty: "RSA-HSM", key_size: 2048, key_ops: ["import"] }, ctx);
   kekKid = kek.key.kid!;
   kekPublic = nodePublicKey(kek.key);
 });
@@ -69,12 +69,12 @@ const byokBody = (der: Uint8Array) => ({ key: { kty: "RSA-HSM", key_hsm: keyHsm(
 /** Imports the key through REST, the engine and BYOK; signs one digest with each; returns the three signatures. */
 async function signThroughEveryPath(jwk: JsonWebKey, der: Uint8Array, alg: string, digest: Uint8Array): Promise<Uint8Array[]> {
   const name = `k${++seq}`;
-  const rest = await f.vault.importKey(`${name}-rest`, { key: jwk }, ctx);
-  const byok = await f.vault.importKey(`${name}-byok`, byokBody(der), ctx);
+  const rest = await f.vault.keys.importKey(`${name}-rest`, { key: jwk }, ctx);
+  const byok = await f.vault.keys.importKey(`${name}-byok`, byokBody(der), ctx);
   expect(byok.key.n).toBe(rest.key.n);
   const sigs: Uint8Array[] = [];
   for (const kv of [`${name}-rest`, `${name}-byok`]) {
-    sigs.push(unb64u((await f.vault.sign(kv, undefined, { alg, value: b64u(digest) }, ctx)).value!));
+    sigs.push(unb64u((await f.vault.keys.sign(kv, undefined, { alg, value: b64u(digest) }, ctx)).value!));
   }
   const h = hsm.importRsa(jwk as RsaPrivateJwk);
   sigs.push(hsm.sign(h, alg, digest));
@@ -111,13 +111,13 @@ describe("primes of unequal size", () => {
       const [p, q] = primes(nBits, pBits, qBits);
       const jwk = jwkOf(p, q);
       const why = `'p' and 'q' must each have at least ${bound} bits, a third of the modulus`;
-      await expectKvError(f.vault.importKey(`small-${++seq}`, { key: jwk }, ctx), bad(`JSON Web Key: ${why}`));
+      await expectKvError(f.vault.keys.importKey(`small-${++seq}`, { key: jwk }, ctx), bad(`JSON Web Key: ${why}`));
       expect(() => hsm.importRsa(jwk as RsaPrivateJwk)).toThrow(
         expect.objectContaining({ code: "INVALID_KEY", reason: "RSA_PRIME_SIZE", message: `importRsa: ${why}` }),
       );
       const before = hsm.keyCount();
       await expectKvError(
-        f.vault.importKey(`small-${++seq}`, byokBody(pkcs8Of(jwk)), ctx),
+        f.vault.keys.importKey(`small-${++seq}`, byokBody(pkcs8Of(jwk)), ctx),
         bad("The transferred key is not an RSA private key of 2048, 3072 or 4096 bits in PKCS#8, as kty RSA-HSM requires."),
       );
       expect(hsm.keyCount()).toBe(before);
@@ -146,13 +146,13 @@ describe("Wycheproof RSASSA-PKCS1-v1_5 sig_gen keys, imported through REST", () 
         const jwk = { ...g.privateKeyJwk, kty: "RSA" } as JsonWebKey;
         if (bitLength(big(jwk.p!)) !== bitLength(big(jwk.q!))) unequal++;
         const name = `wp-${size}-${++seq}`;
-        const imported = await f.vault.importKey(name, { key: jwk }, ctx);
+        const imported = await f.vault.keys.importKey(name, { key: jwk }, ctx);
         expect(imported.key.n).toBe(jwk.n);
         const alg = RS[g.sha];
         if (!alg) continue; // SHA-224 / SHA-1 groups: Key Vault has no such algorithm
         for (const t of g.tests) {
           const digest = nc.createHash(g.sha.replace("-", "").toLowerCase()).update(Buffer.from(t.msg, "hex")).digest();
-          const sig = await f.vault.sign(name, undefined, { alg, value: b64u(digest) }, ctx);
+          const sig = await f.vault.keys.sign(name, undefined, { alg, value: b64u(digest) }, ctx);
           expect(unb64u(sig.value!).toString("hex"), `tcId ${t.tcId}`).toBe(t.sig);
           signed++;
         }
@@ -165,7 +165,7 @@ describe("Wycheproof RSASSA-PKCS1-v1_5 sig_gen keys, imported through REST", () 
       const data = loadWycheproof(`rsa_pkcs1_${size}_sig_gen_test.json`);
       if (!data) return;
       for (const g of data.testGroups) {
-        const imported = await f.vault.importKey(`wpb-${size}-${++seq}`, byokBody(Buffer.from(g.privateKeyPkcs8, "hex")), ctx);
+        const imported = await f.vault.keys.importKey(`wpb-${size}-${++seq}`, byokBody(Buffer.from(g.privateKeyPkcs8, "hex")), ctx);
         expect(imported.key.kty).toBe("RSA-HSM");
         const n = nc
           .createPrivateKey({ key: Buffer.from(g.privateKeyPkcs8, "hex"), format: "der", type: "pkcs8" })
