@@ -13,7 +13,7 @@ import { generateKey, pairwiseTest } from "../rsa/keygen";
 import { oaepDecode, oaepEncode } from "../rsa/oaep";
 import { emsaPkcs1Encode, pkcs1DecryptDecode, pkcs1EncryptEncode } from "../rsa/pkcs1";
 import { pssEncode, pssMaxSalt, pssVerify } from "../rsa/pss";
-import { RSA_MAX_PART_BYTES as MAX_PART, bitLengthOfBytes, readExponent, rsaImportParts } from "../rsa/import";
+import { RSA_MAX_PART_BYTES as MAX_PART, bitLengthOfBytesVartime, readExponent, rsaImportParts } from "../rsa/import";
 import { REFUSED_RSA_E, REFUSED_RSA_N_EVEN, REFUSED_RSA_PUBLIC_N_SIZE, clearRefusal, refuse } from "../keys/refusals";
 import { rsaDecrypt } from "../rsa/decrypt";
 import { RSA_PAD_OAEP_PSS, RSA_PAD_PKCS1 } from "../rsa/paddings";
@@ -80,7 +80,7 @@ export function rsa_import(nLen: u32, eLen: u32, dLen: u32, pLen: u32, qLen: u32
 export function rsa_import_public(nLen: u32, eLen: u32): i32 {
   clearRefusal();
   if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > MAX_PART) return ERR_LENGTH;
-  const nBits = bitLengthOfBytes(ioIn(), nLen);
+  const nBits = bitLengthOfBytesVartime(ioIn(), nLen);
   if (nBits < 2048 || nBits > 4096) return refuse(REFUSED_RSA_PUBLIC_N_SIZE, <u32>nBits);
   if ((load<u8>(ioIn() + <usize>nLen - 1) & 1) == 0) return refuse(REFUSED_RSA_N_EVEN);
   const e = readExponent(ioIn() + <usize>nLen, eLen);

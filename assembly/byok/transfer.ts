@@ -9,7 +9,7 @@ import { wipe } from "../mem";
 import { keyK } from "../rsa/key";
 import { rsaDecrypt } from "../rsa/decrypt";
 import { RSA_PAD_OAEP_PSS } from "../rsa/paddings";
-import { RSA_MAX_PART_BYTES, bitLengthOfBytes, rsaImportParts } from "../rsa/import";
+import { RSA_MAX_PART_BYTES, bitLengthOfBytesVartime, rsaImportParts } from "../rsa/import";
 import { REFUSED_EC_D_RANGE, REFUSED_EC_WRONG_CURVE, REFUSED_OCT_SIZE, REFUSED_PKCS8, REFUSED_RSA_N_SIZE, refuse } from "../keys/refusals";
 import { AES_KS_SIZE, aesExpandKey } from "../aes/schedule";
 import { kwpUnwrap } from "../aes/kw";
@@ -69,7 +69,7 @@ function importTarget(kind: i32, curve: i32, m: usize): i32 {
     if (!pkcs8Rsa(TARGET, m)) return refuse(REFUSED_PKCS8);
     // Fields in RSAPrivateKey order: n e d p q dp dq qi, checked as rsa_import checks them.
     const nLen = <u32>unchecked(rsaFieldLen[0]);
-    if (nLen > RSA_MAX_PART_BYTES) return refuse(REFUSED_RSA_N_SIZE, <u32>bitLengthOfBytes(unchecked(rsaFieldPtr[0]), nLen));
+    if (nLen > RSA_MAX_PART_BYTES) return refuse(REFUSED_RSA_N_SIZE, <u32>bitLengthOfBytesVartime(unchecked(rsaFieldPtr[0]), nLen));
     for (let i = 1; i < 8; i++) if (unchecked(rsaFieldLen[i]) > <usize>RSA_MAX_PART_BYTES) return refuse(REFUSED_PKCS8);
     return rsaImportParts(
       unchecked(rsaFieldPtr[0]), <u32>unchecked(rsaFieldLen[0]), unchecked(rsaFieldPtr[1]), <u32>unchecked(rsaFieldLen[1]),

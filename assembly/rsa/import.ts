@@ -45,7 +45,7 @@ const U = memory.data(<i32>S, 16); // scratch of modReduceCt
 const V = memory.data(<i32>S, 16); // scratch of modReduceCt
 
 /** Bits of the big-endian number of len bytes at p (public data). */
-export function bitLengthOfBytes(p: usize, len: u32): i32 {
+export function bitLengthOfBytesVartime(p: usize, len: u32): i32 {
   for (let i: u32 = 0; i < len; i++) {
     const b = <u32>load<u8>(p + <usize>i);
     if (b != 0) return <i32>((len - i - 1) * 8 + (32 - clz<u32>(b)));
@@ -125,7 +125,7 @@ export function rsaImportParts(
   dpP: usize, dpLen: u32, dqP: usize, dqLen: u32, qiP: usize, qiLen: u32,
 ): i32 {
   const nMax = limbsFor(<i32>RSA_MAX_PART_BYTES * 8);
-  const nBits = bitLengthOfBytes(n, nLen);
+  const nBits = bitLengthOfBytesVartime(n, nLen);
   if (nBits != 2048 && nBits != 3072 && nBits != 4096) return refuse(REFUSED_RSA_N_SIZE, <u32>nBits);
   if ((load<u8>(n + <usize>nLen - 1) & 1) == 0) return refuse(REFUSED_RSA_N_EVEN);
   const e = readExponent(eP, eLen);
