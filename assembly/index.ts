@@ -9,3 +9,5 @@ export * from "./api/seal";
 export * from "./api/ec";
 export * from "./api/rsa";
 export * from "./api/byok";
+export * from "./api/release";
+export * from "./api/backup-stream";

@@ -37,3 +37,5 @@ export const ERR_FAULT: i32 = -13; // e.g. the CRT check
 export const ERR_KEYGEN: i32 = -14;
 /** DOMAIN_ALREADY_SET: this HSM instance already has a security domain; it cannot be replaced */
 export const ERR_DOMAIN_SET: i32 = -15;
+/** NOT_EXPORTABLE: the key was not made exportable when it was created or imported: it never leaves the HSM */
+export const ERR_NOT_EXPORTABLE: i32 = -16;

@@ -65,6 +65,7 @@ function generate() {
     curves: "assembly/ec/ids.ts",
     refusals: "assembly/keys/refusals.ts",
     rsaImport: "assembly/rsa/import.ts",
+    release: "assembly/release/release.ts",
   };
   const statuses = table(files.status, "ERR_");
   const ok = table(files.status, "OK");
@@ -74,6 +75,7 @@ function generate() {
   const paddings = table(files.paddings, "RSA_PAD_");
   const curves = table(files.curves, "CURVE_");
   const refusals = table(files.refusals, "REFUSED_");
+  const releases = table(files.release, "ENC_");
   const [maxPart] = table(files.rsaImport, "RSA_MAX_PART_BYTES", { skip: /^$/ });
 
   const parts = [
@@ -90,6 +92,7 @@ function generate() {
     enumObject("hashLength", `Digest length in bytes of each hash (${files.hashes}).`, hashes, companion(files.hashes, hashes, "_BYTES")),
     enumObject("AesMode", `Modes of the aes_* exports (${files.modes}).`, modes),
     enumObject("RsaPadding", `Paddings and signature schemes of the rsa_* exports (${files.paddings}).`, paddings),
+    enumObject("ReleaseEnc", `Key Vault's \`enc\` of a key release, as key_release takes it (${files.release}).`, releases),
     enumObject("CurveId", `Curve ids (${files.curves}), by Key Vault curve name.`, curves),
     enumObject("curveBits", `Size in bits of each curve (${files.curves}).`, curves, companion(files.curves, curves, "_BITS")),
     enumObject("KeyRefusal", `Why an import was refused (${files.refusals}); key_refusal() = reason | (argument << 8).`, refusals),

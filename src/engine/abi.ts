@@ -11,6 +11,7 @@ export {
   hashLength,
   KeyKind,
   KeyRefusal,
+  ReleaseEnc,
   RSA_MAX_PART_BYTES,
   RsaPadding,
   refusalMessages,
