@@ -12,14 +12,15 @@ export const ALLOWED = {
   engine: ["encoding"],
   jwk: ["engine", "encoding", "model"],
   store: ["encoding"],
-  vault: ["model", "jwk", "store", "engine", "encoding"],
+  x509: ["jwk", "encoding"],
+  vault: ["model", "x509", "jwk", "store", "engine", "encoding"],
   server: ["vault", "model", "store", "engine", "jwk", "encoding"],
   offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding"],
+  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "x509", "vault"];
 /** Files of the store that the vault loads, which must run in a browser too. */
 const NODE_FREE_FILES = ["store/memory.ts", "store/records.ts", "store/types.ts", "store/legacy.ts"];
 /** Where a Node built-in may be loaded lazily (`await import("node:fs")`), behind a check that it runs in Node. */
