@@ -2,7 +2,9 @@
 export type * from "./common.js";
 export type * from "./keys.js";
 export type * from "./secrets.js";
+export type * from "./certificates.js";
 
+import type { CertificatesApi } from "./certificates.js";
 import type { KeysApi } from "./keys.js";
 import type { SecretsApi } from "./secrets.js";
 
@@ -10,4 +12,5 @@ import type { SecretsApi } from "./secrets.js";
 export interface VaultApi {
   keys: KeysApi;
   secrets: SecretsApi;
+  certificates: CertificatesApi;
 }

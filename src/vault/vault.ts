@@ -7,6 +7,7 @@ import type { ObjectStore, SharedDomainSource } from "../store/types.js";
 import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
+import { CertificateObjects } from "./certificates/certificates.js";
 import { KeyObjects } from "./keys/keys.js";
 import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
@@ -27,12 +28,14 @@ export interface VaultOptions {
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
+  readonly certificates: CertificateObjects;
   readonly #domain: SecurityDomain;
 
   private constructor(services: VaultServices) {
     this.#domain = services.domain;
     this.keys = new KeyObjects(services);
     this.secrets = new SecretObjects(services);
+    this.certificates = new CertificateObjects(services, this.keys, this.secrets);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {

@@ -35,6 +35,7 @@ import { engineCall } from "../errormap.js";
 import { badParameter, forbidden, kindErrors, operationForbidden } from "../errors.js";
 import { checkSealedOpens } from "../lifecycle/backup.js";
 import type { KindSpec } from "../lifecycle/kind.js";
+import { ManagedObjects } from "../lifecycle/managed.js";
 import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
 import { checkName } from "../names.js";
 import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
@@ -46,10 +47,23 @@ import { type KeyDescription, parseCreate, parseImport, plainImport } from "./re
 import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation.js";
 import { deletedKeyBundle, deletedKeyItem, type KeyRecord, type KeyState, type KeyVersion, keyBundle, keyItem, kidOf } from "./views.js";
 
+/**
+ * A key that backs a certificate is Key Vault's to change: the keys API refuses (recorded traffic:
+ * DELETE /keys/{certificate} is 403 Forbidden, innererror KeyManagedByKeyVault). Returns the record.
+ */
+function refuseManaged(rec: KeyRecord, operation: string): KeyRecord {
+  if (rec.state?.managed) {
+    throw forbidden(`Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault");
+  }
+  return rec;
+}
+
 export class KeyObjects implements KeysApi {
   readonly #s: VaultServices;
   readonly #life: ObjectLifecycle<KeyVersionProps, KeyState>;
   readonly #unsealed: UnsealedKeys;
+  /** The certificate kind's access to the keys it manages (lifecycle/managed.ts). */
+  readonly managed: ManagedObjects<KeyVersionProps, KeyState>;
 
   constructor(services: VaultServices) {
     this.#s = services;
@@ -72,6 +86,7 @@ export class KeyObjects implements KeysApi {
       },
     };
     this.#life = new ObjectLifecycle(spec, services);
+    this.managed = new ManagedObjects(this.#life);
   }
 
   // ---------------------------------------------------------------- create, import, get, update
@@ -102,6 +117,7 @@ export class KeyObjects implements KeysApi {
     const b = requireObject(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const v = this.#life.version(rec, version);
       const family = baseKty(v.props.kty)!;
       const keyOps = b.key_ops !== undefined ? resolveKeyOps(b.key_ops, family, v.props.kty) : v.props.keyOps;
@@ -134,6 +150,7 @@ export class KeyObjects implements KeysApi {
   async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "delete");
       await this.#life.softDelete(rec, ctx);
       return deletedKeyBundle(rec, this.#life.current(rec), ctx);
     });
@@ -153,13 +170,14 @@ export class KeyObjects implements KeysApi {
   async recoverDeletedKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
+      refuseManaged(rec, "recover");
       await this.#life.recover(rec);
       return keyBundle(rec, this.#life.current(rec), ctx);
     });
   }
 
   async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => this.#life.purge(await this.#life.deleted(name)));
+    return this.#life.exclusive(name, async () => this.#life.purge(refuseManaged(await this.#life.deleted(name), "purge")));
   }
 
   // ---------------------------------------------------------------- backup and restore
@@ -271,6 +289,7 @@ export class KeyObjects implements KeysApi {
   async rotateKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "rotate");
       return keyBundle(rec, await this.#rotate(rec), ctx);
     });
   }
@@ -287,6 +306,7 @@ export class KeyObjects implements KeysApi {
     const policy = parsePolicy(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const now = this.#s.now();
       const created = rec.state?.rotationPolicy?.attributes?.created ?? now;
       const rotationPolicy = { ...policy, attributes: { ...policy.attributes, created, updated: now } };
@@ -315,7 +335,8 @@ export class KeyObjects implements KeysApi {
   async #addVersion(name: string, d: KeyDescription, make: () => KeyHandle, ctx: RequestContext): Promise<KeyBundle> {
     let handle: KeyHandle | undefined;
     try {
-      const { record, version } = await this.#life.addVersion(name, () => {
+      const { record, version } = await this.#life.addVersion(name, (existing) => {
+        if (existing) refuseManaged(existing, "create");
         handle = engineCall(make);
         const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable: false };
         return sealedVersion(this.#s.engine, this.#s.domain, handle, d, attributes, d.tags);

@@ -1,0 +1,108 @@
+// The value of an import: a PFX (base64) opened with its password, or PEM text with the certificate
+// and its PKCS#8 key. Which one it is is read from the content, not from the policy's content type
+// (the JS SDK's tests import a base64 PFX with a PEM policy). Messages begin with the service's own
+// (certificates FAQ; Azure/azure-cli#19017) and then say precisely what was wrong.
+import { curveInfo } from "../../jwk/curves.js";
+import { bigIntToBytes, bytesToBigInt, decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import {
+  type CertificateFacts,
+  decodeBase64,
+  type PrivateKeyJwk,
+  pemBlocks,
+  readCertificate,
+  readPfx,
+  readPrivateKey,
+  sameKey,
+  X509Error,
+} from "../../x509/index.js";
+import { badParameter } from "../errors.js";
+
+const PFX_UNREADABLE =
+  "The specified PKCS#12 X.509 certificate content can not be read. Please check if certificate is in valid PKCS#12 format.";
+const PEM_UNEXPECTED =
+  "The specified PEM X.509 certificate content is in an unexpected format. Please check if certificate is in valid PEM format.";
+/** The certificates FAQ: "PFX password ... 200 characters". */
+const MAX_PASSWORD = 200;
+
+export interface ImportedCertificate {
+  /** The private key, its public members complete. */
+  key: PrivateKeyJwk & { x?: string; y?: string };
+  leaf: CertificateFacts;
+  /** The other certificates given, in the order given. */
+  chain: Uint8Array[];
+}
+
+function detail(e: unknown): string {
+  if (e instanceof X509Error) return ` ${e.message}`;
+  throw e;
+}
+
+export function readImport(value: unknown, pwd: unknown): ImportedCertificate {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw badParameter("The certificate to import must be in 'value': a base64 PFX, or PEM text with its private key.");
+  }
+  if (pwd !== undefined && pwd !== null && typeof pwd !== "string") throw badParameter("'pwd' must be a string.");
+  if (typeof pwd === "string" && pwd.length > MAX_PASSWORD) throw badParameter(`'pwd' is longer than ${MAX_PASSWORD} characters.`);
+  return /-----BEGIN /.test(value) ? readPem(value) : readPfxValue(value, pwd ?? "");
+}
+
+function readPfxValue(value: string, password: string): ImportedCertificate {
+  const bytes = decodeBase64(value);
+  if (!bytes || bytes.length === 0) throw badParameter(`${PFX_UNREADABLE} The value is neither PEM text nor base64.`);
+  let keys: Uint8Array[];
+  let certs: Uint8Array[];
+  try {
+    ({ keys, certs } = readPfx(bytes, password));
+  } catch (e) {
+    throw badParameter(PFX_UNREADABLE + detail(e));
+  }
+  if (keys.length !== 1) throw badParameter(`${PFX_UNREADABLE} It holds ${keys.length} private keys; one is needed.`);
+  return assemble(keys[0]!, certs, PFX_UNREADABLE);
+}
+
+function readPem(text: string): ImportedCertificate {
+  let blocks: ReturnType<typeof pemBlocks>;
+  try {
+    blocks = pemBlocks(text);
+  } catch (e) {
+    throw badParameter(PEM_UNEXPECTED + detail(e));
+  }
+  const legacy = blocks.find((b) => /^(RSA|EC|ENCRYPTED) PRIVATE KEY$/.test(b.label));
+  if (legacy) {
+    throw badParameter(`${PEM_UNEXPECTED} The private key must be unencrypted PKCS#8 (BEGIN PRIVATE KEY); found BEGIN ${legacy.label}.`);
+  }
+  const keys = blocks.filter((b) => b.label === "PRIVATE KEY");
+  const certs = blocks.filter((b) => b.label === "CERTIFICATE").map((b) => b.der);
+  if (keys.length === 0)
+    throw badParameter(`${PEM_UNEXPECTED} It has no private key (BEGIN PRIVATE KEY); the key must be imported with its certificate.`);
+  if (keys.length > 1) throw badParameter(`${PEM_UNEXPECTED} It has ${keys.length} private keys; one is needed.`);
+  return assemble(keys[0]!.der, certs, PEM_UNEXPECTED);
+}
+
+function assemble(pkcs8: Uint8Array, certs: Uint8Array[], prefix: string): ImportedCertificate {
+  if (certs.length === 0) throw badParameter(`${prefix} It has no certificate.`);
+  let key: ImportedCertificate["key"];
+  let facts: CertificateFacts[];
+  try {
+    key = withPublicPoint(readPrivateKey(pkcs8));
+    facts = certs.map(readCertificate);
+  } catch (e) {
+    throw badParameter(prefix + detail(e));
+  }
+  const pub = key.kty === "RSA" ? { kty: "RSA" as const, n: key.n, e: key.e } : { kty: "EC" as const, crv: key.crv, x: key.x!, y: key.y! };
+  const leaf = facts.find((f) => sameKey(f.publicKey, pub));
+  if (!leaf) throw badParameter(`${prefix} The private key does not belong to any of its certificates.`);
+  return { key, leaf, chain: certs.filter((c) => c !== leaf.der) };
+}
+
+/** An EC key without its public point gets it from d (RFC 5915 makes publicKey optional). */
+function withPublicPoint(key: PrivateKeyJwk): ImportedCertificate["key"] {
+  if (key.kty === "RSA" || (key.x !== undefined && key.y !== undefined)) return key;
+  const curve = curveInfo(key.crv);
+  const d = decodeBase64url(key.d);
+  if (!curve || !d) throw new X509Error("The EC private key is malformed.");
+  const scalar = bytesToBigInt(d);
+  if (scalar <= 0n || scalar >= curve.order) throw new X509Error("The EC private key is out of range.");
+  const p = curve.publicPoint(scalar);
+  return { ...key, x: encodeBase64url(bigIntToBytes(p.x, curve.size)), y: encodeBase64url(bigIntToBytes(p.y, curve.size)) };
+}
