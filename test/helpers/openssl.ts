@@ -52,3 +52,10 @@ export function opensslFile(args: string[], files: Record<string, Uint8Array | s
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Runs openssl in a folder the caller keeps (files persist between calls); returns what it printed. */
+export function opensslIn(dir: string, args: string[]): string {
+  const r = spawnSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout + r.stderr;
+}

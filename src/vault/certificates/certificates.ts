@@ -61,7 +61,7 @@ import {
   secretValue,
 } from "./material.js";
 import { readChain } from "./merge.js";
-import { addMonths, PKCS12, parsePolicy, renewalDueAt, SELF, type StoredPolicy, UNKNOWN } from "./policy.js";
+import { addMonths, parsePolicy, renewalDueAt, SELF, type StoredPolicy, UNKNOWN } from "./policy.js";
 import type { CertificateRecord, CertificateState, CertificateVersion, PendingOperation } from "./records.js";
 import { certificateBundle, certificateItem, deletedCertificateBundle, deletedCertificateItem, operationView } from "./views.js";
 
@@ -96,6 +96,8 @@ interface NewVersion {
   contentType: string;
   enabled: boolean;
   tags: Tags | undefined;
+  /** The time of issuance (Unix seconds): the versions' created, and the base of a self-signed validity. */
+  now: number;
 }
 
 export class CertificateObjects implements CertificatesApi {
@@ -167,7 +169,7 @@ export class CertificateObjects implements CertificatesApi {
         `The certificate expired on ${new Date(leaf.notAfter * 1000).toISOString()}; expired certificates cannot be imported.`,
       );
     }
-    const policy = importedPolicy(b.policy, imported.key, leaf, now);
+    const policy = importedPolicy(b.policy, imported, now);
     const enabled = parseAttributes(b.attributes).enabled ?? true;
     const tags = parseTags(b.tags, "certificate");
     const preserve = optionalBool(b.preserveCertOrder, "preserveCertOrder");
@@ -176,7 +178,7 @@ export class CertificateObjects implements CertificatesApi {
       const rec = await this.#writable(name);
       const handle = engineCall(make);
       try {
-        const key = keyProps(this.#s.engine, handle, policy.key_props.kty, policy.key_props.key_size, policy.x509_props.key_usage);
+        const key = keyProps(this.#s.engine, handle, policy.key_props.kty, policy.key_props.key_size, leaf.profile.keyUsage);
         const id = this.#newId();
         const { record, version } = await this.#commit(
           name,
@@ -191,6 +193,7 @@ export class CertificateObjects implements CertificatesApi {
             contentType: policy.secret_props.contentType,
             enabled,
             tags,
+            now,
           },
           { policy, ...(preserve !== undefined ? { preserveCertOrder: preserve } : {}) },
           ctx,
@@ -244,6 +247,7 @@ export class CertificateObjects implements CertificatesApi {
             contentType: placeholder?.props.contentType ?? rec.state!.policy.secret_props.contentType,
             enabled,
             tags: tags ?? placeholder?.tags,
+            now: this.#s.now(),
           },
           { ...rec.state!, pending: completed(op) },
           ctx,
@@ -626,6 +630,7 @@ export class CertificateObjects implements CertificatesApi {
           contentType: state.policy.secret_props.contentType,
           enabled: opts.enabled,
           tags: opts.tags,
+          now,
         },
         { ...state, pending: op },
         ctx,
@@ -711,7 +716,7 @@ export class CertificateObjects implements CertificatesApi {
     ctx: RequestContext | undefined,
   ): Promise<{ record: CertificateRecord; version: CertificateVersion }> {
     const recName = rec?.name ?? name;
-    const now = this.#s.now();
+    const now = n.now;
     const facts = readCertificate(n.cert);
     const attributes = {
       ...newAttributes({ enabled: n.enabled }, now, this.#s.recoverableDays),
@@ -827,16 +832,13 @@ function plainImportOf(s: VaultServices, key: ReturnType<typeof readImport>["key
 /**
  * The policy of an imported certificate: the certificate's own facts (subject, usages, names,
  * validity rounded up to whole months), the key's type and size, and from the request only what it
- * may choose (exportable, reuse_key, content type, lifetime actions, issuer). A kty, size or curve
+ * may choose (exportable, reuse_key, content type, lifetime actions, issuer); the content type
+ * defaults to the format imported. A kty, size or curve
  * that contradicts the key is refused. The default action is EmailContacts and the default issuer
  * Unknown (recorded import).
  */
-function importedPolicy(
-  raw: unknown,
-  key: ReturnType<typeof readImport>["key"],
-  leaf: ReturnType<typeof readCertificate>,
-  now: number,
-): StoredPolicy {
+function importedPolicy(raw: unknown, imported: ReturnType<typeof readImport>, now: number): StoredPolicy {
+  const { key, leaf } = imported;
   const given = parsePolicy(raw ?? {}, now, undefined, false);
   const rawKey = ((raw as CertificatePolicy | undefined)?.key_props ?? {}) as Record<string, unknown>;
   const family = key.kty;
@@ -863,7 +865,9 @@ function importedPolicy(
       reuse_key: given.key_props.reuse_key,
       ...(family === "EC" ? { crv: key.crv } : {}),
     },
-    secret_props: { contentType: rawPolicy.secret_props?.contentType !== undefined ? given.secret_props.contentType : PKCS12 },
+    // Without a content type in the policy, the secret keeps the format given (@azure/keyvault-certificates
+    // 4.10 sends no policy with an import: its serializer reads a member its client never sets).
+    secret_props: { contentType: rawPolicy.secret_props?.contentType !== undefined ? given.secret_props.contentType : imported.format },
     x509_props: {
       subject: leaf.subject,
       ...(p.sans !== undefined ? { sans: p.sans } : {}),

@@ -25,6 +25,8 @@ const PEM_UNEXPECTED =
 const MAX_PASSWORD = 200;
 
 export interface ImportedCertificate {
+  /** The format given: the secret's content type when the policy names none. */
+  format: "application/x-pkcs12" | "application/x-pem-file";
   /** The private key, its public members complete. */
   key: PrivateKeyJwk & { x?: string; y?: string };
   leaf: CertificateFacts;
@@ -57,7 +59,7 @@ function readPfxValue(value: string, password: string): ImportedCertificate {
     throw badParameter(PFX_UNREADABLE + detail(e));
   }
   if (keys.length !== 1) throw badParameter(`${PFX_UNREADABLE} It holds ${keys.length} private keys; one is needed.`);
-  return assemble(keys[0]!, certs, PFX_UNREADABLE);
+  return { format: "application/x-pkcs12", ...assemble(keys[0]!, certs, PFX_UNREADABLE) };
 }
 
 function readPem(text: string): ImportedCertificate {
@@ -76,10 +78,10 @@ function readPem(text: string): ImportedCertificate {
   if (keys.length === 0)
     throw badParameter(`${PEM_UNEXPECTED} It has no private key (BEGIN PRIVATE KEY); the key must be imported with its certificate.`);
   if (keys.length > 1) throw badParameter(`${PEM_UNEXPECTED} It has ${keys.length} private keys; one is needed.`);
-  return assemble(keys[0]!.der, certs, PEM_UNEXPECTED);
+  return { format: "application/x-pem-file", ...assemble(keys[0]!.der, certs, PEM_UNEXPECTED) };
 }
 
-function assemble(pkcs8: Uint8Array, certs: Uint8Array[], prefix: string): ImportedCertificate {
+function assemble(pkcs8: Uint8Array, certs: Uint8Array[], prefix: string): Omit<ImportedCertificate, "format"> {
   if (certs.length === 0) throw badParameter(`${prefix} It has no certificate.`);
   let key: ImportedCertificate["key"];
   let facts: CertificateFacts[];

@@ -18,6 +18,7 @@ import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
 import { engineCall } from "../errormap.js";
 import { badParameter } from "../errors.js";
+import { DEFAULT_OPS } from "../keys/keyops.js";
 import { generator } from "../keys/material.js";
 import { addMonths, keyOpsFor, PEM, type StoredPolicy } from "./policy.js";
 
@@ -44,15 +45,22 @@ export function publicKeyOfProps(props: KeyVersionProps): PublicKeyJwk {
   return { kty: "EC", crv: j.crv!, x: j.x!, y: j.y! };
 }
 
-/** What a certificate's key version records, for a key in the engine. */
-export function keyProps(engine: VaultEngine, handle: KeyHandle, kty: string, keySize: number, keyUsage: string[]): CertificateKey {
+/**
+ * What a certificate's key version records, for a key in the engine. Its operations follow the key
+ * usage; a certificate without a key usage extension restricts nothing (RFC 5280 §4.2.1.3), so its
+ * key gets every operation of its family.
+ */
+export function keyProps(
+  engine: VaultEngine,
+  handle: KeyHandle,
+  kty: string,
+  keySize: number,
+  keyUsage: string[] | undefined,
+): CertificateKey {
   const publicKey = publicKeyOf(engine, handle);
   const family = kty.startsWith("RSA") ? "RSA" : "EC";
-  return {
-    handle,
-    publicKey,
-    props: { kty, keySize, keyOps: keyOpsFor(keyUsage, family), publicJwk: publicMembers(publicKey as unknown as Record<string, string>) },
-  };
+  const keyOps = keyUsage === undefined ? [...DEFAULT_OPS[family]] : keyOpsFor(keyUsage, family);
+  return { handle, publicKey, props: { kty, keySize, keyOps, publicJwk: publicMembers(publicKey as unknown as Record<string, string>) } };
 }
 
 /** A new key in the core for the policy. The caller destroys the handle. */

@@ -56,6 +56,12 @@ const MAX_VALIDITY_MONTHS = 1200;
 
 type Obj = Record<string, unknown>;
 
+/** Lifetime action types, matched case-insensitively (as rotation policies' are). */
+const ACTIONS = new Map([
+  ["emailcontacts", "EmailContacts"],
+  ["autorenew", "AutoRenew"],
+]);
+
 function object(raw: unknown, where: string): Obj | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== "object" || Array.isArray(raw)) throw badParameter(`${where} must be a JSON object.`);
@@ -153,7 +159,7 @@ function parseLifetimeActions(raw: unknown, validityMonths: number): Certificate
       throw badParameter(`${where}.trigger needs exactly one of lifetime_percentage and days_before_expiry.`);
     }
     const type = object(o.action, `${where}.action`)?.action_type;
-    const normal = typeof type === "string" ? { emailcontacts: "EmailContacts", autorenew: "AutoRenew" }[type.toLowerCase()] : undefined;
+    const normal = typeof type === "string" ? ACTIONS.get(type.toLowerCase()) : undefined;
     if (!normal) throw badParameter(`${where}.action.action_type must be AutoRenew or EmailContacts; got ${JSON.stringify(type)}.`);
     return {
       trigger: pct !== undefined ? { lifetime_percentage: pct } : { days_before_expiry: days! },
