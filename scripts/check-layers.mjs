@@ -11,16 +11,17 @@ export const ALLOWED = {
   model: [],
   engine: ["encoding"],
   jwk: ["engine", "encoding", "model"],
+  attestation: ["engine", "encoding", "jwk"],
   store: ["encoding"],
   x509: ["jwk", "encoding"],
-  vault: ["model", "x509", "jwk", "store", "engine", "encoding"],
-  server: ["vault", "model", "store", "engine", "jwk", "encoding"],
-  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding"],
+  vault: ["model", "x509", "jwk", "store", "engine", "encoding", "attestation"],
+  server: ["vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "x509", "vault"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault"];
 /** Files of the store that the vault loads, which must run in a browser too. */
 const NODE_FREE_FILES = ["store/memory.ts", "store/records.ts", "store/types.ts", "store/legacy.ts"];
 /** Where a Node built-in may be loaded lazily (`await import("node:fs")`), behind a check that it runs in Node. */

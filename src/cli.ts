@@ -19,6 +19,10 @@ Options:
   --security-domain FILE   share a security domain through FILE (created if missing), so that
                            backups move between servers
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
+  --delete-delay-ms N      a delete or recover becomes visible to other reads N ms later, as on
+                           the real service, so that the SDKs' pollers wait (default: 0)
+  --attestation-jwks FILE  trust the attestation signers of this JWKS for key release too (the
+                           built-in attestation service under /_attestation is always trusted)
   -h, --help               this text
   --version                the version
 
@@ -55,6 +59,8 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
         "vault-url": { type: "string" },
         "security-domain": { type: "string" },
         "log-level": { type: "string" },
+        "delete-delay-ms": { type: "string" },
+        "attestation-jwks": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -74,6 +80,10 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError("--cert and --key go together");
     const logLevel = values["log-level"] ?? "info";
     if (!LOG_LEVELS.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...LOG_LEVELS].join(", ")}`);
+    const deleteDelayRaw = values["delete-delay-ms"];
+    if (deleteDelayRaw !== undefined && !/^\d{1,9}$/.test(deleteDelayRaw)) {
+      throw new UsageError(`--delete-delay-ms must be a whole number of milliseconds, got ${JSON.stringify(deleteDelayRaw)}`);
+    }
     const envPort = process.env.PORT;
     const port = values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
 
@@ -89,6 +99,8 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       // From the environment, not a flag, so that it stays out of process listings.
       domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
+      ...(deleteDelayRaw !== undefined ? { deleteDelayMs: Number(deleteDelayRaw) } : {}),
+      ...(values["attestation-jwks"] !== undefined ? { attestationJwksFile: values["attestation-jwks"] } : {}),
       ...extra,
     });
   } catch (err) {

@@ -5,3 +5,4 @@ export type { HashName, KeyKindName } from "./abi.js";
 export type { EncryptOptions, EncryptResult, DecryptOptions } from "./family.js";
 export type { EcCurve, EcJwk, EcPublicJwk } from "./ec.js";
 export type { RsaPrivateJwk, RsaPublicJwk, RsaKeySize } from "./rsa.js";
+export { RELEASE_ENCRYPTIONS, isReleaseEncryption, type ReleaseEncryption } from "./release.js";

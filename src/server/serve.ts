@@ -1,6 +1,6 @@
 // Puts the emulator together: certificate, store, engine, vault, router, fastify. The CLI calls
 // serve(); an embedder can call it too, with its own vault.
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
@@ -8,7 +8,7 @@ import { MemoryStore } from "../store/memory.js";
 import { DomainFile } from "../store/domain-file.js";
 import type { ObjectStore } from "../store/types.js";
 import type { VaultApi } from "../model/index.js";
-import { Vault, type VaultEngine } from "../vault/index.js";
+import { Vault, checkJwks, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -42,6 +42,10 @@ export interface ServeOptions {
   vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /** A delete or recover becomes visible to other reads this many ms later (default 0). */
+  deleteDelayMs?: number;
+  /** A JWKS file of further trusted attestation signers for key release. */
+  attestationJwksFile?: string;
 }
 
 export interface RunningServer {
@@ -87,9 +91,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       }
       cleanups.push(() => store.close());
       const hsm: VaultEngine = options.engine ?? (await Hsm.create());
+      const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
       vault = await Vault.open({
         hsm,
         store,
+        ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
+        ...(attestationJwks ? { attestationJwks } : {}),
         ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
         ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
       });
@@ -126,5 +133,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Reads a JWKS file of attestation signers; a clear error names the file. */
+async function readJwks(file: string): Promise<{ keys: ReturnType<typeof checkJwks> }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return { keys: checkJwks(json) };
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
   }
 }

@@ -5,7 +5,7 @@
 // PEM made by node:crypto and openssl, the Unknown-issuer flow (an openssl CA signs the CSR, then merge),
 // contacts, issuers, and the checks that tie the three objects together. Every issued certificate is
 // read by node:crypto and openssl (helpers/x509-check.ts).
-import { generateKeyPairSync, verify as nodeVerify, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, verify as nodeVerify, X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,7 +70,7 @@ function pemBlocks(text: string): { label: string; der: Buffer }[] {
 }
 
 describe("create with DefaultCertificatePolicy", () => {
-  it("RSA: issued at once; node:crypto and openssl read it; the key signs through KeyClient; the PFX secret has no private key", async () => {
+  it("RSA: issued at once; node:crypto and openssl read it; the key signs through KeyClient; the PFX secret holds the exportable key", async () => {
     const cc = certs(a);
     const name = uniq("default-rsa");
     const cert = await create(cc, name);
@@ -121,8 +121,10 @@ describe("create with DefaultCertificatePolicy", () => {
       const out = openssl(["pkcs12", "-in", "{dir}/s.p12", "-passin", "pass:", "-nodes"], { "s.p12": pfx });
       const blocks = pemBlocks(out.replace(/\r/g, ""));
       expect(blocks.filter((bl) => bl.label === "CERTIFICATE").map((bl) => bl.der)).toEqual([Buffer.from(cert.cer!)]);
-      // TODO(kv): an exportable key's PFX carries the key once the core can export it.
-      expect(blocks.some((bl) => bl.label === "PRIVATE KEY")).toBe(false);
+      // The policy's key is exportable (the default for RSA): the PFX holds the certificate's own private key.
+      const keys8 = blocks.filter((bl) => bl.label === "PRIVATE KEY");
+      expect(keys8).toHaveLength(1);
+      expect(x.checkPrivateKey(createPrivateKey({ key: keys8[0]!.der, format: "der", type: "pkcs8" }))).toBe(true);
     }
   });
 
@@ -161,8 +163,36 @@ describe("create with DefaultCertificatePolicy", () => {
     expect(secret.properties.contentType).toBe("application/x-pem-file");
     expect(secret.value!.endsWith("-----END CERTIFICATE-----\n")).toBe(true);
     const blocks = pemBlocks(secret.value!);
+    expect(blocks.map((bl) => bl.label)).toEqual(["PRIVATE KEY", "CERTIFICATE"]);
     expect(blocks.at(-1)!.der).toEqual(Buffer.from(cert.cer!));
-    expect(blocks.some((bl) => bl.label === "PRIVATE KEY")).toBe(false);
+    expect(x.checkPrivateKey(createPrivateKey({ key: blocks[0]!.der, format: "der", type: "pkcs8" }))).toBe(true);
+  });
+
+  it("a non-exportable key (exportable: false, and every HSM key) stays in the HSM: its secret holds the certificate only", async () => {
+    const cc = certs(a);
+    for (const [keyType, exportable, contentType] of [
+      ["RSA", false, "application/x-pem-file"],
+      ["EC-HSM", undefined, "application/x-pkcs12"],
+    ] as const) {
+      const name = uniq("no-export");
+      const cert = await create(cc, name, {
+        ...DefaultCertificatePolicy,
+        keyType,
+        ...(exportable !== undefined ? { exportable } : {}),
+        contentType,
+      });
+      expect(cert.policy?.exportable).toBe(false);
+      const value = (await secrets(a).getSecret(name)).value!;
+      const text =
+        contentType === "application/x-pem-file"
+          ? value
+          : hasOpenssl
+            ? openssl(["pkcs12", "-in", "{dir}/s.p12", "-passin", "pass:", "-nodes"], { "s.p12": Buffer.from(value, "base64") })
+            : "";
+      if (text === "") continue;
+      expect(pemBlocks(text.replace(/\r/g, "")).map((bl) => bl.label)).toEqual(["CERTIFICATE"]);
+      expect((await keys(a).getKey(name)).properties.exportable).toBe(false);
+    }
   });
 
   it("answers create with 202, Location to the operation, and the operation (completed for Self)", async () => {
@@ -362,7 +392,16 @@ describe.skipIf(!hasOpenssl)("import (PKCS#12 and PEM made by node:crypto and op
     expect(Buffer.from(pem.cer!)).toEqual(certDer());
     const secret = await secrets(a).getSecret(name);
     expect(secret.properties.contentType).toBe("application/x-pem-file");
-    expect(pemBlocks(secret.value!).at(-1)!.der).toEqual(certDer());
+    const blocks = pemBlocks(secret.value!);
+    expect(blocks.at(-1)!.der).toEqual(certDer());
+    // Imported exportable (the default): the key went into the HSM, and comes back out of it for the
+    // secret. The core rebuilds d as e^-1 mod (p-1)(q-1); OpenSSL's is mod lcm(p-1, q-1): both work.
+    const { d: _d, ...back } = createPrivateKey({ key: blocks[0]!.der, format: "der", type: "pkcs8" }).export({ format: "jwk" });
+    const { d: _d0, ...original } = key.privateKey.export({ format: "jwk" });
+    expect(back).toEqual(original);
+    expect(new X509Certificate(certDer()).checkPrivateKey(createPrivateKey({ key: blocks[0]!.der, format: "der", type: "pkcs8" }))).toBe(
+      true,
+    );
   });
 
   it("a wrong password, a corrupt PFX, PEM without its key, a PKCS#1 key: 400 BadParameter naming the problem", async () => {
@@ -471,7 +510,10 @@ describe.skipIf(!hasOpenssl)("the Unknown issuer: a CSR signed by an openssl CA,
     const out = openssl(["pkcs12", "-in", "{dir}/s.p12", "-passin", "pass:", "-nodes"], {
       "s.p12": Buffer.from((await secrets(a).getSecret(name)).value!, "base64"),
     });
-    expect(pemBlocks(out).map((bl) => bl.der)).toEqual([leafDer, caDer]);
+    const blocks = pemBlocks(out.replace(/\r/g, ""));
+    expect(blocks.filter((bl) => bl.label === "CERTIFICATE").map((bl) => bl.der)).toEqual([leafDer, caDer]);
+    const pkcs8 = blocks.find((bl) => bl.label === "PRIVATE KEY")!;
+    expect(new X509Certificate(leafDer).checkPrivateKey(createPrivateKey({ key: pkcs8.der, format: "der", type: "pkcs8" }))).toBe(true);
     // Merging again: there is no operation in progress.
     expect((await restError(cc.mergeCertificate(name, [leafDer]))).statusCode).toBe(404);
   });

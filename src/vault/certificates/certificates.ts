@@ -39,6 +39,7 @@ import { badParameter, forbidden, KeyVaultError, kindErrors } from "../errors.js
 import type { KeyObjects } from "../keys/keys.js";
 import { plainImport } from "../keys/requests.js";
 import type { KeyState } from "../keys/views.js";
+import { invalidBackup } from "../lifecycle/backup.js";
 import type { KindSpec } from "../lifecycle/kind.js";
 import type { ManagedObjects } from "../lifecycle/managed.js";
 import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
@@ -178,6 +179,8 @@ export class CertificateObjects implements CertificatesApi {
       const rec = await this.#writable(name);
       const handle = engineCall(make);
       try {
+        // The imported key's exportability follows the policy, fixed before its first seal.
+        if (policy.key_props.exportable) engineCall(() => this.#s.engine.makeExportable(handle));
         const key = keyProps(this.#s.engine, handle, policy.key_props.kty, policy.key_props.key_size, leaf.profile.keyUsage);
         const id = this.#newId();
         const { record, version } = await this.#commit(
@@ -425,7 +428,8 @@ export class CertificateObjects implements CertificatesApi {
   async recoverDeletedCertificate(name: string, ctx: RequestContext): Promise<CertificateBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
-      const { deleted: _, ...live } = rec;
+      const live: CertificateRecord = { ...rec };
+      this.#life.markRecovered(live);
       await transaction(this.#s.store, async (tx) => {
         const key = await this.#keys.get(rec.name);
         if (key?.state?.managed && key.deleted) await this.#keys.recover(tx, key);
@@ -483,7 +487,7 @@ export class CertificateObjects implements CertificatesApi {
       if (key) this.#keys.checkRestored({ ...key, name: opened.name });
       if (secret) this.#secrets.checkRestored({ ...secret, name: opened.name });
     } catch {
-      throw badParameter("The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.");
+      throw invalidBackup();
     }
     return this.#life.exclusive(opened.name, async () => {
       const existing = await this.#life.load(opened.name);
@@ -728,7 +732,7 @@ export class CertificateObjects implements CertificatesApi {
     this.#keys.checkAvailable(keyRec, recName);
     this.#secrets.checkAvailable(secretRec, recName);
 
-    const pkcs8 = n.handle !== undefined ? exportableKey(this.#s.engine, n.handle, n.exportable) : undefined;
+    const pkcs8 = n.handle !== undefined ? exportableKey(this.#s.engine, n.handle) : undefined;
     let value: Uint8Array;
     try {
       value = new TextEncoder().encode(secretValue(n.contentType, [n.cert, ...n.chain], pkcs8));

@@ -63,13 +63,15 @@ export function keyProps(
   return { handle, publicKey, props: { kty, keySize, keyOps, publicJwk: publicMembers(publicKey as unknown as Record<string, string>) } };
 }
 
-/** A new key in the core for the policy. The caller destroys the handle. */
+/** A new key in the core for the policy, exportable if the policy says so. The caller destroys the handle. */
 export function generateKey(engine: VaultEngine, policy: StoredPolicy): CertificateKey {
   const k = policy.key_props;
   const family = k.kty.startsWith("RSA") ? "RSA" : "EC";
   const make = generator(engine, { family, keySize: k.key_size, ...(k.crv !== undefined ? { crv: k.crv } : {}) });
   const handle = engineCall(make);
   try {
+    // Exportability is fixed now, before the key is first sealed (the core allows it only then).
+    if (k.exportable) engineCall(() => engine.makeExportable(handle));
     return keyProps(engine, handle, k.kty, k.key_size, policy.x509_props.key_usage);
   } catch (e) {
     engine.destroy(handle);
@@ -136,15 +138,12 @@ export function sealedKeyVersion(
 }
 
 /**
- * The PKCS#8 of the key to put in the secret: only for a key made exportable, which only the core can
- * hand out; undefined for every other key (about-certificates.md: "the private key isn't a part of
- * the value when it's retrieved as a secret").
+ * The PKCS#8 of the key to put in the secret: only for a key made exportable (the core's flag, fixed
+ * when the key was made or imported), which only the core hands out; undefined for every other key
+ * (about-certificates.md: "the private key isn't a part of the value when it's retrieved as a secret").
  */
-export function exportableKey(_engine: VaultEngine, _handle: KeyHandle, exportable: boolean): Uint8Array | undefined {
-  if (!exportable) return undefined;
-  // The core's export of exportable keys arrives with the keys-fidelity work (branch kv); until then
-  // the secret of an exportable certificate holds its certificates only.
-  return undefined;
+export function exportableKey(engine: VaultEngine, handle: KeyHandle): Uint8Array | undefined {
+  return engineCall(() => engine.isExportable(handle)) ? engineCall(() => engine.exportPkcs8(handle)) : undefined;
 }
 
 /**

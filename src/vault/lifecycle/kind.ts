@@ -28,5 +28,5 @@ export interface KindSpec<P, S> {
    * Checks one version of a record read from a backup (under the name the backup carries); throws on
    * anything wrong. Runs before anything is written.
    */
-  checkRestoredVersion(version: VersionRecord<P>, name: string): void;
+  checkRestoredVersion(version: VersionRecord<P>, name: string, state: S | undefined): void;
 }

@@ -68,7 +68,8 @@ export class ManagedObjects<P, S extends { managed?: boolean }> {
   }
 
   async recover(tx: StoreTransaction, rec: ObjectRecord<P, S>): Promise<void> {
-    const { deleted: _, ...live } = rec;
+    const live = { ...rec };
+    this.#life.markRecovered(live);
     await tx.put(live);
   }
 
@@ -80,7 +81,7 @@ export class ManagedObjects<P, S extends { managed?: boolean }> {
   /** Checks an object carried by a certificate's backup as the kind checks its own restores; throws on any defect. */
   checkRestored(rec: ObjectRecord<P, S>): void {
     if (!Array.isArray(rec.versions) || rec.versions.length === 0) throw badParameter("no versions");
-    for (const v of rec.versions) this.#life.spec.checkRestoredVersion(v, rec.name);
+    for (const v of rec.versions) this.#life.spec.checkRestoredVersion(v, rec.name, rec.state);
   }
 
   async restore(tx: StoreTransaction, rec: ObjectRecord<P, S>): Promise<void> {
