@@ -3,6 +3,7 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { encodeBase64url } from "../../jwk/base64url.js";
 import type {
+  CertificateAttributes,
   CertificateBundle,
   CertificateItem,
   CertificateOperation,
@@ -11,7 +12,8 @@ import type {
   RequestContext,
 } from "../../model/index.js";
 import { decodeBase64 } from "../../x509/index.js";
-import { policyView } from "./policy.js";
+import { shapeOf } from "../api-versions.js";
+import { policyView, type StoredPolicy } from "./policy.js";
 import type { CertificateRecord, CertificateVersion, PendingOperation } from "./records.js";
 
 export const certificateId = (ctx: RequestContext, name: string, version?: string) =>
@@ -22,6 +24,28 @@ export const pendingId = (ctx: RequestContext, name: string) => `${ctx.vaultUrl}
 /** x5t: base64url SHA-1 of the DER (verified against recorded bundles). */
 function thumbprint(cer: string): string {
   return encodeBase64url(sha1(decodeBase64(cer)!));
+}
+
+/** Attributes in the request's api-version's shape (api-versions.ts): recoverableDays from 7.1 on. */
+function attributesOf(v: CertificateVersion, ctx: RequestContext): CertificateAttributes {
+  const { recoverableDays, exportable: _, ...rest } = v.attributes;
+  return { ...rest, ...(shapeOf(ctx.apiVersion).recoverableDays ? { recoverableDays } : {}) };
+}
+
+/** The policy in the request's api-version's shape: SAN URIs and IP addresses from 2025-07-01 on. */
+function policyOf(policy: StoredPolicy, id: string, ctx: RequestContext) {
+  const view = policyView(policy, id);
+  if (!shapeOf(ctx.apiVersion).sansUris && view.x509_props?.sans) {
+    const { uris: _u, ipAddresses: _i, ...older } = view.x509_props.sans;
+    view.x509_props.sans = older;
+  }
+  return view;
+}
+
+/** preserveCertOrder, from 7.6-preview.2 on, when it was given. */
+function certOrder(rec: CertificateRecord, ctx: RequestContext) {
+  const p = rec.state?.preserveCertOrder;
+  return p !== undefined && shapeOf(ctx.apiVersion).preserveCertOrder ? { preserveCertOrder: p } : {};
 }
 
 function inProgress(rec: CertificateRecord): PendingOperation | undefined {
@@ -42,10 +66,10 @@ export function certificateBundle(rec: CertificateRecord, v: CertificateVersion,
           contentType: v.props.contentType,
         }
       : {}),
-    attributes: { ...v.attributes },
+    attributes: attributesOf(v, ctx),
     ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
-    ...(rec.state ? { policy: policyView(rec.state.policy, `${certificateId(ctx, rec.name)}/policy`) } : {}),
-    ...(rec.state?.preserveCertOrder !== undefined ? { preserveCertOrder: rec.state.preserveCertOrder } : {}),
+    ...(rec.state ? { policy: policyOf(rec.state.policy, `${certificateId(ctx, rec.name)}/policy`, ctx) } : {}),
+    ...certOrder(rec, ctx),
     ...(inProgress(rec) ? { pending: { id: pendingId(ctx, rec.name) } } : {}),
   };
 }
@@ -53,7 +77,7 @@ export function certificateBundle(rec: CertificateRecord, v: CertificateVersion,
 export function certificateItem(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext, versioned: boolean): CertificateItem {
   return {
     id: certificateId(ctx, rec.name, versioned ? v.version : undefined),
-    attributes: { ...v.attributes },
+    attributes: attributesOf(v, ctx),
     ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
     ...(v.props.cer !== undefined ? { x5t: thumbprint(v.props.cer) } : {}),
   };
@@ -91,6 +115,6 @@ export function operationView(rec: CertificateRecord, op: PendingOperation, ctx:
     ...(op.error ? { error: { ...op.error } } : {}),
     ...(op.status === "completed" ? { target: certificateId(ctx, rec.name) } : {}),
     request_id: op.requestId,
-    ...(rec.state?.preserveCertOrder !== undefined ? { preserveCertOrder: rec.state.preserveCertOrder } : {}),
+    ...certOrder(rec, ctx),
   };
 }

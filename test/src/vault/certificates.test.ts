@@ -371,3 +371,24 @@ describe("policies", () => {
     expect((await c.getCertificatePolicy("pol", ctx)).x509_props?.subject).toBe("CN=pol2");
   });
 });
+
+describe("api-version shapes (api-versions.ts)", () => {
+  it("preserveCertOrder from 7.6 on, SAN URIs and IP addresses from 2025-07-01 on, recoverableDays from 7.1 on", async () => {
+    const { vault } = await openVault();
+    const c = vault.certificates;
+    const sans = { dns_names: ["a.example"], uris: ["https://a.example/"], ipAddresses: ["10.0.0.1"] };
+    await c.createCertificate("shape", { policy: { ...ec(SELF), x509_props: { subject: "CN=a", sans } }, preserveCertOrder: true }, ctx);
+    const at = (apiVersion: string) => c.getCertificate("shape", undefined, { ...ctx, apiVersion });
+    const newest = await at("2025-07-01");
+    expect(newest.preserveCertOrder).toBe(true);
+    expect(newest.policy?.x509_props?.sans).toEqual(sans);
+    expect(new X509Certificate(der(newest.cer)).subjectAltName).toBe("DNS:a.example, URI:https://a.example/, IP Address:10.0.0.1");
+    const v76 = await at("7.6");
+    expect(v76.preserveCertOrder).toBe(true);
+    expect(v76.policy?.x509_props?.sans).toEqual({ dns_names: ["a.example"] });
+    const v75 = await at("7.5");
+    expect(v75).not.toHaveProperty("preserveCertOrder");
+    expect(v75.attributes.recoverableDays).toBe(90);
+    expect((await at("7.0")).attributes).not.toHaveProperty("recoverableDays");
+  });
+});
