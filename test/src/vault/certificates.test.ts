@@ -2,10 +2,12 @@
 // passes the trigger (with and without reuse_key), nothing half-made when the store fails at any
 // write, names held by other objects, the pending operation's rules, restore's checks, what the store
 // holds (no private byte in clear), the managed key's and secret's refusals.
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { p384 } from "@noble/curves/nist.js";
 import { describe, expect, it } from "vitest";
 import type { CertificatePolicy } from "../../../src/model/index.js";
 import type { ObjectKind, ObjectRecord } from "../../../src/store/types.js";
+import { pemEncode, selfSignedCertificate } from "../../../src/x509/index.js";
 import { checkIssued } from "../../helpers/x509-check.js";
 import { ctx, DAY, DurableMemoryStore, expectKvError, openVault, T0 } from "./fixture.js";
 
@@ -390,5 +392,54 @@ describe("api-version shapes (api-versions.ts)", () => {
     expect(v75).not.toHaveProperty("preserveCertOrder");
     expect(v75.attributes.recoverableDays).toBe(90);
     expect((await at("7.0")).attributes).not.toHaveProperty("recoverableDays");
+  });
+});
+
+describe("import: the key goes into the HSM, exportable as the policy says", () => {
+  /** A self-signed certificate of a node:crypto key (the X.509 layer, checked against openssl in its own suite). */
+  function nodeCertificate() {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });
+    const j = publicKey.export({ format: "jwk" });
+    const d = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const cert = selfSignedCertificate(
+      {
+        subject: "CN=imported",
+        profile: { keyUsage: ["digitalSignature"] },
+        publicKey: { kty: "EC", crv: "P-384", x: j.x!, y: j.y! },
+        notBefore: now - 60,
+        notAfter: now + 400 * DAY,
+        serial: new Uint8Array([5]),
+      },
+      (_alg, digest) => p384.sign(digest, d, { prehash: false }),
+    );
+    const pem = `${privateKey.export({ format: "pem", type: "pkcs8" })}${pemEncode("CERTIFICATE", cert)}`;
+    return { privateKey, cert, pem };
+  }
+
+  it("exportable (the default): the PEM secret holds the key the HSM holds; exportable false: the certificate only", async () => {
+    const { vault, clock } = await openVault();
+    clock.set(Math.floor(Date.now() / 1000));
+    const c = vault.certificates;
+    const { privateKey, cert, pem } = nodeCertificate();
+    const yes = await c.importCertificate("imp-yes", { value: pem }, ctx);
+    expect(der(yes.cer)).toEqual(Buffer.from(cert));
+    expect(yes.policy).toMatchObject({
+      key_props: { kty: "EC", crv: "P-384", key_size: 384, exportable: true },
+      secret_props: { contentType: "application/x-pem-file" },
+      x509_props: { subject: "CN=imported", key_usage: ["digitalSignature"], ekus: [], validity_months: 14 },
+      issuer: { name: "Unknown" },
+    });
+    const secret = (await vault.secrets.getSecret("imp-yes", undefined, ctx)).value!;
+    expect(createPrivateKey(secret).export({ format: "jwk" })).toEqual(privateKey.export({ format: "jwk" }));
+    const no = await c.importCertificate("imp-no", { value: pem, policy: { key_props: { exportable: false } } }, ctx);
+    expect(no.policy?.key_props?.exportable).toBe(false);
+    expect((await vault.secrets.getSecret("imp-no", undefined, ctx)).value).not.toContain("PRIVATE KEY");
+    expect((await vault.keys.getKey("imp-no", undefined, ctx)).attributes.exportable).toBe(false);
+    await expectKvError(c.importCertificate("imp-bad", { value: pem, policy: { key_props: { kty: "RSA" } } }, ctx), {
+      status: 400,
+      code: "BadParameter",
+      message: "policy.key_props.kty RSA does not match the imported key, which is EC.",
+    });
   });
 });
