@@ -202,7 +202,7 @@ export class ObjectLifecycle<P, S> {
       const item = rec && (deleted ? this.isDeleted(rec) : this.isLive(rec)) ? view(rec) : undefined;
       if (item !== undefined) value.push(item);
     }
-    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max);
+    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max, options);
   }
 
   /** A page of the versions of one live object, oldest first. */

@@ -443,3 +443,23 @@ describe("import: the key goes into the HSM, exportable as the policy says", () 
     });
   });
 });
+
+describe("lists", () => {
+  it("includePending carries on to the next page; pages of one skip the pending certificates", async () => {
+    const { vault } = await openVault();
+    const c = vault.certificates;
+    await c.createCertificate("a1", { policy: ec(SELF) }, ctx);
+    await c.createCertificate("a2", { policy: { ...ec(SELF), issuer: { name: "Unknown" } } }, ctx);
+    await c.createCertificate("a3", { policy: ec(SELF) }, ctx);
+    const first = await c.listCertificates({ maxresults: 2, includePending: true }, ctx);
+    expect(first.value.map((i) => i.id.split("/").pop())).toEqual(["a1", "a2"]);
+    const next = new URL(first.nextLink!);
+    expect(next.searchParams.get("includePending")).toBe("true");
+    const second = await c.listCertificates({ maxresults: 2, includePending: true, skiptoken: next.searchParams.get("$skiptoken")! }, ctx);
+    expect(second.value.map((i) => i.id.split("/").pop())).toEqual(["a3"]);
+    expect(second.nextLink).toBeNull();
+    const plain = await c.listCertificates({ maxresults: 2 }, ctx);
+    expect(plain.value.map((i) => i.id.split("/").pop())).toEqual(["a1"]);
+    expect(new URL(plain.nextLink!).searchParams.has("includePending")).toBe(false);
+  });
+});
