@@ -35,8 +35,9 @@ let b: CliServer; // shares a's security domain
 let other: CliServer; // its own domain
 
 beforeAll(async () => {
-  [a, b, other] = await Promise.all([
-    startCli(["--port", String(PORTS[0]), "--security-domain", domainFile], { port: false }),
+  // a first: it writes the domain file that b then adopts (started together, both could make one).
+  a = await startCli(["--port", String(PORTS[0]), "--security-domain", domainFile], { port: false });
+  [b, other] = await Promise.all([
     startCli(["--port", String(PORTS[1]), "--security-domain", domainFile], { port: false }),
     startCli(["--port", String(PORTS[2])], { port: false }),
   ]);
