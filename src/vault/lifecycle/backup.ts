@@ -1,7 +1,6 @@
 // Backup and restore of one object with all its versions, in the protected format of
 // backup-format.ts. Restore answers one generic error for every failure, and checks everything
 // (authenticity, domain, format, kind, every version) before anything is written.
-import { decodeBase64url } from "../../jwk/base64url.js";
 import { fromLegacyKey, type LegacyKey } from "../../store/legacy.js";
 import type { ObjectRecord, VersionRecord } from "../../store/types.js";
 import type { SecurityDomain } from "../domain.js";
@@ -97,11 +96,4 @@ function isVersionRecord(v: unknown): boolean {
     x.props !== null &&
     (x.sealed === undefined || typeof x.sealed === "string")
   );
-}
-
-/** Checks that sealed material opens under this vault's domain (and wipes the copy it made). */
-export function checkSealedOpens(engine: VaultEngine, domain: SecurityDomain, sealed: unknown): void {
-  const material = typeof sealed === "string" ? decodeBase64url(sealed) : undefined;
-  if (!material) throw new Error("no sealed material");
-  engine.destroy(engine.unseal(domain.handle, material));
 }
