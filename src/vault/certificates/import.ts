@@ -15,7 +15,9 @@ import {
   sameKey,
   X509Error,
 } from "../../x509/index.js";
+import type { CertificatePolicy } from "../../model/index.js";
 import { badParameter } from "../errors.js";
+import { addMonths, parsePolicy, type StoredPolicy, UNKNOWN } from "./policy.js";
 
 const PFX_UNREADABLE =
   "The specified PKCS#12 X.509 certificate content can not be read. Please check if certificate is in valid PKCS#12 format.";
@@ -107,4 +109,67 @@ function withPublicPoint(key: PrivateKeyJwk): ImportedCertificate["key"] {
   if (scalar <= 0n || scalar >= curve.order) throw new X509Error("The EC private key is out of range.");
   const p = curve.publicPoint(scalar);
   return { ...key, x: encodeBase64url(bigIntToBytes(p.x, curve.size)), y: encodeBase64url(bigIntToBytes(p.y, curve.size)) };
+}
+
+/**
+ * The policy of an imported certificate: the certificate's own facts (subject, usages, names,
+ * validity rounded up to whole months), the key's type and size, and from the request only what it
+ * may choose (exportable, reuse_key, content type, lifetime actions, issuer); the content type
+ * defaults to the format imported. A kty, size or curve
+ * that contradicts the key is refused. The default action is EmailContacts and the default issuer
+ * Unknown (recorded import).
+ */
+export function importedPolicy(raw: unknown, imported: ImportedCertificate, now: number): StoredPolicy {
+  const { key, leaf } = imported;
+  const given = parsePolicy(raw ?? {}, now, undefined, false);
+  const rawKey = ((raw as CertificatePolicy | undefined)?.key_props ?? {}) as Record<string, unknown>;
+  const family = key.kty;
+  const keySize =
+    family === "RSA" ? decodeBase64url(key.n)!.length * 8 : ({ "P-256": 256, "P-256K": 256, "P-384": 384, "P-521": 521 }[key.crv] ?? 0);
+  const hsm = typeof rawKey.kty === "string" && rawKey.kty.endsWith("-HSM");
+  if (typeof rawKey.kty === "string" && !rawKey.kty.startsWith(family)) {
+    throw badParameter(`policy.key_props.kty ${rawKey.kty} does not match the imported key, which is ${family}.`);
+  }
+  if (rawKey.key_size !== undefined && rawKey.key_size !== null && rawKey.key_size !== keySize) {
+    throw badParameter(`policy.key_props.key_size ${rawKey.key_size} does not match the imported key, which has ${keySize} bits.`);
+  }
+  if (family === "EC" && rawKey.crv !== undefined && rawKey.crv !== null && rawKey.crv !== key.crv) {
+    throw badParameter(`policy.key_props.crv ${rawKey.crv} does not match the imported key, which is on ${key.crv}.`);
+  }
+  const p = leaf.profile;
+  const validity = Math.max(1, monthsCovering(leaf.notBefore, leaf.notAfter));
+  const rawPolicy = (raw ?? {}) as CertificatePolicy;
+  return {
+    key_props: {
+      exportable: rawKey.exportable === undefined || rawKey.exportable === null ? !hsm : given.key_props.exportable,
+      kty: hsm ? `${family}-HSM` : family,
+      key_size: keySize,
+      reuse_key: given.key_props.reuse_key,
+      ...(family === "EC" ? { crv: key.crv } : {}),
+    },
+    // Without a content type in the policy, the secret keeps the format given (@azure/keyvault-certificates
+    // 4.10 sends no policy with an import: its serializer reads a member its client never sets).
+    secret_props: { contentType: rawPolicy.secret_props?.contentType !== undefined ? given.secret_props.contentType : imported.format },
+    x509_props: {
+      subject: leaf.subject,
+      ...(p.sans !== undefined ? { sans: p.sans } : {}),
+      ekus: p.ekus ?? [],
+      key_usage: p.keyUsage ?? [],
+      validity_months: validity,
+      basic_constraints: { ca: p.ca ?? false },
+    },
+    lifetime_actions:
+      rawPolicy.lifetime_actions !== undefined
+        ? given.lifetime_actions
+        : [{ trigger: { lifetime_percentage: 80 }, action: { action_type: "EmailContacts" } }],
+    issuer: rawPolicy.issuer !== undefined ? given.issuer : { name: UNKNOWN },
+    attributes: given.attributes,
+  };
+}
+
+/** Whole months from nbf that reach exp (a year and ten minutes is 13, as the service reports). */
+function monthsCovering(nbf: number, exp: number): number {
+  let m = Math.max(0, Math.floor((exp - nbf) / (31 * 86_400)));
+  while (addMonths(nbf, m) < exp) m++;
+  return m;
 }
