@@ -13,14 +13,15 @@ export const ALLOWED = {
   jwk: ["engine", "encoding", "model"],
   attestation: ["engine", "encoding", "jwk"],
   store: ["encoding"],
-  vault: ["model", "jwk", "store", "engine", "encoding", "attestation"],
+  x509: ["jwk", "encoding"],
+  vault: ["model", "x509", "jwk", "store", "engine", "encoding", "attestation"],
   server: ["vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
   offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
-  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "vault", "offline"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault", "offline"];
 /** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
 const NODE_FREE_FILES = [
   "store/memory.ts",

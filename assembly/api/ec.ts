@@ -12,7 +12,7 @@ import { P256 } from "../ec/curves/p256";
 import { P256K } from "../ec/curves/p256k";
 import { P384 } from "../ec/curves/p384";
 import { P521 } from "../ec/curves/p521";
-import { EC_HEADER, ecGenerate, ecImportPrivate, ecImportPublic, materialCurve } from "../ec/keys";
+import { EC_HEADER, ecGenerate, ecImportPrivate, ecImportPublic, ecImportScalarOn, materialCurve } from "../ec/keys";
 import { ecdsaSign, ecdsaVerifyVartime } from "../ec/ecdsa";
 import { clearRefusal } from "../keys/refusals";
 
@@ -25,14 +25,19 @@ export function ec_generate(curve: i32): i32 {
   return ERR_PARAM;
 }
 
-/** Imports the private key x || y || d (3 LEN bytes of IN, big-endian). Returns the handle. */
+/**
+ * Imports the private key x || y || d (3 LEN bytes of IN, big-endian), or d alone (LEN bytes: the
+ * public point is then computed as d G, as for a PKCS#8 key without its optional public key, RFC 5915).
+ * Returns the handle.
+ */
 export function ec_import_private(curve: i32, len: u32): i32 {
   clearRefusal();
   if (!isCurve(curve)) return ERR_PARAM;
-  if (len != <u32>(3 * curveLength(curve))) return ERR_LENGTH;
+  if (len != <u32>(3 * curveLength(curve)) && len != <u32>curveLength(curve)) return ERR_LENGTH;
   const src = ioIn();
   let h: i32;
-  if (curve == CURVE_P256) h = ecImportPrivate<P256>(src);
+  if (len == <u32>curveLength(curve)) h = ecImportScalarOn(curve, src);
+  else if (curve == CURVE_P256) h = ecImportPrivate<P256>(src);
   else if (curve == CURVE_P256K) h = ecImportPrivate<P256K>(src);
   else if (curve == CURVE_P384) h = ecImportPrivate<P384>(src);
   else h = ecImportPrivate<P521>(src);

@@ -96,6 +96,14 @@ export class Core {
     return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();
   }
 
+  /** Copies len bytes out of OUT and zeroes them there (private material the core hands out). */
+  readSecret(len: number): Uint8Array {
+    const view = new Uint8Array(this.#exports.memory.buffer, this.#outPtr, len);
+    const out = view.slice();
+    view.fill(0);
+    return out;
+  }
+
   /**
    * Calls an export; a negative status becomes an HsmError naming `context`.
    * A trap makes this instance unusable, and every later call says so.

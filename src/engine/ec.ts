@@ -107,6 +107,30 @@ export function ecImport(core: Core, jwk: EcJwk): number {
   }
 }
 
+/**
+ * The public point d G of a private scalar (a PKCS#8 EC key may leave its public key out, RFC 5915):
+ * the core imports d alone, computes the point, and the key is destroyed at once.
+ */
+export function ecPublicPoint(core: Core, crv: string, dB64: string): { x: string; y: string } {
+  const context = "ecPublicPoint";
+  const curve = curveInfo(crv, context);
+  const d = coordinate({ crv, d: dB64 } as EcJwk, "d", curve, crv, context);
+  let handle: number;
+  try {
+    core.write(d);
+    handle = core.callImport("ec_import_private", context, curve.id, curve.size);
+  } finally {
+    d.fill(0);
+    core.write(new Uint8Array(curve.size));
+  }
+  try {
+    const pub = ecPublicJwk(core, handle);
+    return { x: pub.x, y: pub.y };
+  } finally {
+    core.call("key_destroy", context, handle);
+  }
+}
+
 /** Imports a public key (crv, x, y): the point must be on the curve (INVALID_KEY, reason EC_POINT). */
 export function ecImportPublic(core: Core, jwk: EcJwk): number {
   const context = "importEcPublic";

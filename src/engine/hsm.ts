@@ -9,6 +9,7 @@ import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js"
 import * as sealing from "./seal.js";
 import { importTransferBlob, type TransferTarget } from "./byok.js";
 import { backupDecryptStream, backupEncryptStream } from "./backup-stream.js";
+import { exportPkcs8 } from "./export.js";
 import { isExportable, makeExportable, releaseKey, type ReleaseEncryption } from "./release.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 import {
@@ -16,6 +17,7 @@ import {
   ecGenerate,
   ecImport,
   ecImportPublic,
+  ecPublicPoint,
   ecPublicJwk,
   ecdsaSignDigest,
   ecdsaVerifyDigest,
@@ -218,6 +220,11 @@ export class Hsm {
   }
 
   /** Imports a public EC JWK {crv, x, y}, usable for verify only. */
+  /** The public point d G of a private EC scalar (base64url), computed in the core; nothing is kept. */
+  ecPublicPoint(crv: string, d: string): { x: string; y: string } {
+    return ecPublicPoint(this.#core, crv, d);
+  }
+
   importEcPublic(jwk: Pick<EcJwk, "kty" | "crv" | "x" | "y">): KeyHandle {
     return ecImportPublic(this.#core, jwk) as KeyHandle;
   }
@@ -259,6 +266,11 @@ export class Hsm {
 
   isExportable(handle: KeyHandle): boolean {
     return isExportable(this.#core, handle);
+  }
+
+  /** The PKCS#8 DER of a key made exportable (for an exportable certificate's secret); NOT_EXPORTABLE for any other key. */
+  exportPkcs8(handle: KeyHandle): Uint8Array {
+    return exportPkcs8(this.#core, handle);
   }
 
   /**

@@ -3,7 +3,9 @@ export type * from "./common.js";
 export type * from "./keys.js";
 export type * from "./attestation.js";
 export type * from "./secrets.js";
+export type * from "./certificates.js";
 
+import type { CertificatesApi } from "./certificates.js";
 import type { AttestationApi } from "./attestation.js";
 import type { KeysApi } from "./keys.js";
 import type { SecretsApi } from "./secrets.js";
@@ -12,6 +14,7 @@ import type { SecretsApi } from "./secrets.js";
 export interface VaultApi {
   keys: KeysApi;
   secrets: SecretsApi;
+  certificates: CertificatesApi;
   /** The built-in attestation service for key release tests (absent: its routes answer 404). */
   attestation?: AttestationApi;
 }

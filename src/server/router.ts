@@ -130,7 +130,7 @@ export function createRouter(options: RouterOptions): Router {
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
-      const headers = baseHeaders(req, opts);
+      const headers = { ...baseHeaders(req, opts), ...route.route.headers?.(result, { name, version, body, list, ctx }) };
       if (status === 204) return { status, headers };
       headers["content-type"] = "application/json; charset=utf-8";
       return { status, headers, body: JSON.stringify(result ?? {}) };
@@ -244,6 +244,12 @@ function listOptions(query: URLSearchParams): ListOptions {
   }
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
+  const pending = query.get("includePending");
+  if (pending !== null) {
+    if (!/^(true|false)$/i.test(pending))
+      throw httpErrors.badParameter(`includePending must be true or false, got '${printable(pending)}'.`);
+    options.includePending = pending.toLowerCase() === "true";
+  }
   return options;
 }
 

@@ -2,10 +2,13 @@
 // sees a REST body and never imports the vault. Key material and secret values are in a record only
 // sealed by the core (base64url).
 
-/** Key Vault's three object kinds. A name is unique within a kind, case-insensitively. */
-export type ObjectKind = "key" | "secret" | "certificate";
+/**
+ * Key Vault's three object kinds, and the certificate API's vault-wide records (its issuers, and its
+ * contacts as one record). A name is unique within a kind, case-insensitively.
+ */
+export type ObjectKind = "key" | "secret" | "certificate" | "certificate-issuer" | "certificate-contacts";
 
-export const OBJECT_KINDS: readonly ObjectKind[] = ["key", "secret", "certificate"];
+export const OBJECT_KINDS: readonly ObjectKind[] = ["key", "secret", "certificate", "certificate-issuer", "certificate-contacts"];
 
 export interface AttributesRecord {
   enabled: boolean;
@@ -79,6 +82,16 @@ export interface SecretVersionProps {
 /** A secret's own state: whether a certificate manages it. */
 export interface SecretState {
   managed?: boolean;
+}
+
+/** What a certificate version records. Its key and its secret are versions of the same id in their own kinds. */
+export interface CertificateVersionProps {
+  /** The certificate's DER, base64 (standard); absent while the version waits for its issuer (pending). */
+  cer?: string;
+  /** The certificates above it (a merged or imported chain), DER base64 each, nearest issuer first. */
+  chain?: string[];
+  /** The content type of the version's secret: application/x-pkcs12 or application/x-pem-file. */
+  contentType?: string;
 }
 
 export interface SecurityDomainRecord {

@@ -25,6 +25,8 @@ export interface VaultEngine {
   importRsa(jwk: RsaPrivateJwk): KeyHandle;
   generateEc(crv: string): KeyHandle;
   importEc(jwk: EcJwk & { d: string }): KeyHandle;
+  /** The public point d G of a private EC scalar, computed in the core (a PKCS#8 EC key may leave it out). */
+  ecPublicPoint(crv: string, d: string): { x: string; y: string };
   /** Public JWK members of RSA and EC keys; oct keys have none. */
   publicJwk(handle: KeyHandle): PublicJwkOutput;
 
@@ -52,6 +54,8 @@ export interface VaultEngine {
   /** Exportability is fixed when a key is made: only a fresh, never sealed key can be made exportable. */
   makeExportable(handle: KeyHandle): void;
   isExportable(handle: KeyHandle): boolean;
+  /** The PKCS#8 of a key made exportable; the core refuses any other key (NOT_EXPORTABLE). */
+  exportPkcs8(handle: KeyHandle): Uint8Array;
   /** The release wrap of an exportable key for an RSA public key, made inside the core. */
   releaseKey(handle: KeyHandle, target: { n: string; e: string }, enc: ReleaseEncryption): Uint8Array;
 

@@ -7,6 +7,7 @@ import type { ObjectStore, SharedDomainSource } from "../store/types.js";
 import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
+import { CertificateObjects } from "./certificates/certificates.js";
 import type { JSONWebKeySet } from "jose";
 import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
@@ -33,6 +34,7 @@ export interface VaultOptions {
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
+  readonly certificates: CertificateObjects;
   readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
 
@@ -41,6 +43,7 @@ export class Vault implements VaultApi {
     this.attestation = attestation;
     this.keys = new KeyObjects(services, attestation);
     this.secrets = new SecretObjects(services);
+    this.certificates = new CertificateObjects(services, this.keys, this.secrets);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {

@@ -7,6 +7,7 @@ import { KeyVaultError, kindErrors } from "../../src/vault/errors.js";
 const keyNotFound = (name: string) => kindErrors("Key").notFound(name);
 import type {
   BackupKeyResult,
+  CertificatesApi,
   DeletedKeyBundle,
   DeletedKeyItem,
   GetRandomBytesRequest,
@@ -50,6 +51,15 @@ export class FakeVault implements VaultApi, KeysApi {
       (_t, method: string) =>
       async (...args: unknown[]) => {
         this.#record(`secrets.${method}`, ...args);
+        return {};
+      },
+  });
+  /** Certificates: every call is recorded (as "certificates.<method>") and answers an empty object. */
+  readonly certificates: CertificatesApi = new Proxy({} as CertificatesApi, {
+    get:
+      (_t, method: string) =>
+      async (...args: unknown[]) => {
+        this.#record(`certificates.${method}`, ...args);
         return {};
       },
   });

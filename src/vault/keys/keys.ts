@@ -38,6 +38,7 @@ import { badParameter, forbidden, kindErrors, operationForbidden } from "../erro
 import { shapeOf } from "../api-versions.js";
 import type { VaultAttestation } from "../attestation.js";
 import type { KindSpec } from "../lifecycle/kind.js";
+import { ManagedObjects } from "../lifecycle/managed.js";
 import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
 import { checkName } from "../names.js";
 import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
@@ -51,10 +52,23 @@ import { type KeyDescription, parseCreate, parseImport, plainImport } from "./re
 import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation.js";
 import { deletedKeyBundle, deletedKeyItem, type KeyRecord, type KeyState, type KeyVersion, keyBundle, keyItem, kidOf } from "./views.js";
 
+/**
+ * A key that backs a certificate is Key Vault's to change: the keys API refuses (recorded traffic:
+ * DELETE /keys/{certificate} is 403 Forbidden, innererror KeyManagedByKeyVault). Returns the record.
+ */
+function refuseManaged(rec: KeyRecord, operation: string): KeyRecord {
+  if (rec.state?.managed) {
+    throw forbidden(`Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault");
+  }
+  return rec;
+}
+
 export class KeyObjects implements KeysApi {
   readonly #s: VaultServices;
   readonly #life: ObjectLifecycle<KeyVersionProps, KeyState>;
   readonly #unsealed: UnsealedKeys;
+  /** The certificate kind's access to the keys it manages (lifecycle/managed.ts). */
+  readonly managed: ManagedObjects<KeyVersionProps, KeyState>;
   readonly #attestation: VaultAttestation;
 
   constructor(services: VaultServices, attestation: VaultAttestation) {
@@ -69,7 +83,7 @@ export class KeyObjects implements KeysApi {
       errors: kindErrors("Key"),
       refresh: (rec, now) => this.#rotateIfDue(rec, now),
       forget: (rec) => this.#unsealed.forget(rec),
-      checkRestoredVersion: (v, _name) => {
+      checkRestoredVersion: (v, _name, state) => {
         if (typeof v.props.kty !== "string" || baseKty(v.props.kty) === undefined) throw new Error("unknown kty");
         if (typeof v.props.keySize !== "number" || !Array.isArray(v.props.keyOps) || typeof v.props.publicJwk !== "object") {
           throw new Error("malformed key version");
@@ -81,10 +95,12 @@ export class KeyObjects implements KeysApi {
         const exportable = services.engine.isExportable(h);
         services.engine.destroy(h);
         if (exportable !== (v.attributes.exportable === true)) throw new Error("exportable attribute disagrees with the sealed key");
-        if (exportable && !v.props.releasePolicy) throw new Error("exportable key without a release policy");
+        // A certificate's exportable key needs no release policy: its secret is how it leaves.
+        if (exportable && !v.props.releasePolicy && !state?.managed) throw new Error("exportable key without a release policy");
       },
     };
     this.#life = new ObjectLifecycle(spec, services);
+    this.managed = new ManagedObjects(this.#life);
   }
 
   // ---------------------------------------------------------------- create, import, get, update
@@ -117,6 +133,7 @@ export class KeyObjects implements KeysApi {
     const b = requireObject(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const v = this.#life.version(rec, version);
       const family = baseKty(v.props.kty)!;
       const keyOps = b.key_ops !== undefined ? resolveKeyOps(b.key_ops, family, v.props.kty) : v.props.keyOps;
@@ -158,6 +175,7 @@ export class KeyObjects implements KeysApi {
   async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "delete");
       await this.#life.softDelete(rec, ctx);
       return deletedKeyBundle(rec, this.#life.current(rec), ctx);
     });
@@ -177,13 +195,14 @@ export class KeyObjects implements KeysApi {
   async recoverDeletedKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
+      refuseManaged(rec, "recover");
       await this.#life.recover(rec);
       return keyBundle(rec, this.#life.current(rec), ctx);
     });
   }
 
   async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => this.#life.purge(await this.#life.deleted(name)));
+    return this.#life.exclusive(name, async () => this.#life.purge(refuseManaged(await this.#life.deleted(name), "purge")));
   }
 
   // ---------------------------------------------------------------- backup and restore
@@ -295,6 +314,7 @@ export class KeyObjects implements KeysApi {
   async rotateKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "rotate");
       return keyBundle(rec, await this.#rotate(rec), ctx);
     });
   }
@@ -311,6 +331,7 @@ export class KeyObjects implements KeysApi {
     const policy = parsePolicy(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const now = this.#s.now();
       const created = rec.state?.rotationPolicy?.attributes?.created ?? now;
       const rotationPolicy = { ...policy, attributes: { ...policy.attributes, created, updated: now } };
@@ -367,6 +388,7 @@ export class KeyObjects implements KeysApi {
     let handle: KeyHandle | undefined;
     try {
       const { record, version } = await this.#life.addVersion(name, (existing) => {
+        if (existing) refuseManaged(existing, "create");
         const cur = existing ? this.#life.current(existing) : undefined;
         const { exportable, policy } = resolveExport(
           exportReq,

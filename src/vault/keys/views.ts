@@ -10,6 +10,8 @@ export type KeyVersion = VersionRecord<KeyVersionProps>;
 
 export interface KeyState {
   rotationPolicy?: import("../../model/index.js").KeyRotationPolicy;
+  /** The key backs a certificate (its versions are the certificate's). */
+  managed?: boolean;
 }
 
 export function kidOf(ctx: RequestContext, name: string, version: string): string {
@@ -33,6 +35,7 @@ export function keyBundle(rec: KeyRecord, v: KeyVersion, ctx: RequestContext): K
     key: { kid: kidOf(ctx, rec.name, v.version), kty: v.props.kty, key_ops: [...v.props.keyOps], ...publicMembers(v.props.publicJwk) },
     attributes: attributesOf(v, ctx),
     ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
+    ...(rec.state?.managed ? { managed: true } : {}),
     ...(policy && shapeOf(ctx.apiVersion).keyRelease ? { release_policy: { ...policy } } : {}),
   };
 }
@@ -42,7 +45,7 @@ export function keyItem(rec: KeyRecord, v: KeyVersion, ctx: RequestContext, vers
     kid: versioned ? kidOf(ctx, rec.name, v.version) : `${ctx.vaultUrl}/keys/${rec.name}`,
     attributes: attributesOf(v, ctx),
     ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
-    managed: false,
+    managed: rec.state?.managed === true,
   };
 }
 

@@ -76,7 +76,7 @@ export function openBackup<P, S>(engine: VaultEngine, domain: SecurityDomain, bl
   if (!Array.isArray(versions) || versions.length === 0 || !versions.every(isVersionRecord)) throw invalidBackup();
   for (const v of versions as VersionRecord<P>[]) {
     try {
-      spec.checkRestoredVersion(v, record.name);
+      spec.checkRestoredVersion(v, record.name, record.state as S | undefined);
     } catch {
       throw invalidBackup();
     }

@@ -38,10 +38,16 @@ export class ObjectLifecycle<P, S> {
     this.#s = services;
   }
 
-  /** Checks the name, then runs fn alone for that name. */
+  /** Checks the name, then runs fn alone for that name (holding the companions' locks too). */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
     checkName(name, this.spec.label);
-    return this.#s.locks.exclusive(this.spec.kind, name, fn);
+    return this.#locked(name, fn);
+  }
+
+  #locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const kinds = [this.spec.kind, ...(this.spec.companions ?? [])];
+    const run = (i: number): Promise<T> => (i === kinds.length ? fn() : this.#s.locks.exclusive(kinds[i]!, name, () => run(i + 1)));
+    return run(0);
   }
 
   /** Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live. */
@@ -134,6 +140,13 @@ export class ObjectLifecycle<P, S> {
   // ---------------------------------------------------------------- soft delete
 
   async softDelete(rec: ObjectRecord<P, S>, ctx: RequestContext): Promise<void> {
+    this.markDeleted(rec, ctx);
+    await this.write(rec);
+    this.spec.forget?.(rec);
+  }
+
+  /** Sets the deletion record of a soft delete (purge date now + recoverableDays; seen after the delete delay), without writing it. */
+  markDeleted(rec: ObjectRecord<P, S>, ctx: RequestContext): void {
     const now = this.#s.now();
     const days = this.current(rec).attributes.recoverableDays ?? this.#s.recoverableDays;
     rec.deleted = {
@@ -142,14 +155,17 @@ export class ObjectLifecycle<P, S> {
       scheduledPurgeDate: now + days * 86_400,
     };
     this.#settle(rec, "delete");
-    await this.write(rec);
-    this.spec.forget?.(rec);
   }
 
   async recover(rec: ObjectRecord<P, S>): Promise<void> {
+    this.markRecovered(rec);
+    await this.write(rec);
+  }
+
+  /** Removes the deletion record (a recovery), without writing it. */
+  markRecovered(rec: ObjectRecord<P, S>): void {
     delete rec.deleted;
     this.#settle(rec, "recover");
-    await this.write(rec);
   }
 
   async purge(rec: ObjectRecord<P, S>): Promise<void> {
@@ -164,8 +180,13 @@ export class ObjectLifecycle<P, S> {
 
   // ---------------------------------------------------------------- lists
 
-  /** A page of live objects (deleted: false) or deleted ones, each shown by `view`; O(page). */
-  async list<T>(deleted: boolean, options: ListOptions, ctx: RequestContext, view: (rec: ObjectRecord<P, S>) => T): Promise<ListResult<T>> {
+  /** A page of live objects (deleted: false) or deleted ones, each shown by `view` (undefined: left out); O(page). */
+  async list<T>(
+    deleted: boolean,
+    options: ListOptions,
+    ctx: RequestContext,
+    view: (rec: ObjectRecord<P, S>) => T | undefined,
+  ): Promise<ListResult<T>> {
     const path = `/${deleted ? this.spec.deletedCollection : this.spec.collection}`;
     const { after, max } = storeWindow(options, path);
     const batch = (await this.#s.store.list(this.spec.kind, {
@@ -177,10 +198,11 @@ export class ObjectLifecycle<P, S> {
     const value: T[] = [];
     for (const listed of batch.slice(0, max)) {
       // Under the object's lock, as every read: a due purge or refresh happens here too.
-      const rec = await this.#s.locks.exclusive(this.spec.kind, listed.name, () => this.load(listed.name));
-      if (rec && (deleted ? this.isDeleted(rec) : this.isLive(rec))) value.push(view(rec));
+      const rec = await this.#locked(listed.name, () => this.load(listed.name));
+      const item = rec && (deleted ? this.isDeleted(rec) : this.isLive(rec)) ? view(rec) : undefined;
+      if (item !== undefined) value.push(item);
     }
-    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max);
+    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max, options);
   }
 
   /** A page of the versions of one live object, oldest first. */
@@ -204,9 +226,20 @@ export class ObjectLifecycle<P, S> {
     return engineCall(() => createBackup(this.#s.engine, this.#s.domain, rec as ObjectRecord, this.#s.now()));
   }
 
+  /** Opens and checks a backup of this kind (see backup.ts); writes nothing. */
+  openBackup(blob: Uint8Array): ObjectRecord<P, S> {
+    return openBackup(this.#s.engine, this.#s.domain, blob, this.spec);
+  }
+
   /** Restores a backup under the name it carries, which must be free. Nothing is written on failure. */
   async restore(blob: Uint8Array): Promise<ObjectRecord<P, S>> {
-    const rec = openBackup(this.#s.engine, this.#s.domain, blob, this.spec);
+    const rec = this.openBackup(blob);
+    // Restored through its own kind's API, an object is that kind's own: no certificate manages it
+    // (a certificate's backup restores its key and secret, managed, with it).
+    if ((rec.state as { managed?: boolean } | undefined)?.managed) {
+      const { managed: _, ...rest } = rec.state as { managed?: boolean };
+      rec.state = rest as S;
+    }
     return this.exclusive(rec.name, async () => {
       const existing = await this.load(rec.name);
       if (existing?.deleted) throw this.spec.errors.conflictDeleted(existing.name);

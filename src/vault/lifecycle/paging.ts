@@ -37,9 +37,11 @@ function decodeToken(token: string | undefined, scope: string): Token | undefine
   throw badParameter("The $skiptoken is invalid or belongs to another list.");
 }
 
-function nextLink(ctx: RequestContext, path: string, max: number, token: Token): string {
+function nextLink(ctx: RequestContext, path: string, max: number, token: Token, options?: ListOptions): string {
   const encoded = encodeBase64url(new TextEncoder().encode(JSON.stringify(token)));
   const query = new URLSearchParams({ "api-version": ctx.apiVersion, $skiptoken: encoded, maxresults: String(max) });
+  // A list's filter goes on to its next page (certificates' includePending).
+  if (options?.includePending !== undefined) query.set("includePending", String(options.includePending));
   return `${ctx.vaultUrl}${path}?${query.toString()}`;
 }
 
@@ -69,7 +71,8 @@ export function storePage<T>(
   ctx: RequestContext,
   path: string,
   max: number,
+  options?: ListOptions,
 ): ListResult<T> {
   if (!more || lastKey === undefined) return { value, nextLink: null };
-  return { value, nextLink: nextLink(ctx, path, max, { s: path, a: lastKey }) };
+  return { value, nextLink: nextLink(ctx, path, max, { s: path, a: lastKey }, options) };
 }

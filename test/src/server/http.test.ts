@@ -89,7 +89,7 @@ describe("transport", () => {
     const noVersion = await req({ path: "/keys" });
     expect(noVersion.status).toBe(400);
     expect(noVersion.json().error.code).toBe("BadParameter");
-    const unknown = await req({ path: `/certificates?api-version=${V}` });
+    const unknown = await req({ path: `/storage?api-version=${V}` });
     expect(unknown.status).toBe(404);
     expect(unknown.json().error.code).toBe("NotFound");
     for (const method of ["PUT", "HEAD", "OPTIONS", "TRACE"]) {
