@@ -1,13 +1,14 @@
 // The certificate: self-signed for localhost, 127.0.0.1 and ::1, trusted by a Node process through
-// NODE_EXTRA_CA_CERTS alone, kept and reused in a directory, or given with --cert/--key.
+// NODE_EXTRA_CA_CERTS alone, kept and reused in a directory (the data directory's or the per-user
+// state folder's), or given with --cert/--key.
 import { afterAll, describe, expect, it } from "vitest";
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOrCreateTls } from "../../../src/server/tls.js";
+import { loadOrCreateTls, stateDir, tlsDir } from "../../../src/server/tls.js";
 import { serve } from "../../../src/server/serve.js";
 import { FakeVault } from "../../helpers/fake-vault.js";
 
@@ -39,11 +40,56 @@ describe("self-signed certificate", () => {
     expect(new X509Certificate(wider.cert).checkHost("other.test")).toBe("other.test");
   });
 
-  it("without a directory goes to a fresh temporary directory, removed when the server closes", async () => {
-    const server = await serve({ vault: new FakeVault(), port: 0, logLevel: "silent" });
-    expect(existsSync(server.certFile)).toBe(true);
+  it("without a directory is kept in the per-user state folder ($XDG_STATE_HOME/wasm-hsm/tls), private to its owner", async () => {
+    const stateHome = join(dir, "state");
+    const env = { ...process.env, XDG_STATE_HOME: stateHome };
+    expect(tlsDir(undefined, env)).toBe(join(stateHome, "wasm-hsm", "tls"));
+    const server = await serve({ vault: new FakeVault(), port: 0, logLevel: "silent", stateDir: join(stateHome, "wasm-hsm") });
     await server.close();
-    expect(existsSync(server.certFile)).toBe(false);
+    expect(server.certFile).toBe(join(stateHome, "wasm-hsm", "tls", "cert.pem"));
+    expect(server.certificateMade).toBe(true);
+    expect(existsSync(server.certFile)).toBe(true); // kept after the server closed
+    expect(statSync(join(stateHome, "wasm-hsm")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(stateHome, "wasm-hsm", "tls")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(stateHome, "wasm-hsm", "tls", "key.pem")).mode & 0o777).toBe(0o600);
+    const again = await serve({ vault: new FakeVault(), port: 0, logLevel: "silent", stateDir: join(stateHome, "wasm-hsm") });
+    await again.close();
+    expect(again.certFile).toBe(server.certFile);
+    expect(again.cert).toBe(server.cert);
+    expect(again.certificateMade).toBe(false);
+  });
+
+  it("the state folder: $XDG_STATE_HOME if absolute (the XDG spec ignores a relative one), else ~/.local/state", () => {
+    expect(stateDir({ XDG_STATE_HOME: "/x/state" })).toBe(join("/x/state", "wasm-hsm"));
+    expect(stateDir({ XDG_STATE_HOME: "relative/state" })).toBe(join(homedir(), ".local", "state", "wasm-hsm"));
+    expect(stateDir({})).toBe(join(homedir(), ".local", "state", "wasm-hsm"));
+  });
+
+  it("is made once when several servers start together on an empty folder", async () => {
+    const all = await Promise.all(Array.from({ length: 6 }, () => loadOrCreateTls({ dir: join(dir, "race") })));
+    expect(all.filter((t) => t.generated)).toHaveLength(1);
+    for (const t of all) expect(t.cert).toBe(all[0].cert);
+    expect(readFileSync(join(dir, "race", "cert.pem"), "utf8")).toBe(all[0].cert);
+    expect(existsSync(join(dir, "race", "lock"))).toBe(false);
+  });
+
+  it("is remade, keeping its hosts, when a host is missing; a damaged pair is remade; a stale lock is broken", async () => {
+    const d = join(dir, "grow");
+    await loadOrCreateTls({ dir: d, hosts: ["first.test"] });
+    const grown = await loadOrCreateTls({ dir: d, hosts: ["second.test"] });
+    expect(grown.generated).toBe(true);
+    const x = new X509Certificate(grown.cert);
+    expect(x.checkHost("first.test")).toBe("first.test");
+    expect(x.checkHost("second.test")).toBe("second.test");
+
+    writeFileSync(join(d, "key.pem"), readFileSync(join(dir, "race", "key.pem")));
+    const lockFile = join(d, "lock");
+    writeFileSync(lockFile, "12345");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFile, old, old);
+    const remade = await loadOrCreateTls({ dir: d });
+    expect(remade.generated).toBe(true);
+    expect(new X509Certificate(remade.cert).checkPrivateKey(createPrivateKey(readFileSync(join(d, "key.pem"))))).toBe(true);
   });
 
   it("uses --cert/--key when given", async () => {
