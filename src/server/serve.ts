@@ -4,9 +4,10 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
-import type { KeyStore } from "../store/types.js";
-import type { KeyVaultApi } from "../vault/types.js";
-import { KeyVault, type VaultEngine } from "../vault/index.js";
+import { DomainFile } from "../store/domain-file.js";
+import type { ObjectStore } from "../store/types.js";
+import type { VaultApi } from "../model/index.js";
+import { Vault, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -42,7 +43,7 @@ export interface ServeOptions {
   /** Largest request body in bytes. */
   maxBodyBytes?: number;
   /** An already opened vault (embedders, tests); the server then opens no engine and no store. */
-  vault?: KeyVaultApi;
+  vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
 }
@@ -85,7 +86,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   try {
     let vault = options.vault;
     if (!vault) {
-      let store: KeyStore;
+      let store: ObjectStore;
       if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
@@ -95,7 +96,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       }
       cleanups.push(() => store.close());
       const hsm: VaultEngine = options.engine ?? (await Hsm.create());
-      vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile, domainSecret: options.domainSecret });
+      vault = await Vault.open({
+        hsm,
+        store,
+        ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+        ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+      });
     }
 
     const app = createHttpServer({
