@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
+import { SecretClient } from "@azure/keyvault-secrets";
 import { clientConfig, startEmulator, type Emulator } from "../../../src/index.js";
 import { portIsFree } from "../../helpers/detached.js";
 import { rawRequest } from "../../helpers/https.js";
@@ -43,6 +44,13 @@ describe("startEmulator", () => {
       format: "jwk",
     });
     expect(verify("sha256", message, { key: pub, dsaEncoding: "ieee-p1363" }, signature)).toBe(true);
+  });
+
+  it("the same set-up serves SecretClient", async () => {
+    const secrets = new SecretClient(emu.url, emu.credential, emu.clientOptions);
+    const name = `lib-secret-${Date.now()}`;
+    await secrets.setSecret(name, "s3cret value");
+    expect((await secrets.getSecret(name)).value).toBe("s3cret value");
   });
 
   it("certificate and certificateFile are the certificate served; /ping answers without a token", async () => {
