@@ -1,11 +1,13 @@
 // The server's certificate: the one given (--cert/--key), or a self-signed one made with the
-// `selfsigned` package for localhost, 127.0.0.1 and ::1 (and the listen host, if it is another
-// name). A self-signed certificate is kept in a directory and reused while it is valid and covers
-// the hosts, so that its path, which the client trusts (NODE_EXTRA_CA_CERTS or the SDK's
+// `selfsigned` package for localhost, 127.0.0.1 and ::1 (and the listen host or the --vault-url
+// host, if they are other names). A self-signed certificate is kept in a folder and reused while
+// it is valid, so that its path, which the client trusts (NODE_EXTRA_CA_CERTS or the SDK's
 // `tlsOptions.ca`), stays the same across starts: DIR/tls with --data-dir DIR, else the per-user
-// state folder (stateDir()). Several servers may start at once on one folder: making or replacing
-// the certificate is done under a lock file, and a reader that meets a half-replaced pair (key and
-// certificate that do not match) waits for the lock and reads again.
+// state folder's tls/ (stateDir()). A certificate for more names than the default ones lives
+// beside it, in tls+NAME+NAME, so that starting a server for another name never replaces the file
+// that running servers and their clients use. Several servers may start at once on one folder:
+// making or replacing the certificate is done under a lock file, and a reader that meets a
+// half-replaced pair (key and certificate that do not match) waits for the lock and reads again.
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -19,14 +21,14 @@ export interface TlsMaterial {
   certFile: string;
   /** True when this run made the certificate. */
   generated: boolean;
-  /** The names and addresses the certificate covers (self-signed ones only). */
+  /** The names and addresses a self-signed certificate covers. */
   hosts?: string[];
 }
 
 export interface TlsOptions {
   certFile?: string;
   keyFile?: string;
-  /** Where to keep a self-signed certificate across runs; default: tlsDir(). */
+  /** Where to keep a self-signed certificate across runs (for the default names); default: tlsDir(). */
   dir?: string;
   /** Extra names or addresses to put in the certificate. */
   hosts?: string[];
@@ -62,39 +64,44 @@ export async function loadOrCreateTls(options: TlsOptions): Promise<TlsMaterial>
     createPrivateKey(key);
     return { cert, key, certFile: options.certFile, generated: false };
   }
-  const dir = options.dir ?? tlsDir();
   const hosts = certificateHosts(options.hosts ?? []);
+  const dir = certificateDir(options.dir ?? tlsDir(), hosts);
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
   const kept = await readKept(certFile, keyFile);
-  if (kept && usable(kept.x509, hosts)) return { cert: kept.cert, key: kept.key, certFile, generated: false, hosts: sans(kept.x509) };
+  if (kept && usable(kept.x509, hosts)) return { cert: kept.cert, key: kept.key, certFile, generated: false, hosts };
 
   await privateDir(dir);
   const release = await lock(join(dir, "lock"));
   try {
     // Another server may have made it while this one waited for the lock.
     const now = await readKept(certFile, keyFile);
-    if (now && usable(now.x509, hosts)) return { cert: now.cert, key: now.key, certFile, generated: false, hosts: sans(now.x509) };
-    // A certificate that misses a host is replaced by one that names its hosts as well as the new
-    // ones, so that the servers started before keep working for a client that reads the file again.
-    const all = certificateHosts([...(now && validLongEnough(now.x509) ? sans(now.x509) : []), ...hosts]);
-    const made = await selfSigned(all);
+    if (now && usable(now.x509, hosts)) return { cert: now.cert, key: now.key, certFile, generated: false, hosts };
+    const made = await selfSigned(hosts);
     await writeAtomic(keyFile, made.key, 0o600);
     await writeAtomic(certFile, made.cert, 0o644);
-    return { ...made, certFile, generated: true, hosts: all };
+    return { ...made, certFile, generated: true, hosts };
   } finally {
     await release();
   }
 }
 
+const DEFAULT_HOSTS = ["localhost", "127.0.0.1", "::1"];
+
 /** localhost, 127.0.0.1 and ::1 always; other hosts unless they are wildcard addresses. */
 export function certificateHosts(extra: string[]): string[] {
-  const hosts = new Set(["localhost", "127.0.0.1", "::1"]);
+  const hosts = new Set(DEFAULT_HOSTS);
   for (const h of extra) {
     const bare = h.replace(/^\[|\]$/g, "").toLowerCase();
     if (bare && bare !== "0.0.0.0" && bare !== "::") hosts.add(isIP(bare) === 6 ? compactIPv6(bare) : bare);
   }
   return [...hosts];
+}
+
+/** `dir` for the default names; `dir+name+name` (sorted; ':' as '_') for a certificate that names more. */
+export function certificateDir(dir: string, hosts: string[]): string {
+  const extra = hosts.filter((h) => !DEFAULT_HOSTS.includes(h)).sort();
+  return extra.length === 0 ? dir : `${dir}+${extra.join("+").replace(/[^a-z0-9.+-]/g, "_")}`;
 }
 
 /** The owner alone may enter the folder (and its parent, when this call makes it). */
@@ -144,22 +151,10 @@ async function readKept(certFile: string, keyFile: string): Promise<Kept | undef
   }
 }
 
-function validLongEnough(x509: X509Certificate): boolean {
-  return Date.parse(x509.validTo) - Date.now() >= RENEW_BEFORE_MS;
-}
-
+/** Valid for RENEW_BEFORE_MS more at least, and naming every host. */
 function usable(x509: X509Certificate, hosts: string[]): boolean {
-  return validLongEnough(x509) && hosts.every((h) => (isIP(h) ? x509.checkIP(h) : x509.checkHost(h)) !== undefined);
-}
-
-/** The DNS names and IP addresses of the subjectAltName extension ("DNS:a, IP Address:127.0.0.1"). */
-function sans(x509: X509Certificate): string[] {
-  const out: string[] = [];
-  for (const part of (x509.subjectAltName ?? "").split(/,\s*/)) {
-    const m = /^(DNS|IP Address):(.+)$/.exec(part.trim());
-    if (m) out.push(m[2]);
-  }
-  return out;
+  if (Date.parse(x509.validTo) - Date.now() < RENEW_BEFORE_MS) return false;
+  return hosts.every((h) => (isIP(h) ? x509.checkIP(h) : x509.checkHost(h)) !== undefined);
 }
 
 /** "0:0:0:0:0:0:0:1" -> "::1", as isIP and the certificate's own names spell it. */

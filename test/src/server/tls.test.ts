@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadOrCreateTls, stateDir, tlsDir } from "../../../src/server/tls.js";
 import { serve } from "../../../src/server/serve.js";
 import { FakeVault } from "../../helpers/fake-vault.js";
@@ -26,18 +26,24 @@ describe("self-signed certificate", () => {
     expect(x.checkHost("example.com")).toBeUndefined();
     expect(x.ca).toBe(false);
     expect(Date.parse(x.validTo)).toBeGreaterThan(Date.now() + 300 * 24 * 3600 * 1000);
-    expect(statSync(join(dir, "a", "key.pem")).mode & 0o077).toBe(0);
+    expect(tls.certFile).toBe(join(`${join(dir, "a")}+vault.test`, "cert.pem"));
+    expect(statSync(join(`${join(dir, "a")}+vault.test`, "key.pem")).mode & 0o077).toBe(0);
     expect(readFileSync(tls.certFile, "utf8")).toBe(tls.cert);
   });
 
-  it("is reused from its directory while valid and covering the hosts, remade otherwise", async () => {
+  it("is reused from its directory; more names get a folder of their own, and the default file is never replaced for them", async () => {
     const first = await loadOrCreateTls({ dir: join(dir, "b") });
-    const again = await loadOrCreateTls({ dir: join(dir, "b") });
+    const again = await loadOrCreateTls({ dir: join(dir, "b"), hosts: ["LOCALHOST", "0.0.0.0", "[::1]"] });
     expect(again.generated).toBe(false);
+    expect(again.certFile).toBe(first.certFile);
     expect(again.cert).toBe(first.cert);
-    const wider = await loadOrCreateTls({ dir: join(dir, "b"), hosts: ["other.test"] });
+    const wider = await loadOrCreateTls({ dir: join(dir, "b"), hosts: ["other.test", "10.0.0.1"] });
     expect(wider.generated).toBe(true);
+    expect(wider.certFile).toBe(join(`${join(dir, "b")}+10.0.0.1+other.test`, "cert.pem"));
     expect(new X509Certificate(wider.cert).checkHost("other.test")).toBe("other.test");
+    expect(new X509Certificate(wider.cert).checkIP("10.0.0.1")).toBe("10.0.0.1");
+    expect(readFileSync(first.certFile, "utf8")).toBe(first.cert);
+    expect((await loadOrCreateTls({ dir: join(dir, "b"), hosts: ["10.0.0.1", "other.test"] })).cert).toBe(wider.cert);
   });
 
   it("without a directory is kept in the per-user state folder ($XDG_STATE_HOME/wasm-hsm/tls), private to its owner", async () => {
@@ -73,15 +79,9 @@ describe("self-signed certificate", () => {
     expect(existsSync(join(dir, "race", "lock"))).toBe(false);
   });
 
-  it("is remade, keeping its hosts, when a host is missing; a damaged pair is remade; a stale lock is broken", async () => {
-    const d = join(dir, "grow");
-    await loadOrCreateTls({ dir: d, hosts: ["first.test"] });
-    const grown = await loadOrCreateTls({ dir: d, hosts: ["second.test"] });
-    expect(grown.generated).toBe(true);
-    const x = new X509Certificate(grown.cert);
-    expect(x.checkHost("first.test")).toBe("first.test");
-    expect(x.checkHost("second.test")).toBe("second.test");
-
+  it("a damaged pair (a key that is not the certificate's) is remade; a lock left by a dead process is broken", async () => {
+    const d = join(dir, "damaged");
+    await loadOrCreateTls({ dir: d });
     writeFileSync(join(d, "key.pem"), readFileSync(join(dir, "race", "key.pem")));
     const lockFile = join(d, "lock");
     writeFileSync(lockFile, "12345");
@@ -99,13 +99,14 @@ describe("self-signed certificate", () => {
       port: 0,
       logLevel: "silent",
       certFile: made.certFile,
-      keyFile: join(dir, "c", "key.pem"),
+      keyFile: join(dirname(made.certFile), "key.pem"),
     });
     expect(server.certFile).toBe(made.certFile);
     expect(server.cert).toBe(made.cert);
     await server.close();
     await expect(loadOrCreateTls({ certFile: made.certFile })).rejects.toThrow(/go together/);
-    await expect(loadOrCreateTls({ certFile: join(dir, "c", "key.pem"), keyFile: join(dir, "c", "key.pem") })).rejects.toThrow();
+    const keyFile = join(dirname(made.certFile), "key.pem");
+    await expect(loadOrCreateTls({ certFile: keyFile, keyFile })).rejects.toThrow();
   });
 
   it("is trusted by another Node process through NODE_EXTRA_CA_CERTS, and by nothing else", async () => {
