@@ -95,7 +95,7 @@ describe("startEmulator", () => {
     try {
       expect(other.url).toBe("https://myvault.vault.azure.net");
       expect(other.listenUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      expect(other.certificateFile).toBe(join(work, "data", "tls", "cert.pem"));
+      expect(other.certificateFile).toBe(join(work, "data", "tls+myvault.vault.azure.net", "cert.pem"));
       const res = await rawRequest(other.listenUrl, other.certificate, { path: "/keys?api-version=7.6", headers: { authorization: "" } });
       expect(res.headers["www-authenticate"]).toContain('resource="https://vault.example.org"');
       const created = await rawRequest(other.listenUrl, other.certificate, {
