@@ -10,3 +10,5 @@ export * from "./api/ec";
 export * from "./api/bn";
 export * from "./api/rsa";
 export * from "./api/byok";
+export * from "./api/release";
+export * from "./api/backup-stream";

@@ -18,3 +18,4 @@ export const ERR_DIGEST_LENGTH: i32 = -12;// digest length does not suit the alg
 export const ERR_FAULT: i32 = -13;        // an internal consistency check failed (e.g. CRT check)
 export const ERR_KEYGEN: i32 = -14;       // key generation failed to find suitable material
 export const ERR_DOMAIN_SET: i32 = -15;   // this instance already has its security domain
+export const ERR_NOT_EXPORTABLE: i32 = -16; // the key was not made exportable: it never leaves the core

@@ -52,8 +52,11 @@ export function build(say = (line) => process.stderr.write(`${line}\n`)) {
     execFileSync(process.execPath, [at("scripts/build.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   }
   say("wasm-hsm: compiling src/ to dist/ (TypeScript, a few seconds)");
-  // From empty, so that nothing removed from src/ lingers in dist/.
-  rmSync(at("dist"), { recursive: true, force: true });
+  // From empty, so that nothing removed from src/ lingers in dist/; dist/browser is
+  // scripts/build-browser.mjs's (npm run build:browser) and stays.
+  for (const entry of existsSync(at("dist")) ? readdirSync(at("dist")) : []) {
+    if (entry !== "browser") rmSync(at(`dist/${entry}`), { recursive: true, force: true });
+  }
   execFileSync(process.execPath, [tsc, "-p", at("tsconfig.build.json")], { cwd: root, stdio: "inherit" });
   mkdirSync(at("dist"), { recursive: true });
   copyFileSync(at(CORE), at("dist/hsm.wasm"));

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer } from "./server/serve.js";
 import { loadOrCreateTls, tlsDir } from "./server/tls.js";
+import { defaultWorkerCount } from "./server/workers/node-pool.js";
 
 const USAGE = `Usage: wasm-hsm serve [options]
        wasm-hsm cert [--data-dir DIR]
@@ -23,7 +24,13 @@ Options:
   --vault-url URL          base of every kid (default: from each request's Host header)
   --security-domain FILE   share a security domain through FILE (created if missing), so that
                            backups move between servers
+  --workers N              vault workers (threads), each with its own engine (default: one per
+                           core, ${defaultWorkerCount()} here); 0 or 1 serves in the main thread
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
+  --delete-delay-ms N      a delete or recover becomes visible to other reads N ms later, as on
+                           the real service, so that the SDKs' pollers wait (default: 0)
+  --attestation-jwks FILE  trust the attestation signers of this JWKS for key release too (the
+                           built-in attestation service under /_attestation is always trusted)
   -h, --help               this text
   --version                the version
 
@@ -38,6 +45,12 @@ class UsageError extends Error {}
 function parsePort(raw: string, what: string): number {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
     throw new UsageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function parseWorkers(raw: string): number {
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > 256)
+    throw new UsageError(`--workers must be a number from 0 to 256, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -85,6 +98,9 @@ export async function main(argv: string[]): Promise<void> {
         "vault-url": { type: "string" },
         "security-domain": { type: "string" },
         "log-level": { type: "string" },
+        workers: { type: "string" },
+        "delete-delay-ms": { type: "string" },
+        "attestation-jwks": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -114,6 +130,10 @@ export async function main(argv: string[]): Promise<void> {
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError("--cert and --key go together");
     const logLevel = values["log-level"] ?? "info";
     if (!LOG_LEVELS.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...LOG_LEVELS].join(", ")}`);
+    const deleteDelayRaw = values["delete-delay-ms"];
+    if (deleteDelayRaw !== undefined && !/^\d{1,9}$/.test(deleteDelayRaw)) {
+      throw new UsageError(`--delete-delay-ms must be a whole number of milliseconds, got ${JSON.stringify(deleteDelayRaw)}`);
+    }
     const envPort = process.env.PORT;
     const port = values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
 
@@ -129,6 +149,9 @@ export async function main(argv: string[]): Promise<void> {
       // From the environment, not a flag, so that it stays out of process listings.
       domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
+      workers: values.workers !== undefined ? parseWorkers(values.workers) : defaultWorkerCount(),
+      ...(deleteDelayRaw !== undefined ? { deleteDelayMs: Number(deleteDelayRaw) } : {}),
+      ...(values["attestation-jwks"] !== undefined ? { attestationJwksFile: values["attestation-jwks"] } : {}),
     });
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");

@@ -8,6 +8,8 @@ import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 import * as sealing from "./seal.js";
 import { importTransferBlob, type TransferTarget } from "./byok.js";
+import { backupDecryptStream, backupEncryptStream } from "./backup-stream.js";
+import { isExportable, makeExportable, releaseKey, type ReleaseEncryption } from "./release.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 import {
   ecCurveOf,
@@ -160,12 +162,13 @@ export class Hsm {
     return sealing.unseal(this.#core, kek, blob) as KeyHandle;
   }
 
+  /** AES-256-GCM under the domain's backup subkey, in pieces: any size passes the core's I/O buffers. */
   backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return sealing.backupEncrypt(this.#core, kek, aad, plaintext);
+    return backupEncryptStream(this.#core, kek, aad, plaintext);
   }
 
   backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array {
-    return sealing.backupDecrypt(this.#core, kek, aad, blob);
+    return backupDecryptStream(this.#core, kek, aad, blob);
   }
 
   /** Opaque data sealed for storage (AES-256-GCM under the domain's data subkey), bound to `aad`. */
@@ -243,6 +246,25 @@ export class Hsm {
    */
   importTransferBlob(kek: KeyHandle, ciphertext: Uint8Array, target: TransferTarget): KeyHandle {
     return importTransferBlob(this.#core, kek, ciphertext, target) as KeyHandle;
+  }
+
+  // --- exportable keys and release ---
+
+  /** Makes a key that was just made or imported exportable (CKA_EXTRACTABLE); refused once it has been sealed. */
+  makeExportable(handle: KeyHandle): void {
+    makeExportable(this.#core, handle);
+  }
+
+  isExportable(handle: KeyHandle): boolean {
+    return isExportable(this.#core, handle);
+  }
+
+  /**
+   * Key Vault's release wrap, made in the core: RSA-OAEP(target, AES-256 key) ‖ AES-KWP of the key
+   * (PKCS#8 for RSA and EC, raw for oct). NOT_EXPORTABLE for a key that was not made exportable.
+   */
+  releaseKey(handle: KeyHandle, target: { n: string; e: string }, enc: ReleaseEncryption): Uint8Array {
+    return releaseKey(this.#core, handle, target, enc);
   }
 
   // --- public parts of any key ---

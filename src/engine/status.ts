@@ -16,6 +16,7 @@ export type HsmErrorCode =
   | "FAULT"
   | "KEYGEN_FAILED"
   | "DOMAIN_ALREADY_SET"
+  | "NOT_EXPORTABLE"
   | "INSTANCE_LOST"
   | "UNKNOWN_STATUS";
 
@@ -35,6 +36,7 @@ const byStatus: Record<number, [HsmErrorCode, string]> = {
   [-13]: ["FAULT", "an internal consistency check failed; the result was withheld"],
   [-14]: ["KEYGEN_FAILED", "key generation failed"],
   [-15]: ["DOMAIN_ALREADY_SET", "this HSM instance already has a security domain; it cannot be replaced"],
+  [-16]: ["NOT_EXPORTABLE", "the key was not made exportable when it was created or imported: it never leaves the HSM"],
 };
 
 export class HsmError extends Error {

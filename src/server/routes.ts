@@ -8,6 +8,7 @@ import type {
   KeyCreateParameters,
   KeyImportParameters,
   KeyOperationsParameters,
+  KeyReleaseParameters,
   KeyRestoreParameters,
   KeyRotationPolicy,
   KeySignParameters,
@@ -16,10 +17,13 @@ import type {
   KeyVerifyParameters,
   ListOptions,
   RequestContext,
+  AttestationApi,
   SecretRestoreParameters,
   SecretSetParameters,
   SecretUpdateParameters,
 } from "../model/index.js";
+import { ATTESTATION_PATH, RESTORE_BODY_BYTES } from "../vault/index.js";
+import { httpErrors } from "./errors.js";
 
 export type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
 
@@ -39,12 +43,27 @@ export interface Route {
   body?: true;
   /** Success status; 200 unless said. */
   status?: 200 | 204;
+  /** A body limit of its own, above the router's (restore takes whatever backup makes). */
+  maxBodyBytes?: number;
+  /** Not Key Vault's: no token and no api-version (the built-in attestation service). */
+  anonymous?: true;
   run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
+}
+
+function attestation(v: VaultApi): AttestationApi {
+  if (!v.attestation) throw httpErrors.notFound("This vault has no attestation service.");
+  return v.attestation;
 }
 
 export const routes: readonly Route[] = [
   { method: "GET", path: "/keys", run: (v, a) => v.keys.listKeys(a.list, a.ctx) },
-  { method: "POST", path: "/keys/restore", body: true, run: (v, a) => v.keys.restoreKey(a.body as KeyRestoreParameters, a.ctx) },
+  {
+    method: "POST",
+    path: "/keys/restore",
+    body: true,
+    maxBodyBytes: RESTORE_BODY_BYTES,
+    run: (v, a) => v.keys.restoreKey(a.body as KeyRestoreParameters, a.ctx),
+  },
   {
     method: "POST",
     path: "/keys/{name}/create",
@@ -106,6 +125,12 @@ export const routes: readonly Route[] = [
     body: true,
     run: (v, a) => v.keys.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),
   },
+  {
+    method: "POST",
+    path: "/keys/{name}/{version?}/release",
+    body: true,
+    run: (v, a) => v.keys.releaseKey(a.name, a.version, a.body as KeyReleaseParameters, a.ctx),
+  },
   { method: "GET", path: "/deletedkeys", run: (v, a) => v.keys.listDeletedKeys(a.list, a.ctx) },
   { method: "GET", path: "/deletedkeys/{name}", run: (v, a) => v.keys.getDeletedKey(a.name, a.ctx) },
   { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.keys.purgeDeletedKey(a.name, a.ctx) },
@@ -118,6 +143,7 @@ export const routes: readonly Route[] = [
     method: "POST",
     path: "/secrets/restore",
     body: true,
+    maxBodyBytes: RESTORE_BODY_BYTES,
     run: (v, a) => v.secrets.restoreSecret(a.body as SecretRestoreParameters, a.ctx),
   },
   { method: "PUT", path: "/secrets/{name}", body: true, run: (v, a) => v.secrets.setSecret(a.name, a.body as SecretSetParameters, a.ctx) },
@@ -135,6 +161,28 @@ export const routes: readonly Route[] = [
   { method: "GET", path: "/deletedsecrets/{name}", run: (v, a) => v.secrets.getDeletedSecret(a.name, a.ctx) },
   { method: "DELETE", path: "/deletedsecrets/{name}", status: 204, run: (v, a) => v.secrets.purgeDeletedSecret(a.name, a.ctx) },
   { method: "POST", path: "/deletedsecrets/{name}/recover", run: (v, a) => v.secrets.recoverDeletedSecret(a.name, a.ctx) },
+
+  // The built-in attestation service (README "Secure key release"), like the Azure SDK team's mock.
+  {
+    method: "GET",
+    path: `${ATTESTATION_PATH}/generate-test-token`,
+    anonymous: true,
+    run: (v, a) => attestation(v).generateTestToken(undefined, a.ctx),
+  },
+  {
+    method: "POST",
+    path: `${ATTESTATION_PATH}/generate-test-token`,
+    anonymous: true,
+    body: true,
+    run: (v, a) => attestation(v).generateTestToken(a.body as Record<string, unknown>, a.ctx),
+  },
+  {
+    method: "GET",
+    path: `${ATTESTATION_PATH}/.well-known/openid-configuration`,
+    anonymous: true,
+    run: (v, a) => attestation(v).openidConfiguration(a.ctx),
+  },
+  { method: "GET", path: `${ATTESTATION_PATH}/keys`, anonymous: true, run: (v, a) => attestation(v).jwks(a.ctx) },
 ];
 
 type Segment = { kind: "literal"; text: string } | { kind: "name" } | { kind: "version" };
@@ -144,6 +192,20 @@ export interface CompiledRoute {
   segments: Segment[];
 }
 
+/**
+ * Literal words that follow a name or a version in some route ("sign", "release", "versions", ...).
+ * None can be a version (versions are 32 hex digits), so GET /keys/k/sign is the sign route used
+ * with the wrong method (405), never a lookup of version "sign".
+ */
+export const OPERATION_WORDS: ReadonlySet<string> = new Set(
+  routes.flatMap((r) =>
+    r.path
+      .split("/")
+      .slice(2)
+      .filter((s) => !s.startsWith("{")),
+  ),
+);
+
 export function compile(route: Route): CompiledRoute {
   const segments = route.path
     .split("/")
@@ -151,7 +213,7 @@ export function compile(route: Route): CompiledRoute {
     .map((s): Segment => {
       if (s === "{name}") return { kind: "name" };
       if (s === "{version?}") return { kind: "version" };
-      if (!/^[a-z]+$/.test(s)) throw new Error(`route ${route.path}: bad segment ${s}`);
+      if (!/^[a-z_.-]+$/.test(s)) throw new Error(`route ${route.path}: bad segment ${s}`);
       return { kind: "literal", text: s };
     });
   return { route, segments };
@@ -173,7 +235,7 @@ export function matchPath(compiled: CompiledRoute, parts: string[]): PathMatch |
     if (si === segs.length) return pi === parts.length ? acc : undefined;
     const seg = segs[si];
     if (seg.kind === "version") {
-      if (pi < parts.length) {
+      if (pi < parts.length && !OPERATION_WORDS.has(parts[pi]!.toLowerCase())) {
         const taken = go(si + 1, pi + 1, { ...acc, version: parts[pi] === "" ? undefined : parts[pi] });
         if (taken) return taken;
       }

@@ -1,5 +1,6 @@
 // Puts the emulator together: certificate, store, engine, vault, router, fastify. The CLI calls
 // serve(); an embedder can call it too, with its own vault.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
@@ -7,11 +8,14 @@ import { MemoryStore } from "../store/memory.js";
 import { DomainFile } from "../store/domain-file.js";
 import type { ObjectStore } from "../store/types.js";
 import type { VaultApi } from "../model/index.js";
-import { Vault, type VaultEngine } from "../vault/index.js";
+import { Vault, checkJwks, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
 import { loadOrCreateTls, tlsDir } from "./tls.js";
+import type { ServerLogger } from "./errors.js";
+import { startServerPool } from "./workers/node-pool.js";
+import type { WorkerPool } from "./workers/pool.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8443;
@@ -46,6 +50,15 @@ export interface ServeOptions {
   vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /**
+   * Vault workers (worker_threads), each with its own engine, over this thread's store; 0 or 1 (the
+   * default) serves in this thread. Not with `vault` or `engine`.
+   */
+  workers?: number;
+  /** A delete or recover becomes visible to other reads this many ms later (default 0). */
+  deleteDelayMs?: number;
+  /** A JWKS file of further trusted attestation signers for key release. */
+  attestationJwksFile?: string;
 }
 
 export interface RunningServer {
@@ -85,6 +98,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   try {
     let vault = options.vault;
+    let pool: WorkerPool | undefined;
     if (!vault) {
       let store: ObjectStore;
       if (options.dataDir !== undefined) {
@@ -95,17 +109,30 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      const hsm: VaultEngine = options.engine ?? (await Hsm.create());
-      vault = await Vault.open({
-        hsm,
-        store,
-        ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
-        ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
-      });
+      const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
+      if ((options.workers ?? 0) > 1 && options.engine === undefined) {
+        const started = await startServerPool(
+          store,
+          { ...options, ...(attestationJwks ? { attestationJwks } : {}) },
+          { vaultUrl, authResource },
+        );
+        cleanups.push(() => started.close());
+        pool = started;
+      } else {
+        const hsm: VaultEngine = options.engine ?? (await Hsm.create());
+        vault = await Vault.open({
+          hsm,
+          store,
+          ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
+          ...(attestationJwks ? { attestationJwks } : {}),
+          ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+          ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+        });
+      }
     }
 
     const app = createHttpServer({
-      router: createRouter({ vault, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
+      router: pool?.router ?? createRouter({ vault: vault!, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
       tls,
       logger: {
         level: options.logLevel ?? "info",
@@ -113,6 +140,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    if (pool) pool.log = app.log as ServerLogger;
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
         "the security domain is stored sealed under the built-in secret, which anyone can read: " +
@@ -139,5 +167,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Reads a JWKS file of attestation signers; a clear error names the file. */
+async function readJwks(file: string): Promise<{ keys: ReturnType<typeof checkJwks> }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return { keys: checkJwks(json) };
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
   }
 }

@@ -35,6 +35,15 @@ export interface DeletionRecord {
   scheduledPurgeDate: number;
 }
 
+/**
+ * A delete or a recover that the vault reports done but that other reads see only from `until`
+ * (milliseconds since the epoch): Key Vault's eventual consistency, which the SDKs' pollers wait out.
+ */
+export interface SettlingRecord {
+  op: "delete" | "recover";
+  until: number;
+}
+
 /** An object: all its versions, its deletion state and the kind's per-object state (rotation policy, ...). */
 export interface ObjectRecord<P = Record<string, unknown>, S = Record<string, unknown>> {
   kind: ObjectKind;
@@ -43,6 +52,7 @@ export interface ObjectRecord<P = Record<string, unknown>, S = Record<string, un
   /** Oldest first; the last one is the current version. */
   versions: VersionRecord<P>[];
   deleted?: DeletionRecord;
+  settling?: SettlingRecord;
   state?: S;
 }
 
@@ -55,6 +65,8 @@ export interface KeyVersionProps {
   keyOps: string[];
   /** The public members of the key (n, e, crv, x, y); never a private one. */
   publicJwk: Record<string, string>;
+  /** Exportable keys only: the release policy as Key Vault returns it (data = base64url of canonical JSON). */
+  releasePolicy?: { contentType: string; immutable: boolean; data: string };
 }
 
 /** What a secret version records besides its sealed value. */

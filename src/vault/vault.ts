@@ -7,6 +7,8 @@ import type { ObjectStore, SharedDomainSource } from "../store/types.js";
 import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
+import type { JSONWebKeySet } from "jose";
+import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
 import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
@@ -22,16 +24,22 @@ export interface VaultOptions {
   /** The secret under which the domain key is sealed for storage. */
   domainSecret?: string;
   recoverableDays?: number;
+  /** A delete or recover becomes visible to other reads this many ms later, as on the real service. Default 0. */
+  deleteDelayMs?: number;
+  /** Further trusted attestation signers (a JWKS), besides the built-in attestation service. */
+  attestationJwks?: JSONWebKeySet;
 }
 
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
+  readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
 
-  private constructor(services: VaultServices) {
+  private constructor(services: VaultServices, attestation: VaultAttestation) {
     this.#domain = services.domain;
-    this.keys = new KeyObjects(services);
+    this.attestation = attestation;
+    this.keys = new KeyObjects(services, attestation);
     this.secrets = new SecretObjects(services);
   }
 
@@ -42,14 +50,22 @@ export class Vault implements VaultApi {
       ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
     });
     const clock = options.clock ?? Date.now;
-    return new Vault({
-      engine: options.hsm,
-      store,
-      domain,
-      locks: new NameLocks(),
-      now: () => Math.floor(clock() / 1000),
-      recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
-    });
+    const deleteDelayMs = options.deleteDelayMs ?? 0;
+    if (!Number.isSafeInteger(deleteDelayMs) || deleteDelayMs < 0)
+      throw new Error(`deleteDelayMs must be a whole number of ms >= 0, got ${deleteDelayMs}`);
+    return new Vault(
+      {
+        engine: options.hsm,
+        store,
+        domain,
+        locks: new NameLocks(),
+        now: () => Math.floor(clock() / 1000),
+        nowMs: clock,
+        recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+        deleteDelayMs,
+      },
+      new VaultAttestation(options.hsm, options.attestationJwks, clock),
+    );
   }
 
   /** The public identifier of this vault's security domain (hex). */

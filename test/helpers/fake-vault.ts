@@ -28,6 +28,8 @@ import type {
   ListOptions,
   ListResult,
   RandomBytes,
+  KeyReleaseParameters,
+  KeyReleaseResult,
   RequestContext,
 } from "../../src/model/index.js";
 
@@ -206,5 +208,9 @@ export class FakeVault implements VaultApi, KeysApi {
   async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
     this.#record("getRandomBytes", body);
     return { value: Buffer.alloc(Math.min(Math.max(0, Number(body.count) | 0), 1024)).toString("base64url") };
+  }
+  async releaseKey(name: string, version: string | undefined, body: KeyReleaseParameters, ctx: RequestContext): Promise<KeyReleaseResult> {
+    this.#record("releaseKey", name, version, body, ctx);
+    return { value: "released" };
   }
 }

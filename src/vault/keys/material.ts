@@ -54,6 +54,7 @@ export function sealedVersion(
   description: { family: Family; kty: string; keySize: number; keyOps: string[] },
   attributes: AttributesRecord,
   tags: Record<string, string> | undefined,
+  releasePolicy?: KeyVersionProps["releasePolicy"],
 ): VersionRecord<KeyVersionProps> {
   const sealed = encodeBase64url(engineCall(() => engine.seal(domain.handle, handle)));
   const publicJwk = description.family === "oct" ? {} : engineCall(() => engine.publicJwk(handle));
@@ -61,7 +62,13 @@ export function sealedVersion(
     version: newVersionId((n) => engine.randomBytes(n)),
     attributes,
     ...(tags !== undefined ? { tags } : {}),
-    props: { kty: description.kty, keySize: description.keySize, keyOps: description.keyOps, publicJwk: publicMembers(publicJwk) },
+    props: {
+      kty: description.kty,
+      keySize: description.keySize,
+      keyOps: description.keyOps,
+      publicJwk: publicMembers(publicJwk),
+      ...(releasePolicy ? { releasePolicy: { ...releasePolicy } } : {}),
+    },
     sealed,
   };
 }

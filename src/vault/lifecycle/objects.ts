@@ -22,7 +22,11 @@ export interface VaultServices {
   locks: NameLocks;
   /** Unix seconds. */
   now(): number;
+  /** Milliseconds since the epoch (the same clock). */
+  nowMs(): number;
   recoverableDays: number;
+  /** A delete or recover is seen by other reads only this many ms later (Key Vault's eventual consistency); 0: at once. */
+  deleteDelayMs: number;
 }
 
 export class ObjectLifecycle<P, S> {
@@ -58,14 +62,34 @@ export class ObjectLifecycle<P, S> {
 
   async live(name: string): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name);
-    if (!rec || rec.deleted) throw this.spec.errors.notFound(name);
+    if (!rec || !this.isLive(rec)) throw this.spec.errors.notFound(name);
     return rec;
   }
 
   async deleted(name: string): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name);
-    if (!rec?.deleted) throw this.spec.errors.deletedNotFound(name);
+    if (!rec || !this.isDeleted(rec)) throw this.spec.errors.deletedNotFound(name);
     return rec;
+  }
+
+  /** Live, and not a recovery that other reads do not see yet. */
+  isLive(rec: ObjectRecord<P, S>): boolean {
+    return !rec.deleted && !this.#settling(rec, "recover");
+  }
+
+  /** Deleted, and not a deletion that other reads do not see yet. */
+  isDeleted(rec: ObjectRecord<P, S>): boolean {
+    return rec.deleted !== undefined && !this.#settling(rec, "delete");
+  }
+
+  #settling(rec: ObjectRecord<P, S>, op: "delete" | "recover"): boolean {
+    return rec.settling?.op === op && this.#s.nowMs() < rec.settling.until;
+  }
+
+  /** Starts the window in which a delete or recover is not yet seen (none without a delay). */
+  #settle(rec: ObjectRecord<P, S>, op: "delete" | "recover"): void {
+    if (this.#s.deleteDelayMs > 0) rec.settling = { op, until: this.#s.nowMs() + this.#s.deleteDelayMs };
+    else delete rec.settling;
   }
 
   current(rec: ObjectRecord<P, S>): VersionRecord<P> {
@@ -117,12 +141,14 @@ export class ObjectLifecycle<P, S> {
       deletedDate: now,
       scheduledPurgeDate: now + days * 86_400,
     };
+    this.#settle(rec, "delete");
     await this.write(rec);
     this.spec.forget?.(rec);
   }
 
   async recover(rec: ObjectRecord<P, S>): Promise<void> {
     delete rec.deleted;
+    this.#settle(rec, "recover");
     await this.write(rec);
   }
 
@@ -152,7 +178,7 @@ export class ObjectLifecycle<P, S> {
     for (const listed of batch.slice(0, max)) {
       // Under the object's lock, as every read: a due purge or refresh happens here too.
       const rec = await this.#s.locks.exclusive(this.spec.kind, listed.name, () => this.load(listed.name));
-      if (rec && (rec.deleted !== undefined) === deleted) value.push(view(rec));
+      if (rec && (deleted ? this.isDeleted(rec) : this.isLive(rec))) value.push(view(rec));
     }
     return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max);
   }
