@@ -6,8 +6,9 @@ import { clientConfig, type ClientConfig, type EmulatorConnection } from "./clie
 /**
  * Every option of `wasm-hsm serve` has a field here: port (default 0 here: a free port), host,
  * certFile and keyFile (--cert, --key), authResource, dataDir, vaultUrl, securityDomainFile
- * (--security-domain), logLevel (default "warn" here), domainSecret (WASM_HSM_DOMAIN_SECRET);
- * and stateDir (where the self-signed certificate is kept; XDG_STATE_HOME for the command).
+ * (--security-domain), logLevel (default "warn" here), workers (default 0 here: the vault in this
+ * thread), deleteDelayMs, attestationJwksFile, domainSecret (WASM_HSM_DOMAIN_SECRET); and stateDir
+ * (where the self-signed certificate is kept; XDG_STATE_HOME for the command).
  */
 export type EmulatorOptions = Omit<ServeOptions, "vault" | "engine">;
 

@@ -71,7 +71,7 @@ export interface RunningServer {
   /** The certificate to trust (NODE_EXTRA_CA_CERTS or tlsOptions.ca). */
   certFile: string;
   cert: string;
-  /** True when this start made the self-signed certificate (none was kept, or it expired or missed a host). */
+  /** True when this start made the self-signed certificate (none was kept, or it was expiring or damaged). */
   certificateMade: boolean;
   /** The names and addresses a self-signed certificate covers; undefined for a given one. */
   certificateHosts?: string[];

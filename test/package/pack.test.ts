@@ -108,12 +108,13 @@ describe("from the installed package", () => {
     }
   });
 
-  it("the library: startEmulator with the real KeyClient, the engine export, close() frees the port", async () => {
+  it("the library: startEmulator with the real KeyClient, the engine and offline exports, close() frees the port", async () => {
     const script = `
       import { createServer } from "node:net";
       import { KeyClient } from "@azure/keyvault-keys";
       import { startEmulator } from "wasm-hsm";
       import { Hsm } from "wasm-hsm/engine";
+      import { createOfflineVault } from "wasm-hsm/offline";
       import pkg from "wasm-hsm/package.json" with { type: "json" };
 
       const emu = await startEmulator({ port: 0 });
@@ -121,15 +122,18 @@ describe("from the installed package", () => {
       const key = await keys.createRsaKey("lib-key", { keySize: 2048 });
       const hsm = await Hsm.create();
       const sha = Buffer.from(hsm.digest("SHA-256", new TextEncoder().encode("abc"))).toString("hex");
+      const offline = await createOfflineVault();
+      const offlineKey = await new KeyClient(offline.url, offline.credential, offline.clientOptions).createEcKey("off", { curve: "P-384" });
+      await offline.close();
       await Promise.all([emu.close(), emu.close()]);
       const port = Number(new URL(emu.url).port);
       const free = await new Promise((r) => { const s = createServer(); s.once("error", () => r(false)); s.listen(port, "127.0.0.1", () => s.close(() => r(true))); });
-      console.log(JSON.stringify({ version: pkg.version, kty: key.keyType, n: key.key.n.length, sha, free }));`;
+      console.log(JSON.stringify({ version: pkg.version, kty: key.keyType, n: key.key.n.length, sha, offline: offlineKey.key.crv, free }));`;
     writeFileSync(join(consumer, "lib.mjs"), script);
     const { stdout } = await run(process.execPath, ["lib.mjs"]);
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
     const sha = createHash("sha256").update("abc").digest("hex");
-    expect(JSON.parse(stdout)).toEqual({ version, kty: "RSA", n: 256, sha, free: true });
+    expect(JSON.parse(stdout)).toEqual({ version, kty: "RSA", n: 256, sha, offline: "P-384", free: true });
   });
 
   it("a TypeScript consumer (and the vitest example) typechecks against the shipped .d.ts", async () => {
@@ -139,6 +143,7 @@ describe("from the installed package", () => {
       `import { KeyClient } from "@azure/keyvault-keys";
 import { clientConfig, type Emulator, type EmulatorOptions, startEmulator } from "wasm-hsm";
 import { Hsm } from "wasm-hsm/engine";
+import { createOfflineVault } from "wasm-hsm/offline";
 
 // Every option of \`wasm-hsm serve\` has a field.
 const options: EmulatorOptions = {
@@ -152,6 +157,9 @@ const options: EmulatorOptions = {
   securityDomainFile: undefined,
   domainSecret: undefined,
   logLevel: "warn",
+  workers: 0,
+  deleteDelayMs: 0,
+  attestationJwksFile: undefined,
   stateDir: undefined,
 };
 const emu: Emulator = await startEmulator(options);
@@ -165,6 +173,10 @@ await startEmulator({ port: "8443" });
 // @ts-expect-error: no such option
 await startEmulator({ prot: 0 });
 export const closed: Promise<void> = emu.close();
+const offline = await createOfflineVault({ worker: false });
+export const offlineClient = new KeyClient(offline.url, offline.credential, offline.clientOptions);
+// @ts-expect-error: worker is a boolean
+await createOfflineVault({ worker: "yes" });
 `,
     );
     const tsc = (project: object) => {
@@ -174,10 +186,15 @@ export const closed: Promise<void> = emu.close();
       );
     };
     const strict = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true };
-    // The .d.ts files themselves, fully checked, with no @types/node nor any Azure package in view:
-    // they must stand alone.
+    // The .d.ts files of the emulator and the engine, fully checked, with no @types/node nor any
+    // Azure package in view: they must stand alone.
     writeFileSync(join(consumer, "entries.ts"), 'import "wasm-hsm";\nimport "wasm-hsm/engine";\n');
     expect((await tsc({ compilerOptions: { ...strict, skipLibCheck: false, types: [] }, files: ["entries.ts"] })).stdout).toBe("");
+    // wasm-hsm/offline's name @azure/core-auth and @azure/core-rest-pipeline (optional peer
+    // dependencies, which every Azure SDK client brings and npm hoists): there as a consumer has them.
+    for (const peer of ["@azure/core-auth", "@azure/core-rest-pipeline"]) {
+      symlinkSync(join(ROOT, "node_modules", peer), join(consumer, "node_modules", peer), "dir");
+    }
     // Used as a consumer uses them, with the SDK's own types.
     const consumerCheck = await tsc({
       compilerOptions: { ...strict, skipLibCheck: true, types: ["node"] },
