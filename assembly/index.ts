@@ -7,7 +7,6 @@ export * from "./api/common";
 export * from "./api/aes";
 export * from "./api/seal";
 export * from "./api/ec";
-export * from "./api/bn";
 export * from "./api/rsa";
 export * from "./api/byok";
 export * from "./api/release";

@@ -20,9 +20,14 @@ import { ecPkcs8 } from "./ec-export";
 import { octRawKey } from "./oct-export";
 
 // `enc` of Key Vault's KeyReleaseParameters; the number is the OAEP hash (label and MGF1).
-export const ENC_CKM_RSA_AES_KEY_WRAP: i32 = 1; // SHA-1
-export const ENC_RSA_AES_KEY_WRAP_256: i32 = 2; // SHA-256
-export const ENC_RSA_AES_KEY_WRAP_384: i32 = 3; // SHA-384
+// ABI: generated into the host by `npm run gen`; `/** Key Vault's enc: description */`.
+
+/** CKM_RSA_AES_KEY_WRAP: RSA-OAEP with SHA-1 of an AES-256 key, then AES-KWP of the key */
+export const ENC_CKM_RSA_AES_KEY_WRAP: i32 = 1;
+/** RSA_AES_KEY_WRAP_256: RSA-OAEP with SHA-256 of an AES-256 key, then AES-KWP of the key */
+export const ENC_RSA_AES_KEY_WRAP_256: i32 = 2;
+/** RSA_AES_KEY_WRAP_384: RSA-OAEP with SHA-384 of an AES-256 key, then AES-KWP of the key */
+export const ENC_RSA_AES_KEY_WRAP_384: i32 = 3;
 
 /** The largest released key: PKCS#8 of an RSA-4096 key is about 2.4 KB. */
 const MAX_MATERIAL: usize = 4096;

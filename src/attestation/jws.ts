@@ -2,7 +2,7 @@
 // signs two things with such keys: the tokens of its built-in attestation service, and the key
 // release results (Key Vault's KeyReleaseResult.value is a JWS).
 import type { KeyHandle } from "../engine/index.js";
-import { encodeBase64url } from "../jwk/base64url.js";
+import { encodeBase64url } from "../encoding/base64url.js";
 
 /** What signing needs from the engine (Hsm satisfies it). */
 export interface SigningEngine {

@@ -38,13 +38,13 @@ export interface KeyInfo {
 export interface HsmOptions {
   /** Where the core comes from: a path or URL (file:, http:, https:), bytes, or a compiled module. */
   wasm?: WasmSource;
-  /**
-   * TEST ONLY: ECDSA nonces become plain RFC 6979 (no added randomness), so that signatures are
-   * reproducible and match published vectors. The default hedges them with fresh randomness
-   * (draft-irtf-cfrg-det-sigs-with-noise); never set this outside tests.
-   */
-  deterministicEcdsaForTests?: boolean;
 }
+
+/**
+ * The raw core behind an Hsm, for the test helpers that drive the test build's hooks (test/helpers).
+ * Not re-exported from src/engine/index.ts: nothing outside the engine and the tests may use it.
+ */
+export let coreOf: (hsm: Hsm) => Core;
 
 export class Hsm {
   readonly #core: Core;
@@ -53,11 +53,13 @@ export class Hsm {
     this.#core = core;
   }
 
+  static {
+    coreOf = (hsm) => hsm.#core;
+  }
+
   static async create(options: HsmOptions = {}): Promise<Hsm> {
     const source = options.wasm ?? (await defaultWasmLocation());
-    const core = await Core.instantiate(source);
-    if (options.deterministicEcdsaForTests) core.call("ec_set_pure_rfc6979", "create", 1);
-    return new Hsm(core);
+    return new Hsm(await Core.instantiate(source));
   }
 
   /** Random bytes from the core's DRBG (reseeded from crypto.getRandomValues). */

@@ -1,15 +1,12 @@
 // Exportable keys and key release on the host side (assembly/release, assembly/api/release.ts).
 // The core wraps the key itself; the host sees only the wrapped bytes.
+import { ReleaseEnc } from "./abi.js";
 import type { Core } from "./core.js";
 import { rsaImportPublic } from "./rsa.js";
 import { HsmError } from "./status.js";
 
-/** Key Vault's `enc` values for a release (KeyReleaseParameters) and the core's ids (OAEP hash). */
-export const RELEASE_ENCRYPTIONS = {
-  CKM_RSA_AES_KEY_WRAP: 1,
-  RSA_AES_KEY_WRAP_256: 2,
-  RSA_AES_KEY_WRAP_384: 3,
-} as const;
+/** Key Vault's `enc` values for a release (KeyReleaseParameters) and the core's ids (generated). */
+export const RELEASE_ENCRYPTIONS = ReleaseEnc;
 
 export type ReleaseEncryption = keyof typeof RELEASE_ENCRYPTIONS;
 

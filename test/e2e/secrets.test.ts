@@ -39,11 +39,10 @@ const client = (s: CliServer) =>
   });
 
 beforeAll(async () => {
-  [a, b, other] = await Promise.all([
-    startCli(["--security-domain", domainFile, "--data-dir", dataDir, "--log-level", "debug"]),
-    startCli(["--security-domain", domainFile]),
-    startCli([]),
-  ]);
+  // `a` makes the shared domain file first; `b` then opens it (two servers that create one file at the
+  // same moment are refused: see DomainFile.save).
+  a = await startCli(["--security-domain", domainFile, "--data-dir", dataDir, "--log-level", "debug"]);
+  [b, other] = await Promise.all([startCli(["--security-domain", domainFile]), startCli([])]);
 });
 afterAll(async () => {
   await Promise.all([a, b, other].filter(Boolean).map((s) => s.stop()));

@@ -3,6 +3,8 @@ import { availableParallelism } from "node:os";
 import { DomainFile } from "../../store/domain-file.js";
 import type { ObjectStore } from "../../store/types.js";
 import { spawnNodeWorker } from "./node-spawn.js";
+import { Hsm } from "../../engine/index.js";
+import { VaultAttestation } from "../../vault/attestation.js";
 import { WorkerPool } from "./pool.js";
 import type { VaultWorkerConfig } from "./protocol.js";
 
@@ -21,13 +23,17 @@ export interface ServerPoolOptions {
 }
 
 /** serve()'s pool; `checked` holds the vault URL and challenge resource that serve() validated. */
-export function startServerPool(
+export async function startServerPool(
   store: ObjectStore,
   options: ServerPoolOptions,
   checked: { vaultUrl: string | undefined; authResource: string | undefined },
 ): Promise<WorkerPool> {
+  const attestationEngine = await Hsm.create();
+  const size = options.workers ?? defaultWorkerCount();
   return WorkerPool.start({
-    size: options.workers ?? defaultWorkerCount(),
+    size,
+    // With several workers, the owner serves the attestation service, so that one signer is trusted by all.
+    ...(size > 1 ? { attestation: new VaultAttestation(attestationEngine, options.attestationJwks, Date.now) } : {}),
     spawn: spawnNodeWorker,
     store,
     ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),

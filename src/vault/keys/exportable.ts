@@ -8,7 +8,7 @@
 // are known by code only; their texts here are ours.
 import { AttestationError } from "../../attestation/errors.js";
 import { canonicalPolicy, parsePolicy, type ReleasePolicy } from "../../attestation/policy.js";
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import type { KeyReleasePolicy } from "../../model/index.js";
 import type { KeyVersionProps } from "../../store/types.js";
 import { shapeOf } from "../api-versions.js";

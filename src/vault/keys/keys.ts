@@ -3,7 +3,7 @@
 // soft delete, lists and backup; this file adds what is a key's own: its material in the engine,
 // its cryptographic operations, rotation and BYOK.
 import type { KeyHandle } from "../../engine/index.js";
-import { encodeBase64url, decodeBase64url } from "../../jwk/base64url.js";
+import { encodeBase64url, decodeBase64url } from "../../encoding/base64url.js";
 import { baseKty } from "../../jwk/parse.js";
 import type {
   BackupKeyResult,
@@ -31,7 +31,7 @@ import type {
   RequestContext,
 } from "../../model/index.js";
 import type { KeyVersionProps } from "../../store/types.js";
-import type { CryptoOp } from "../algorithms.js";
+import type { CryptoOp } from "../../engine/index.js";
 import { newAttributes, parseAttributes, parseTags } from "../attributes.js";
 import { engineCall } from "../errormap.js";
 import { badParameter, forbidden, kindErrors, operationForbidden } from "../errors.js";

@@ -1,10 +1,10 @@
 // Making key material and the version that records it. Create, import, BYOK and rotation all end
 // here: one place generates by family, one place seals a new key into a version record.
 import type { KeyHandle } from "../../engine/index.js";
-import { encodeBase64url, decodeBase64url } from "../../jwk/base64url.js";
+import { encodeBase64url, decodeBase64url } from "../../encoding/base64url.js";
 import { publicMembers } from "../../jwk/public.js";
 import type { AttributesRecord, KeyVersionProps, VersionRecord } from "../../store/types.js";
-import type { Family } from "../algorithms.js";
+import type { Family } from "../../engine/index.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
 import { engineCall } from "../errormap.js";

@@ -13,7 +13,7 @@ import { AttestationError } from "../../attestation/errors.js";
 import { policyAllows } from "../../attestation/policy.js";
 import type { KeyHandle } from "../../engine/index.js";
 import { isReleaseEncryption, RELEASE_ENCRYPTIONS } from "../../engine/index.js";
-import { encodeBase64url } from "../../jwk/base64url.js";
+import { encodeBase64url } from "../../encoding/base64url.js";
 import type { KeyReleaseParameters, KeyReleaseResult, RequestContext } from "../../model/index.js";
 import type { VaultAttestation } from "../attestation.js";
 import type { VaultEngine } from "../engine.js";

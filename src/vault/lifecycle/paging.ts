@@ -1,7 +1,7 @@
 // Paging of list results: maxresults from 1 to 25, an opaque $skiptoken, an absolute nextLink.
 // The token says where to resume (a position in a version list, or the last name of a page of
 // objects) and which list it belongs to, so a token from one list is refused by another.
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import type { ListOptions, ListResult, RequestContext } from "../../model/index.js";
 import { badParameter } from "../errors.js";
 

@@ -2,7 +2,7 @@
 // secrets API. A value is sealed by the core before it is stored (values.ts) and unsealed only to
 // answer set and get. A secret that backs a certificate is managed: the secrets API may read it but
 // not set, update or delete it (Key Vault's SecretManagedByKeyVault).
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import type {
   BackupSecretResult,
   DeletedSecretBundle,
