@@ -49,7 +49,7 @@ export function build(say = (line) => process.stderr.write(`${line}\n`)) {
   if (!existsSync(tsc)) throw new Error("building dist/ needs the devDependencies: run `npm ci` first");
   if (coreIsStale()) {
     say("wasm-hsm: building the core, build/hsm.wasm (AssemblyScript, optimised: about a minute)");
-    execFileSync(process.execPath, [at("scripts/build.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, [at("scripts/build.mjs"), "--release"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   }
   say("wasm-hsm: compiling src/ to dist/ (TypeScript, a few seconds)");
   // From empty, so that nothing removed from src/ lingers in dist/; dist/browser is
