@@ -53,13 +53,13 @@ function unwrapRounds(ks: usize, a: u64, r: usize, n: usize): u64 {
 }
 
 /** All-ones if x == 0, else 0, without a branch. */
-// @inline
+@inline
 function isZeroMask64(x: u64): u64 {
   return <u64>(<i64>(~x & (x - 1)) >> 63);
 }
 
 /** All-ones if a < b (both below 2^63), else 0. */
-// @inline
+@inline
 function ltMask64(a: u64, b: u64): u64 {
   return <u64>(<i64>(a - b) >> 63);
 }

@@ -16,8 +16,8 @@ import {
 } from "../bn/limbs";
 import { ctxM, fromMont, modSubLazy, montCtxInitL, montWipe, montMul, montSqr, toMont, toMontWide } from "../bn/mont";
 import { modexpVartime } from "../bn/modexp";
-import { modexpCt2 } from "../bn/modexp2";
-import { deinterleave, interleave, mont2CtxInit } from "../bn/mont2";
+import { modexpCtPair } from "../bn/modexp-pair";
+import { deinterleave, interleave, montPairCtxInit } from "../bn/mont-pair";
 import { randomBits } from "../bn/primes";
 import {
   H_LP, H_PBITS, H_USES, ctxN, ctxP, ctxPQ, ctxQ, keyA, keyAinv, keyDp, keyDq, keyE, keyLn, keyLp, keyNBits, keyPBits, keyQi,
@@ -55,7 +55,7 @@ function crtExp(key: usize, out: usize, x: usize, expP: usize, expQ: usize): voi
   toMontWide(cp, XP, x, Ln, WIDE);
   toMontWide(cq, XQ, x, Ln, WIDE);
   interleave(PAIR, XP, XQ, Lp);
-  modexpCt2(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
+  modexpCtPair(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
   deinterleave(XP, XQ, PAIR, Lp);
   memory.fill(PAIR, 0, <usize>Lp << 3);
   // Garner: m_q into the domain of p, h = (m_p - m_q) qi mod p (the product of a
@@ -180,7 +180,7 @@ export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usiz
   if (ok == 0) return ERR_KEY_INVALID;
   montCtxInitL(ctxP(key), p, bitLengthVartime(p, Lp), Lp); // the sizes of p and q are public
   montCtxInitL(ctxQ(key), q, bitLengthVartime(q, Lp), Lp);
-  mont2CtxInit(ctxPQ(key), ctxP(key), ctxQ(key));
+  montPairCtxInit(ctxPQ(key), ctxP(key), ctxQ(key));
   copy(keyDp(key), dp, Lp);
   setLimb(keyDp(key), Lp, 0);
   copy(keyDq(key), dq, Lp);

@@ -20,17 +20,17 @@
 import { MASK64, W, MAX_LIMBS } from "./limbs";
 import { ctxL, ctxM, ctxOne } from "./mont";
 
-export function mont2CtxSize(L: i32): usize {
+export function montPairCtxSize(L: i32): usize {
   return 32 + (<usize>L << 4);
 }
 
 @inline
-export function ctx2L(ctx2: usize): i32 {
-  return load<i32>(ctx2);
+export function pairCtxL(pctx: usize): i32 {
+  return load<i32>(pctx);
 }
 
-export function ctx2One(ctx2: usize): usize {
-  return ctx2 + 32 + (<usize>load<i32>(ctx2) << 3);
+export function pairCtxOne(pctx: usize): usize {
+  return pctx + 32 + (<usize>load<i32>(pctx) << 3);
 }
 
 /** Interleaves two L-limb numbers into the paired layout: dst[i] = (p[i], q[i]). */
@@ -52,25 +52,25 @@ export function deinterleave(p: usize, q: usize, src: usize, L: i32): void {
 }
 
 /** Builds the paired context from two scalar contexts with the same L. */
-export function mont2CtxInit(ctx2: usize, ctxP: usize, ctxQ: usize): void {
+export function montPairCtxInit(pctx: usize, ctxP: usize, ctxQ: usize): void {
   const L = ctxL(ctxP);
-  store<i32>(ctx2, L);
-  v128.store(ctx2 + 16, i32x4(load<i32>(ctxP, 8), load<i32>(ctxQ, 8), 0, 0));
+  store<i32>(pctx, L);
+  v128.store(pctx + 16, i32x4(load<i32>(ctxP, 8), load<i32>(ctxQ, 8), 0, 0));
   const mp = ctxM(ctxP), mq = ctxM(ctxQ);
-  const mr = ctx2 + 32;
+  const mr = pctx + 32;
   for (let i = 0; i < L; i++) {
     const d = mr + (<usize>(L - 1 - i) << 3);
     store<u32>(d, load<u32>(mp + (<usize>i << 2)));
     store<u32>(d, load<u32>(mq + (<usize>i << 2)), 4);
   }
-  interleave(ctx2One(ctx2), ctxOne(ctxP), ctxOne(ctxQ), L);
+  interleave(pairCtxOne(pctx), ctxOne(ctxP), ctxOne(ctxQ), L);
 }
 
 const Q2 = memory.data(MAX_LIMBS * 8 + 16, 16);  // q digits, paired
 const REV = memory.data(MAX_LIMBS * 8 + 16, 16); // reversed copy of an operand
 
-/** Wipes the scratch of montMul2 / montSqr2 (an operand copy and q digits: secret-derived). */
-export function mont2Wipe(): void {
+/** Wipes the scratch of montMulPair / montSqrPair (an operand copy and q digits: secret-derived). */
+export function montPairWipe(): void {
   memory.fill(REV, 0, MAX_LIMBS * 8 + 16);
   memory.fill(Q2, 0, MAX_LIMBS * 8 + 16);
 }
@@ -146,10 +146,10 @@ function finishColumn(s1: v128, s2: v128, carry: v128, k: i32, L: i32, minv: v12
 }
 
 /** out = a b / R per lane (mod p in lane 0, mod q in lane 1), results in [0, 2m). out may alias a or b. */
-export function montMul2(ctx2: usize, out: usize, a: usize, b: usize): void {
-  const L = ctx2L(ctx2);
-  const minv = v128.load(ctx2 + 16);
-  const mr = ctx2 + 32;
+export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
+  const L = pairCtxL(pctx);
+  const minv = v128.load(pctx + 16);
+  const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
   reverse(REV, b, L);
   let carry = i64x2.splat(0);
@@ -165,10 +165,10 @@ export function montMul2(ctx2: usize, out: usize, a: usize, b: usize): void {
 }
 
 /** out = a^2 / R per lane, results in [0, 2m). out may alias a. Cross products are computed once and doubled. */
-export function montSqr2(ctx2: usize, out: usize, a: usize): void {
-  const L = ctx2L(ctx2);
-  const minv = v128.load(ctx2 + 16);
-  const mr = ctx2 + 32;
+export function montSqrPair(pctx: usize, out: usize, a: usize): void {
+  const L = pairCtxL(pctx);
+  const minv = v128.load(pctx + 16);
+  const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
   reverse(REV, a, L);
   let carry = i64x2.splat(0);
