@@ -66,7 +66,7 @@ export function montPairCtxInit(pctx: usize, ctxP: usize, ctxQ: usize): void {
   interleave(pairCtxOne(pctx), ctxOne(ctxP), ctxOne(ctxQ), L);
 }
 
-const Q2 = memory.data(MAX_LIMBS * 8 + 16, 16);  // q digits, paired
+const Q2 = memory.data(MAX_LIMBS * 8 + 16, 16); // q digits, paired
 const REV = memory.data(MAX_LIMBS * 8 + 16, 16); // reversed copy of an operand
 
 /** Wipes the scratch of montMulPair / montSqrPair (an operand copy and q digits: secret-derived). */
@@ -96,10 +96,54 @@ function qDigits(t: v128, minv: v128): v128 {
   return i32x4.shuffle(q, q, 0, 2, 0, 2);
 }
 
+/** x_i y_j + x_(i+1) y_(j+1) for the 16-byte chunks at x and y, both paired: two terms of a column. */
+@inline
+function chunkDot(x: usize, y: usize): v128 {
+  const a = v128.load(x), b = v128.load(y);
+  return i64x2.add(i64x2.extmul_low_i32x4_u(a, b), i64x2.extmul_high_i32x4_u(a, b));
+}
+
+// How a column is finished. Its two sums s1 (the a b or a^2 terms) and s2 (the q m terms) are
+// each below L 2^56 < 2^64 (the doubled cross products of a squaring too). For L <= ONE_SUM_MAX_L
+// they are added to the carry in one u64 per lane: 2 L + 2 terms below 2^57, plus the carry,
+// stay below 2^64. That covers every balanced key (L <= 74: 2048-bit primes of RSA-4096); the
+// unbalanced primes that import allows (up to 3585 bits, L = 129) take the split form, in which
+// the low and high W bits of each sum are added separately, as lo + 2^W hi.
+//
+// For k < L the q digit q_k = lo m' mod 2^W is resolved, and the carry is hi + (lo + q_k m_0) / 2^W.
+// The newest digit q_(k-1) meets m_1 in column k: that term is added from a register, so the
+// chain from one digit to the next does not go through memory, and q_(k-1) is stored only at
+// the end of column k, as part of an aligned 16-byte chunk (a later 16-byte load of that chunk
+// is then forwarded from one store, not stalled behind two narrower ones).
+const ONE_SUM_MAX_L: i32 = 120;
+
+/** lo of (carry + s1 + s2 + extra) = lo + 2^W hi; extra is below 2^58. */
+@inline
+function columnLo(carry: v128, s1: v128, s2: v128, extra: v128, split: bool): v128 {
+  if (!split) return i64x2.add(i64x2.add(carry, extra), i64x2.add(s1, s2));
+  const mask = i64x2.splat(<i64>MASK64);
+  const lo = i64x2.add(i64x2.add(v128.and(s1, mask), v128.and(s2, mask)), v128.and(carry, mask));
+  return i64x2.add(lo, extra);
+}
+
+/** hi of (carry + s1 + s2 + extra) = lo + 2^W hi (see columnLo). */
+@inline
+function columnHi(carry: v128, s1: v128, s2: v128, split: bool): v128 {
+  if (!split) return i64x2.splat(0);
+  return i64x2.add(i64x2.add(i64x2.shr_u(s1, W), i64x2.shr_u(s2, W)), i64x2.shr_u(carry, W));
+}
+
+/** Stores the aligned 16-byte chunk of Q2 that holds q_i (i >= 0), given q_i and q_(i-1). */
+@inline
+function storeDigit(i: i32, q: v128, qBefore: v128): void {
+  if ((i & 1) == 0) v128.store(Q2 + (<usize>i << 3), i32x4.shuffle(q, i32x4.splat(0), 0, 1, 4, 5));
+  else v128.store(Q2 + (<usize>(i - 1) << 3), i32x4.shuffle(qBefore, q, 0, 1, 4, 5));
+}
+
 /**
- * Sum over i in [i0, i1) of x_i y_(rev, j0 + i), both paired: the dot product
- * along one column. x and yRev are byte addresses of index 0; j0 may be negative
- * as long as j0 + i0 >= 0.
+ * Sum over i in [i0, i1) of x_i y_(rev, j0 + i), both paired: the dot product along one column,
+ * two terms at a time and the odd one alone. x and yRev are byte addresses of index 0; j0 may be
+ * negative as long as j0 + i0 >= 0.
  */
 @inline
 function columnSum(x: usize, yRev: usize, i0: i32, i1: i32, j0: i32): v128 {
@@ -108,16 +152,12 @@ function columnSum(x: usize, yRev: usize, i0: i32, i1: i32, j0: i32): v128 {
   let py = yRev + (<usize>(j0 + i0) << 3);
   const end = x + (<usize>i1 << 3);
   while (px + 32 <= end) {
-    const a0 = v128.load(px), b0 = v128.load(py);
-    const a1 = v128.load(px, 16), b1 = v128.load(py, 16);
-    acc = i64x2.add(acc, i64x2.add(i64x2.extmul_low_i32x4_u(a0, b0), i64x2.extmul_high_i32x4_u(a0, b0)));
-    acc = i64x2.add(acc, i64x2.add(i64x2.extmul_low_i32x4_u(a1, b1), i64x2.extmul_high_i32x4_u(a1, b1)));
+    acc = i64x2.add(acc, i64x2.add(chunkDot(px, py), chunkDot(px + 16, py + 16)));
     px += 32;
     py += 32;
   }
   if (px + 16 <= end) {
-    const a0 = v128.load(px), b0 = v128.load(py);
-    acc = i64x2.add(acc, i64x2.add(i64x2.extmul_low_i32x4_u(a0, b0), i64x2.extmul_high_i32x4_u(a0, b0)));
+    acc = i64x2.add(acc, chunkDot(px, py));
     px += 16;
     py += 16;
   }
@@ -126,63 +166,83 @@ function columnSum(x: usize, yRev: usize, i0: i32, i1: i32, j0: i32): v128 {
 }
 
 /**
- * Adds the column's two sums and the carry without overflowing 64 bits (each sum
- * is below L 2^56 < 2^64, their total may not be), resolves q_k when k < L or
- * emits output limb k - L, and returns the new carry.
+ * out = a b / R per lane (mod p in lane 0, mod q in lane 1), results in [0, 2m). out may alias a
+ * or b: limb k - L of the result is written only after every read of a_(k-L) and b_(k-L).
+ * Column k sums a_i b_(k-i) = a_i REV[L-1-k+i] and q_i m_(k-i) = q_i mr[L-1-k+i]; for k < L the
+ * q m terms stop before q_(k-1), which is added from a register (stored at the end of column k).
  */
-@inline
-function finishColumn(s1: v128, s2: v128, carry: v128, k: i32, L: i32, minv: v128, m0: v128, out: usize): v128 {
-  const mask = i64x2.splat(<i64>MASK64);
-  let lo = i64x2.add(i64x2.add(v128.and(s1, mask), v128.and(s2, mask)), v128.and(carry, mask));
-  const hi = i64x2.add(i64x2.add(i64x2.shr_u(s1, W), i64x2.shr_u(s2, W)), i64x2.shr_u(carry, W));
-  if (k < L) {
-    const q = qDigits(lo, minv);
-    v128.store64_lane(Q2 + (<usize>k << 3), q, 0);
-    lo = i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0));
-  } else {
-    v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
-  }
-  return i64x2.add(hi, i64x2.shr_u(lo, W));
-}
-
-/** out = a b / R per lane (mod p in lane 0, mod q in lane 1), results in [0, 2m). out may alias a or b. */
 export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
   const L = pairCtxL(pctx);
   const minv = v128.load(pctx + 16);
   const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
+  const m1 = v128.load64_zero(mr + (<usize>(L - 2) << 3));
+  const split = L > ONE_SUM_MAX_L;
   reverse(REV, b, L);
   let carry = i64x2.splat(0);
-  for (let k = 0; k < 2 * L - 1; k++) {
-    // Column k: a_i b_(k-i) = a_i REV[L-1-k+i], and q_i m_(k-i) = q_i mr[L-1-k+i] for i < min(k, L).
-    const i0 = k < L ? 0 : k - L + 1;
-    const i1 = k < L ? k + 1 : L;
-    const s1 = columnSum(a, REV, i0, i1, L - 1 - k);
-    const s2 = columnSum(Q2, mr, i0, k < L ? k : L, L - 1 - k);
-    carry = finishColumn(s1, s2, carry, k, L, minv, m0, out);
+  let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
+  for (let k = 0; k < L; k++) {
+    const s1 = columnSum(a, REV, 0, k + 1, L - 1 - k);
+    const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
+    const lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
+    const q = qDigits(lo, minv);
+    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
+    if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
+    qPrev2 = qPrev;
+    qPrev = q;
+  }
+  storeDigit(L - 1, qPrev, qPrev2);
+  for (let k = L; k < 2 * L - 1; k++) {
+    const i0 = k - L + 1;
+    const s1 = columnSum(a, REV, i0, L, L - 1 - k);
+    const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
+    const lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
+    v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
+    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
   }
   v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
 }
 
-/** out = a^2 / R per lane, results in [0, 2m). out may alias a. Cross products are computed once and doubled. */
+/**
+ * out = a^2 / R per lane, results in [0, 2m). out may alias a. Each cross product a_i a_(k-i)
+ * (i < k - i) is computed once and doubled. For k < L the q m terms stop before q_(k-1), which
+ * is added from a register (q_(k-1) is stored at the end of column k).
+ */
 export function montSqrPair(pctx: usize, out: usize, a: usize): void {
   const L = pairCtxL(pctx);
   const minv = v128.load(pctx + 16);
   const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
+  const m1 = v128.load64_zero(mr + (<usize>(L - 2) << 3));
+  const split = L > ONE_SUM_MAX_L;
   reverse(REV, a, L);
   let carry = i64x2.splat(0);
+  let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
   for (let k = 0; k < 2 * L - 1; k++) {
     const i0 = k < L ? 0 : k - L + 1;
-    // Cross products a_i a_(k-i) for i0 <= i < k - i, i.e. i < ceil(k/2).
     const half = (k + 1) >> 1;
-    let s1 = i64x2.shl(columnSum(a, REV, i0, half, L - 1 - k), 1);
+    const s1 = i64x2.shl(columnSum(a, REV, i0, half, L - 1 - k), 1);
+    let extra = i64x2.splat(0);
     if ((k & 1) == 0) {
       const d = v128.load64_zero(a + (<usize>(k >> 1) << 3));
-      s1 = i64x2.add(s1, i64x2.extmul_low_i32x4_u(d, d));
+      extra = i64x2.extmul_low_i32x4_u(d, d);
     }
-    const s2 = columnSum(Q2, mr, i0, k < L ? k : L, L - 1 - k);
-    carry = finishColumn(s1, s2, carry, k, L, minv, m0, out);
+    if (k < L) {
+      extra = i64x2.add(extra, i64x2.extmul_low_i32x4_u(qPrev, m1));
+      const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
+      const lo = columnLo(carry, s1, s2, extra, split);
+      const q = qDigits(lo, minv);
+      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
+      if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
+      qPrev2 = qPrev;
+      qPrev = q;
+      if (k == L - 1) storeDigit(k, q, qPrev2);
+    } else {
+      const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
+      const lo = columnLo(carry, s1, s2, extra, split);
+      v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
+      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
+    }
   }
   v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
 }
