@@ -82,3 +82,25 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
   memory.fill(MASKS, 0, TABLE_SIZE * 16);
   montPairWipe();
 }
+
+/**
+ * out = (base_p^exp mod p, base_q^exp mod q) in Montgomery form, paired, by left-to-right binary
+ * exponentiation with the SAME exponent in both lanes. Variable time in exp: only for public
+ * exponents (RSA's e). base paired in [0, 2m); out may alias base.
+ */
+export function modexpVartimePair(pctx: usize, out: usize, base: usize, exp: usize, expLimbs: i32, expBits: i32): void {
+  const L = pairCtxL(pctx);
+  const stride = <usize>L << 3;
+  if (expBits == 0) {
+    memory.copy(out, pairCtxOne(pctx), stride);
+    return;
+  }
+  memory.copy(ACC2, base, stride);
+  for (let i = expBits - 2; i >= 0; i--) {
+    montSqrPair(pctx, ACC2, ACC2);
+    if (i / <i32>W < expLimbs && ((limb(exp, i / <i32>W) >>> <u32>(i % <i32>W)) & 1) != 0) montMulPair(pctx, ACC2, ACC2, base);
+  }
+  memory.copy(out, ACC2, stride);
+  memory.fill(ACC2, 0, stride + 16);
+  montPairWipe();
+}
