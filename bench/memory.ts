@@ -44,9 +44,19 @@ function rss(): number {
   return process.memoryUsage().rss;
 }
 
+// Every instance made here stays referenced until the report is done: a collected instance
+// would give its linear memory back in the middle of another type's measurement.
+const instances: Hsm[] = [];
+
+async function newHsm(): Promise<Hsm> {
+  const hsm = await Hsm.create();
+  instances.push(hsm);
+  return hsm;
+}
+
 /** Bytes per key at each count, for one key type, in a fresh instance. */
 async function perKey(type: string, make: Maker, counts: number[]): Promise<KeyMemory[]> {
-  const hsm = await Hsm.create();
+  const hsm = await newHsm();
   const kek = hsm.generateSealingKey();
   const sealed = hsm.seal(kek, make(hsm));
   const linear0 = hsm.memoryBytes();
@@ -69,7 +79,7 @@ async function perKey(type: string, make: Maker, counts: number[]): Promise<KeyM
 
 /** A long run of mixed operations on a warm instance; returns the growth of memory across it. */
 async function mixed(ops: number): Promise<MemoryReport["mixed"]> {
-  const hsm = await Hsm.create();
+  const hsm = await newHsm();
   const rsaKey = rsa(2048)(hsm);
   const ecKey = hsm.generateEc("P-256");
   const aesKey = hsm.generateOct(256);
@@ -139,6 +149,7 @@ export async function memoryReport(quick: boolean, log: (line: string) => void):
     perKeyAll.push(...rows);
   }
   const m = await mixed(quick ? 50_000 : 1_000_000);
+  instances.length = 0;
   log(
     `memory  ${m.ops.toLocaleString("en-US")} mixed operations in ${m.seconds.toFixed(1)} s: linear memory +${m.linearGrowthBytes} B, RSS ${m.rssGrowthBytes >= 0 ? "+" : ""}${m.rssGrowthBytes} B, live keys ${m.liveKeysBefore} -> ${m.liveKeysAfter}`,
   );
