@@ -3,7 +3,7 @@
 import { bytesToBigInt, decodeBase64url, stripLeadingZeros } from "./base64url.js";
 import { curveInfo, type CurveInfo } from "./curves.js";
 import { jwkError } from "./errors.js";
-import type { JsonWebKey } from "../vault/types.js";
+import type { JsonWebKey } from "../model/index.js";
 
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 export const OCT_SIZES = [128, 192, 256] as const;

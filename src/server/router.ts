@@ -2,9 +2,9 @@
 // The HTTPS server (http.ts) calls it, and so will the in-process HttpClient for browsers: all the
 // HTTP rules live here once. It holds no Key Vault rule: it finds the route, checks the token's
 // shape, the api-version and the body's framing (size, content type, JSON object), calls ONE
-// KeyVaultApi method, and turns the result or the KeyVaultError into the answer.
+// VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
-import type { KeyVaultApi, ListOptions, RequestContext } from "../vault/types.js";
+import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
 import type { KeyVaultError } from "../vault/errors.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
 import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
@@ -29,7 +29,7 @@ export interface HttpResponse {
 }
 
 export interface RouterOptions {
-  vault: KeyVaultApi;
+  vault: VaultApi;
   /** Base of every kid and nextLink. Default: `{scheme}://{Host header}`. */
   vaultUrl?: string;
   /** Scheme for the Host-derived base. Default "https". */
@@ -63,8 +63,9 @@ export interface Router {
 }
 
 /** Key Vault data-plane versions for keys, oldest first (the REST reference's list). */
-export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"] as const;
-export const LATEST_API_VERSION = "2025-07-01";
+export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"] as const;
+/** 2026-04-01 is what @azure/keyvault-secrets 4.12 sends by default. */
+export const LATEST_API_VERSION = "2026-04-01";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const HOST =
@@ -118,8 +119,9 @@ export function createRouter(options: RouterOptions): Router {
       const list = listOptions(query);
       if (!route.route.body) checkSize(req.body, maxBodyBytes);
       const body = route.route.body ? parseBody(req, maxBodyBytes) : undefined;
-      const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
-      const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
+      const what = objectWord(path);
+      const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
+      const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
@@ -231,6 +233,12 @@ function listOptions(query: URLSearchParams): ListOptions {
   return options;
 }
 
+/** "key", "secret" or "certificate": the kind a path names, for messages. */
+function objectWord(path: string): string {
+  const collection = /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
+  return collection === undefined ? "key" : collection.slice(0, -1);
+}
+
 function decodeSegment(raw: string, what: string): string {
   try {
     return decodeURIComponent(raw);
@@ -311,4 +319,21 @@ function checkContentType(header: string | undefined): void {
 function printable(s: string): string {
   const clean = s.replace(/[^\x20-\x7e]/g, "?");
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
+}
+
+let sharedRoutes: CompiledRoute[] | undefined;
+
+/**
+ * The object name that a request's path addresses ("/keys/K/sign" gives "K"), percent-decoded, as
+ * sent; undefined for a request without one (lists, /rng, restore) or that no route takes. The worker
+ * pool (./workers/pool.ts) sends every request for one name to one worker by it.
+ */
+export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
+  try {
+    sharedRoutes ??= routes.map(compile);
+    const { match } = findRoute(sharedRoutes, req.method, splitUrl(req.url).path);
+    return match.name === undefined ? undefined : decodeURIComponent(match.name);
+  } catch {
+    return undefined;
+  }
 }

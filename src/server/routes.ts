@@ -1,5 +1,5 @@
 // The route table, as data: one row per REST operation of DESIGN.md, each calling exactly one
-// KeyVaultApi method. Paths use {name} (a non-empty segment) and {version?} (a segment that may be
+// VaultApi method. Paths use {name} (a non-empty segment) and {version?} (a segment that may be
 // empty or absent: both mean the current version). Literal segments match case-insensitively.
 // Rows with literal segments come before the rows they would otherwise collide with
 // (GET /keys/{name}/versions before GET /keys/{name}/{version?}).
@@ -12,11 +12,14 @@ import type {
   KeyRotationPolicy,
   KeySignParameters,
   KeyUpdateParameters,
-  KeyVaultApi,
+  VaultApi,
   KeyVerifyParameters,
   ListOptions,
   RequestContext,
-} from "../vault/types.js";
+  SecretRestoreParameters,
+  SecretSetParameters,
+  SecretUpdateParameters,
+} from "../model/index.js";
 
 export type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
 
@@ -36,73 +39,102 @@ export interface Route {
   body?: true;
   /** Success status; 200 unless said. */
   status?: 200 | 204;
-  run(vault: KeyVaultApi, a: RouteArgs): Promise<unknown>;
+  run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
 }
 
 export const routes: readonly Route[] = [
-  { method: "GET", path: "/keys", run: (v, a) => v.listKeys(a.list, a.ctx) },
-  { method: "POST", path: "/keys/restore", body: true, run: (v, a) => v.restoreKey(a.body as KeyRestoreParameters, a.ctx) },
-  { method: "POST", path: "/keys/{name}/create", body: true, run: (v, a) => v.createKey(a.name, a.body as KeyCreateParameters, a.ctx) },
-  { method: "PUT", path: "/keys/{name}", body: true, run: (v, a) => v.importKey(a.name, a.body as KeyImportParameters, a.ctx) },
-  { method: "DELETE", path: "/keys/{name}", run: (v, a) => v.deleteKey(a.name, a.ctx) },
-  { method: "GET", path: "/keys/{name}/versions", run: (v, a) => v.listKeyVersions(a.name, a.list, a.ctx) },
-  { method: "POST", path: "/keys/{name}/backup", run: (v, a) => v.backupKey(a.name, a.ctx) },
-  { method: "POST", path: "/keys/{name}/rotate", run: (v, a) => v.rotateKey(a.name, a.ctx) },
-  { method: "GET", path: "/keys/{name}/rotationpolicy", run: (v, a) => v.getRotationPolicy(a.name, a.ctx) },
+  { method: "GET", path: "/keys", run: (v, a) => v.keys.listKeys(a.list, a.ctx) },
+  { method: "POST", path: "/keys/restore", body: true, run: (v, a) => v.keys.restoreKey(a.body as KeyRestoreParameters, a.ctx) },
+  {
+    method: "POST",
+    path: "/keys/{name}/create",
+    body: true,
+    run: (v, a) => v.keys.createKey(a.name, a.body as KeyCreateParameters, a.ctx),
+  },
+  { method: "PUT", path: "/keys/{name}", body: true, run: (v, a) => v.keys.importKey(a.name, a.body as KeyImportParameters, a.ctx) },
+  { method: "DELETE", path: "/keys/{name}", run: (v, a) => v.keys.deleteKey(a.name, a.ctx) },
+  { method: "GET", path: "/keys/{name}/versions", run: (v, a) => v.keys.listKeyVersions(a.name, a.list, a.ctx) },
+  { method: "POST", path: "/keys/{name}/backup", run: (v, a) => v.keys.backupKey(a.name, a.ctx) },
+  { method: "POST", path: "/keys/{name}/rotate", run: (v, a) => v.keys.rotateKey(a.name, a.ctx) },
+  { method: "GET", path: "/keys/{name}/rotationpolicy", run: (v, a) => v.keys.getRotationPolicy(a.name, a.ctx) },
   {
     method: "PUT",
     path: "/keys/{name}/rotationpolicy",
     body: true,
-    run: (v, a) => v.updateRotationPolicy(a.name, a.body as KeyRotationPolicy, a.ctx),
+    run: (v, a) => v.keys.updateRotationPolicy(a.name, a.body as KeyRotationPolicy, a.ctx),
   },
-  { method: "GET", path: "/keys/{name}/{version?}", run: (v, a) => v.getKey(a.name, a.version, a.ctx) },
+  { method: "GET", path: "/keys/{name}/{version?}", run: (v, a) => v.keys.getKey(a.name, a.version, a.ctx) },
   {
     method: "PATCH",
     path: "/keys/{name}/{version?}",
     body: true,
-    run: (v, a) => v.updateKey(a.name, a.version, a.body as KeyUpdateParameters, a.ctx),
+    run: (v, a) => v.keys.updateKey(a.name, a.version, a.body as KeyUpdateParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/encrypt",
     body: true,
-    run: (v, a) => v.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+    run: (v, a) => v.keys.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/decrypt",
     body: true,
-    run: (v, a) => v.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+    run: (v, a) => v.keys.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/wrapkey",
     body: true,
-    run: (v, a) => v.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+    run: (v, a) => v.keys.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/unwrapkey",
     body: true,
-    run: (v, a) => v.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
+    run: (v, a) => v.keys.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/sign",
     body: true,
-    run: (v, a) => v.sign(a.name, a.version, a.body as KeySignParameters, a.ctx),
+    run: (v, a) => v.keys.sign(a.name, a.version, a.body as KeySignParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/verify",
     body: true,
-    run: (v, a) => v.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),
+    run: (v, a) => v.keys.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),
   },
-  { method: "GET", path: "/deletedkeys", run: (v, a) => v.listDeletedKeys(a.list, a.ctx) },
-  { method: "GET", path: "/deletedkeys/{name}", run: (v, a) => v.getDeletedKey(a.name, a.ctx) },
-  { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.purgeDeletedKey(a.name, a.ctx) },
-  { method: "POST", path: "/deletedkeys/{name}/recover", run: (v, a) => v.recoverDeletedKey(a.name, a.ctx) },
-  { method: "POST", path: "/rng", body: true, run: (v, a) => v.getRandomBytes(a.body as GetRandomBytesRequest) },
+  { method: "GET", path: "/deletedkeys", run: (v, a) => v.keys.listDeletedKeys(a.list, a.ctx) },
+  { method: "GET", path: "/deletedkeys/{name}", run: (v, a) => v.keys.getDeletedKey(a.name, a.ctx) },
+  { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.keys.purgeDeletedKey(a.name, a.ctx) },
+  { method: "POST", path: "/deletedkeys/{name}/recover", run: (v, a) => v.keys.recoverDeletedKey(a.name, a.ctx) },
+  { method: "POST", path: "/rng", body: true, run: (v, a) => v.keys.getRandomBytes(a.body as GetRandomBytesRequest) },
+
+  // Secrets (secrets.json).
+  { method: "GET", path: "/secrets", run: (v, a) => v.secrets.listSecrets(a.list, a.ctx) },
+  {
+    method: "POST",
+    path: "/secrets/restore",
+    body: true,
+    run: (v, a) => v.secrets.restoreSecret(a.body as SecretRestoreParameters, a.ctx),
+  },
+  { method: "PUT", path: "/secrets/{name}", body: true, run: (v, a) => v.secrets.setSecret(a.name, a.body as SecretSetParameters, a.ctx) },
+  { method: "DELETE", path: "/secrets/{name}", run: (v, a) => v.secrets.deleteSecret(a.name, a.ctx) },
+  { method: "GET", path: "/secrets/{name}/versions", run: (v, a) => v.secrets.listSecretVersions(a.name, a.list, a.ctx) },
+  { method: "POST", path: "/secrets/{name}/backup", run: (v, a) => v.secrets.backupSecret(a.name, a.ctx) },
+  { method: "GET", path: "/secrets/{name}/{version?}", run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx) },
+  {
+    method: "PATCH",
+    path: "/secrets/{name}/{version?}",
+    body: true,
+    run: (v, a) => v.secrets.updateSecret(a.name, a.version, a.body as SecretUpdateParameters, a.ctx),
+  },
+  { method: "GET", path: "/deletedsecrets", run: (v, a) => v.secrets.listDeletedSecrets(a.list, a.ctx) },
+  { method: "GET", path: "/deletedsecrets/{name}", run: (v, a) => v.secrets.getDeletedSecret(a.name, a.ctx) },
+  { method: "DELETE", path: "/deletedsecrets/{name}", status: 204, run: (v, a) => v.secrets.purgeDeletedSecret(a.name, a.ctx) },
+  { method: "POST", path: "/deletedsecrets/{name}/recover", run: (v, a) => v.secrets.recoverDeletedSecret(a.name, a.ctx) },
 ];
 
 type Segment = { kind: "literal"; text: string } | { kind: "name" } | { kind: "version" };

@@ -5,13 +5,17 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
-import type { KeyStore } from "../store/types.js";
-import type { KeyVaultApi } from "../vault/types.js";
-import { KeyVault, type VaultEngine } from "../vault/index.js";
+import { DomainFile } from "../store/domain-file.js";
+import type { ObjectStore } from "../store/types.js";
+import type { VaultApi } from "../model/index.js";
+import { Vault, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
 import { loadOrCreateTls } from "./tls.js";
+import type { ServerLogger } from "./errors.js";
+import { startServerPool } from "./workers/node-pool.js";
+import type { WorkerPool } from "./workers/pool.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8443;
@@ -38,9 +42,14 @@ export interface ServeOptions {
   /** Largest request body in bytes. */
   maxBodyBytes?: number;
   /** An already opened vault (embedders, tests); the server then opens no engine and no store. */
-  vault?: KeyVaultApi;
+  vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /**
+   * Vault workers (worker_threads), each with its own engine, over this thread's store; 0 or 1 (the
+   * default) serves in this thread. Not with `vault` or `engine`.
+   */
+  workers?: number;
 }
 
 export interface RunningServer {
@@ -75,8 +84,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   try {
     let vault = options.vault;
+    let pool: WorkerPool | undefined;
     if (!vault) {
-      let store: KeyStore;
+      let store: ObjectStore;
       if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
@@ -85,12 +95,23 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      const hsm: VaultEngine = options.engine ?? (await Hsm.create());
-      vault = await KeyVault.open({ hsm, store, securityDomainFile: options.securityDomainFile, domainSecret: options.domainSecret });
+      if ((options.workers ?? 0) > 1 && options.engine === undefined) {
+        const started = await startServerPool(store, options, { vaultUrl, authResource });
+        cleanups.push(() => started.close());
+        pool = started;
+      } else {
+        const hsm: VaultEngine = options.engine ?? (await Hsm.create());
+        vault = await Vault.open({
+          hsm,
+          store,
+          ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+          ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+        });
+      }
     }
 
     const app = createHttpServer({
-      router: createRouter({ vault, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
+      router: pool?.router ?? createRouter({ vault: vault!, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
       tls,
       logger: {
         level: options.logLevel ?? "info",
@@ -98,6 +119,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    if (pool) pool.log = app.log as ServerLogger;
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
         "the security domain is stored sealed under the built-in secret, which anyone can read: " +

@@ -1,6 +1,7 @@
 // Engine errors as Key Vault errors. Anything the client's input can cause is a 400 that keeps the
 // engine's message; the rest are the service's own faults.
 import { HsmError } from "../engine/index.js";
+import { JwkError } from "../jwk/errors.js";
 import { KeyVaultError, badParameter } from "./errors.js";
 
 const CLIENT_CODES = new Set([
@@ -16,6 +17,7 @@ const CLIENT_CODES = new Set([
 
 export function fromEngineError(e: unknown): never {
   if (e instanceof KeyVaultError) throw e;
+  if (e instanceof JwkError) throw badParameter(e.message);
   if (e instanceof HsmError) {
     if (e.code === "DECRYPT_FAILED")
       throw badParameter("The ciphertext could not be decrypted: it is not authentic or not correctly padded.");
@@ -31,5 +33,15 @@ export function engineCall<T>(fn: () => T): T {
     return fn();
   } catch (e) {
     return fromEngineError(e);
+  }
+}
+
+/** Runs JWK parsing, turning a malformed key into Key Vault's 400 with the parser's message. */
+export function jwkCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof JwkError) throw badParameter(e.message);
+    throw e;
   }
 }

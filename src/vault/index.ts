@@ -1,4 +1,4 @@
-export { KeyVault, type KeyVaultOptions } from "./vault.js";
+export { Vault, type VaultOptions } from "./vault.js";
 export { KeyVaultError } from "./errors.js";
-export type * from "./types.js";
 export type { VaultEngine } from "./engine.js";
+export type * from "../model/index.js";

@@ -2,7 +2,8 @@
 // a 400 BadParameter whose message names the member and the defect.
 import { describe, expect, it } from "vitest";
 import { baseKty, parsePrivateJwk } from "../../../src/jwk/parse.js";
-import type { JsonWebKey } from "../../../src/vault/types.js";
+import type { JsonWebKey } from "../../../src/model/index.js";
+import { jwkCall } from "../../../src/vault/errormap.js";
 import { bad, expectKvErrorSync } from "../vault/fixture.js";
 import { b64OfBig, bigOf, ecKey, octKey, rsaKey, withMembers } from "./keys.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
@@ -205,6 +206,6 @@ describe("refusals", () => {
   ];
 
   it.each(cases)("%s", (_what, jwk, message) => {
-    expectKvErrorSync(() => parsePrivateJwk(jwk as JsonWebKey), jwkBad(message));
+    expectKvErrorSync(() => jwkCall(() => parsePrivateJwk(jwk as JsonWebKey)), jwkBad(message));
   });
 });

@@ -63,8 +63,8 @@ describe("routes: each REST operation calls one vault method", () => {
   for (const [method, path, body, vaultMethod, args] of cases) {
     it(`${method} ${path} -> ${vaultMethod}`, async () => {
       const { vault, call } = setup();
-      vault.keys.set("k1", { kty: "RSA", deleted: method === "GET" && path.startsWith("/deletedkeys/") });
-      if (path.startsWith("/deletedkeys/k1") && method !== "GET") vault.keys.get("k1")!.deleted = true;
+      vault.records.set("k1", { kty: "RSA", deleted: method === "GET" && path.startsWith("/deletedkeys/") });
+      if (path.startsWith("/deletedkeys/k1") && method !== "GET") vault.records.get("k1")!.deleted = true;
       const res = await call(method, `${path}?api-version=${V}`, body);
       expect(vault.calls.map((c) => c.method)).toEqual([vaultMethod]);
       const got = vault.last.args;
@@ -83,7 +83,7 @@ describe("routes: each REST operation calls one vault method", () => {
 describe("paths", () => {
   it("an empty version segment and a double slash mean the current version", async () => {
     const { vault, call } = setup();
-    vault.keys.set("k", { kty: "EC", deleted: false });
+    vault.records.set("k", { kty: "EC", deleted: false });
     await call("GET", `/keys/k/?api-version=${V}`);
     expect(head(vault, 2)).toEqual(["getKey", "k", undefined]);
     await call("POST", `/keys/k//sign?api-version=${V}`, { alg: "ES256", value: "AA" });
@@ -114,7 +114,7 @@ describe("paths", () => {
   it("an unknown route gets 404 NotFound in the envelope, without calling the vault", async () => {
     const { vault, call } = setup();
     for (const url of [
-      `/secrets/s?api-version=${V}`,
+      `/nothing/s?api-version=${V}`,
       `/keys/k/v/release?api-version=${V}`,
       `/?api-version=${V}`,
       `/keys//?api-version=${V}`,
@@ -147,8 +147,8 @@ describe("paths", () => {
 });
 
 describe("api-version", () => {
-  it("accepts 7.0 to 7.6 and 2025-07-01, and carries it in the context", async () => {
-    expect(SUPPORTED_API_VERSIONS).toEqual(["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"]);
+  it("accepts 7.0 to 7.6, 2025-07-01 and 2026-04-01 (@azure/keyvault-secrets 4.12's default), and carries it in the context", async () => {
+    expect(SUPPORTED_API_VERSIONS).toEqual(["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"]);
     const { vault, call } = setup();
     for (const v of SUPPORTED_API_VERSIONS) {
       const res = await call("GET", `/keys?api-version=${v}`);
@@ -289,7 +289,7 @@ describe("answers", () => {
     const missing = await call("GET", `/keys/nope?api-version=${V}`);
     expect(missing.status).toBe(404);
     expect(json(missing)).toEqual({ error: { code: "KeyNotFound", message: expect.stringContaining("nope") } });
-    vault.keys.set("gone", { kty: "EC", deleted: true });
+    vault.records.set("gone", { kty: "EC", deleted: true });
     const conflict = await call("POST", `/keys/gone/create?api-version=${V}`, { kty: "EC" });
     expect(conflict.status).toBe(409);
     expect(json(conflict)).toEqual({
@@ -308,7 +308,7 @@ describe("answers", () => {
 
   it("maxresults and $skiptoken are passed on; nextLink is absolute on the request's host", async () => {
     const { vault, call } = setup();
-    for (const n of ["a", "b", "c"]) vault.keys.set(n, { kty: "EC", deleted: false });
+    for (const n of ["a", "b", "c"]) vault.records.set(n, { kty: "EC", deleted: false });
     const first = json(await call("GET", `/keys?api-version=${V}&maxresults=1`, undefined, { host: "localhost:9999" }));
     expect(vault.last.args[0]).toEqual({ maxresults: 1 });
     expect(first.value).toHaveLength(1);

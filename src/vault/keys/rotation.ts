@@ -1,8 +1,8 @@
 // Key rotation policies: validation, and when a policy's Rotate action falls due.
 // Durations are ISO 8601 (§4.4.3.2), e.g. "P90D", "P1Y2M", "PT12H". Years and months count as
 // 365 and 30 days, as the Key Vault service documents for rotation policies.
-import { badParameter } from "./errors.js";
-import type { KeyRotationPolicy, LifetimeAction } from "./types.js";
+import { badParameter } from "../errors.js";
+import type { KeyRotationPolicy, LifetimeAction } from "../../model/index.js";
 
 const DURATION_RE = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 const DAY = 86_400;

@@ -4,11 +4,15 @@
 //   | created u64 (Unix seconds) | sealed payload: iv (12) | AES-256-GCM ciphertext | tag (16)
 //
 // Everything before the sealed payload is the GCM additional data, so the header is authenticated
-// too. The payload is JSON: the key's versions (each with its material sealed under the domain),
-// and its rotation policy. The core derives the backup key from the domain key (HKDF-SHA-256).
+// too. The payload is JSON. Format 2: {kind, versions, state}, an object of any kind with its
+// versions (each with its material sealed under the domain) and the kind's state (e.g. a key's
+// rotation policy). Format 1 (keys only, read for old backups): {versions (flat), rotationPolicy}.
+// The core derives the backup key from the domain key (HKDF-SHA-256).
 
 export const MAGIC = new TextEncoder().encode("WHSMBKUP");
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Key backups made before the object lifecycle; still restored. */
+export const LEGACY_KEY_FORMAT_VERSION = 1;
 export const DOMAIN_ID_LENGTH = 16;
 
 export interface BackupHeader {

@@ -1,5 +1,6 @@
 // The Key Vault REST bodies (api-version 7.x .. 2025-07-01), snake_case as on the wire.
 // Source: Azure/azure-rest-api-specs, specification/keyvault/data-plane (keys.json / Keys models).
+import type { Attributes, ListOptions, ListResult, RequestContext, Tags } from "./common.js";
 
 export type KeyType = "RSA" | "RSA-HSM" | "EC" | "EC-HSM" | "oct" | "oct-HSM";
 export type CurveName = "P-256" | "P-256K" | "P-384" | "P-521";
@@ -24,19 +25,10 @@ export interface JsonWebKey {
   y?: string;
 }
 
-export interface KeyAttributes {
-  enabled?: boolean;
-  nbf?: number;
-  exp?: number;
-  created?: number;
-  updated?: number;
-  recoveryLevel?: string;
-  recoverableDays?: number;
+export interface KeyAttributes extends Attributes {
   exportable?: boolean;
   hsmPlatform?: string;
 }
-
-export type Tags = Record<string, string>;
 
 export interface KeyBundle {
   key: JsonWebKey;
@@ -62,11 +54,6 @@ export interface DeletedKeyItem extends KeyItem {
   recoveryId: string;
   deletedDate: number;
   scheduledPurgeDate: number;
-}
-
-export interface ListResult<T> {
-  value: T[];
-  nextLink: string | null;
 }
 
 export interface KeyCreateParameters {
@@ -150,22 +137,8 @@ export interface KeyRotationPolicy {
   attributes?: { expiryTime?: string; created?: number; updated?: number };
 }
 
-/** What the server knows about the request that the vault needs for URLs in its answers. */
-export interface RequestContext {
-  /** Base of every kid and nextLink, e.g. "https://127.0.0.1:8443" (no trailing slash). */
-  vaultUrl: string;
-  /** The api-version of the request, carried into nextLink. */
-  apiVersion: string;
-}
-
-export interface ListOptions {
-  maxresults?: number;
-  /** The opaque $skiptoken from a previous nextLink. */
-  skiptoken?: string;
-}
-
 /** One method per REST operation on keys. Every method throws KeyVaultError for anything a client did wrong. */
-export interface KeyVaultApi {
+export interface KeysApi {
   createKey(name: string, body: KeyCreateParameters, ctx: RequestContext): Promise<KeyBundle>;
   importKey(name: string, body: KeyImportParameters, ctx: RequestContext): Promise<KeyBundle>;
   getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle>;

@@ -1,0 +1,97 @@
+// The store's own record types. The vault turns its objects into these and back; the store never
+// sees a REST body and never imports the vault. Key material and secret values are in a record only
+// sealed by the core (base64url).
+
+/** Key Vault's three object kinds. A name is unique within a kind, case-insensitively. */
+export type ObjectKind = "key" | "secret" | "certificate";
+
+export const OBJECT_KINDS: readonly ObjectKind[] = ["key", "secret", "certificate"];
+
+export interface AttributesRecord {
+  enabled: boolean;
+  nbf?: number;
+  exp?: number;
+  created: number;
+  updated: number;
+  recoveryLevel: string;
+  recoverableDays: number;
+  exportable?: boolean;
+}
+
+/** One version of an object. `props` is the kind's own (see KeyVersionProps). */
+export interface VersionRecord<P = Record<string, unknown>> {
+  /** 32 lowercase hex characters. */
+  version: string;
+  attributes: AttributesRecord;
+  tags?: Record<string, string>;
+  props: P;
+  /** The version's material (a key, a secret value), sealed by the core under the security domain. */
+  sealed?: string;
+}
+
+export interface DeletionRecord {
+  recoveryId: string;
+  deletedDate: number;
+  scheduledPurgeDate: number;
+}
+
+/** An object: all its versions, its deletion state and the kind's per-object state (rotation policy, ...). */
+export interface ObjectRecord<P = Record<string, unknown>, S = Record<string, unknown>> {
+  kind: ObjectKind;
+  /** The name as given at creation; the store looks names up case-insensitively. */
+  name: string;
+  /** Oldest first; the last one is the current version. */
+  versions: VersionRecord<P>[];
+  deleted?: DeletionRecord;
+  state?: S;
+}
+
+/** What a key version records besides its sealed material. */
+export interface KeyVersionProps {
+  /** The kty reported to clients, e.g. "RSA-HSM". */
+  kty: string;
+  /** RSA modulus bits, EC curve bits (256, 384, 521) or oct key bits. */
+  keySize: number;
+  keyOps: string[];
+  /** The public members of the key (n, e, crv, x, y); never a private one. */
+  publicJwk: Record<string, string>;
+}
+
+/** What a secret version records besides its sealed value. */
+export interface SecretVersionProps {
+  contentType?: string;
+  /** The key version behind a certificate's secret (a managed secret's versions). */
+  kid?: string;
+}
+
+/** A secret's own state: whether a certificate manages it. */
+export interface SecretState {
+  managed?: boolean;
+}
+
+export interface SecurityDomainRecord {
+  /** Public identifier of the domain (hex). */
+  id: string;
+  /** The domain key, sealed for storage (base64url). */
+  sealed: string;
+}
+
+/** The store's key for a name: names are case-insensitive (Key Vault object identifiers). */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Private JWK members that a stored public JWK must never carry. */
+export const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "key_hsm"] as const;
+
+/** Throws if a record would put private key material in clear into storage. */
+export function assertNoClearMaterial(record: ObjectRecord): void {
+  if (record.kind !== "key") return;
+  for (const v of record.versions) {
+    const jwk = (v.props as Partial<KeyVersionProps>).publicJwk as Record<string, unknown> | undefined;
+    for (const m of PRIVATE_JWK_MEMBERS) {
+      if (jwk?.[m] !== undefined)
+        throw new Error(`store: refusing to write key ${record.name}: its public JWK has the private member '${m}'`);
+    }
+  }
+}

@@ -1,0 +1,436 @@
+// Keys: the first object kind on the shared lifecycle. One method per REST operation of the keys API;
+// each takes and returns the REST bodies. The lifecycle (lifecycle/objects.ts) does names, versions,
+// soft delete, lists and backup; this file adds what is a key's own: its material in the engine,
+// its cryptographic operations, rotation and BYOK.
+import type { KeyHandle } from "../../engine/index.js";
+import { encodeBase64url, decodeBase64url } from "../../jwk/base64url.js";
+import { baseKty } from "../../jwk/parse.js";
+import type {
+  BackupKeyResult,
+  DeletedKeyBundle,
+  DeletedKeyItem,
+  GetRandomBytesRequest,
+  KeyBundle,
+  KeyCreateParameters,
+  KeyImportParameters,
+  KeyItem,
+  KeyOperationResult,
+  KeyOperationsParameters,
+  KeyRestoreParameters,
+  KeyRotationPolicy,
+  KeysApi,
+  KeySignParameters,
+  KeyUpdateParameters,
+  KeyVerifyParameters,
+  KeyVerifyResult,
+  ListOptions,
+  ListResult,
+  RandomBytes,
+  RequestContext,
+} from "../../model/index.js";
+import type { KeyVersionProps } from "../../store/types.js";
+import type { CryptoOp } from "../algorithms.js";
+import { newAttributes, parseAttributes, parseTags } from "../attributes.js";
+import { engineCall } from "../errormap.js";
+import { badParameter, forbidden, kindErrors, operationForbidden } from "../errors.js";
+import { checkSealedOpens } from "../lifecycle/backup.js";
+import type { KindSpec } from "../lifecycle/kind.js";
+import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
+import { checkName } from "../names.js";
+import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
+import { UnsealedKeys } from "./handles.js";
+import { resolveKeyOps } from "./keyops.js";
+import { generator, sealedVersion, shapeOf } from "./material.js";
+import { checkAlgName, checkDigest, checkOperation, optionalBytes, requireBytes } from "./operations.js";
+import { type KeyDescription, parseCreate, parseImport, plainImport } from "./requests.js";
+import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation.js";
+import { deletedKeyBundle, deletedKeyItem, type KeyRecord, type KeyState, type KeyVersion, keyBundle, keyItem, kidOf } from "./views.js";
+
+export class KeyObjects implements KeysApi {
+  readonly #s: VaultServices;
+  readonly #life: ObjectLifecycle<KeyVersionProps, KeyState>;
+  readonly #unsealed: UnsealedKeys;
+
+  constructor(services: VaultServices) {
+    this.#s = services;
+    this.#unsealed = new UnsealedKeys(services.engine, services.domain);
+    const spec: KindSpec<KeyVersionProps, KeyState> = {
+      kind: "key",
+      label: "key",
+      collection: "keys",
+      deletedCollection: "deletedkeys",
+      errors: kindErrors("Key"),
+      refresh: (rec, now) => this.#rotateIfDue(rec, now),
+      forget: (rec) => this.#unsealed.forget(rec),
+      checkRestoredVersion: (v, _name) => {
+        if (typeof v.props.kty !== "string" || baseKty(v.props.kty) === undefined) throw new Error("unknown kty");
+        if (typeof v.props.keySize !== "number" || !Array.isArray(v.props.keyOps) || typeof v.props.publicJwk !== "object") {
+          throw new Error("malformed key version");
+        }
+        // Every sealed version must open under this domain before the restore is accepted.
+        checkSealedOpens(services.engine, services.domain, v.sealed);
+      },
+    };
+    this.#life = new ObjectLifecycle(spec, services);
+  }
+
+  // ---------------------------------------------------------------- create, import, get, update
+
+  async createKey(name: string, body: KeyCreateParameters, ctx: RequestContext): Promise<KeyBundle> {
+    checkName(name);
+    const request = parseCreate(body);
+    return this.#life.exclusive(name, () => this.#addVersion(name, request, generator(this.#s.engine, request.shape), ctx));
+  }
+
+  async importKey(name: string, body: KeyImportParameters, ctx: RequestContext): Promise<KeyBundle> {
+    checkName(name);
+    const { description, jwk } = parseImport(body);
+    if (jwk.key_hsm !== undefined) return this.#importTransfer(name, description, jwk, ctx);
+    const { keySize, make } = plainImport(this.#s.engine, jwk);
+    return this.#life.exclusive(name, () => this.#addVersion(name, { ...description, keySize }, make, ctx));
+  }
+
+  async getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      return keyBundle(rec, this.#life.version(rec, version), ctx);
+    });
+  }
+
+  async updateKey(name: string, version: string | undefined, body: KeyUpdateParameters, ctx: RequestContext): Promise<KeyBundle> {
+    checkName(name);
+    const b = requireObject(body);
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      const v = this.#life.version(rec, version);
+      const family = baseKty(v.props.kty)!;
+      const keyOps = b.key_ops !== undefined ? resolveKeyOps(b.key_ops, family, v.props.kty) : v.props.keyOps;
+      const attrs = parseAttributes(b.attributes);
+      const tags = b.tags !== undefined ? parseTags(b.tags) : v.tags;
+      const merged = { ...v.attributes, ...attrs, updated: this.#s.now() };
+      if (merged.nbf !== undefined && merged.exp !== undefined && merged.exp <= merged.nbf) {
+        throw badParameter("attributes.exp must be later than attributes.nbf.");
+      }
+      const { tags: _old, ...rest } = v;
+      const updated: KeyVersion = { ...rest, props: { ...v.props, keyOps }, attributes: merged, ...(tags !== undefined ? { tags } : {}) };
+      await this.#life.replaceVersion(rec, updated);
+      return keyBundle(rec, updated, ctx);
+    });
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  listKeys(options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
+    return this.#life.list(false, options, ctx, (rec) => keyItem(rec, this.#life.current(rec), ctx, false));
+  }
+
+  async listKeyVersions(name: string, options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
+    const rec = await this.#life.exclusive(name, () => this.#life.live(name));
+    return this.#life.listVersions(rec, options, ctx, (v) => keyItem(rec, v, ctx, true));
+  }
+
+  // ---------------------------------------------------------------- soft delete
+
+  async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      await this.#life.softDelete(rec, ctx);
+      return deletedKeyBundle(rec, this.#life.current(rec), ctx);
+    });
+  }
+
+  async getDeletedKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.deleted(name);
+      return deletedKeyBundle(rec, this.#life.current(rec), ctx);
+    });
+  }
+
+  listDeletedKeys(options: ListOptions, ctx: RequestContext): Promise<ListResult<DeletedKeyItem>> {
+    return this.#life.list(true, options, ctx, (rec) => deletedKeyItem(rec, this.#life.current(rec), ctx));
+  }
+
+  async recoverDeletedKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.deleted(name);
+      await this.#life.recover(rec);
+      return keyBundle(rec, this.#life.current(rec), ctx);
+    });
+  }
+
+  async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
+    return this.#life.exclusive(name, async () => this.#life.purge(await this.#life.deleted(name)));
+  }
+
+  // ---------------------------------------------------------------- backup and restore
+
+  async backupKey(name: string, _ctx: RequestContext): Promise<BackupKeyResult> {
+    return this.#life.exclusive(name, async () => ({ value: encodeBase64url(this.#life.backup(await this.#life.live(name))) }));
+  }
+
+  async restoreKey(body: KeyRestoreParameters, ctx: RequestContext): Promise<KeyBundle> {
+    const b = requireObject(body);
+    const blob = typeof b.value === "string" ? decodeBase64url(b.value) : undefined;
+    if (!blob) throw badParameter("The backup blob must be a base64url string in 'value'.");
+    const rec = await this.#life.restore(blob);
+    return keyBundle(rec, this.#life.current(rec), ctx);
+  }
+
+  // ---------------------------------------------------------------- cryptographic operations
+
+  async encrypt(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
+    const b = requireObject(body);
+    const plaintext = requireBytes(b.value, "value");
+    const iv = optionalBytes(b.iv, "iv");
+    const aad = optionalBytes(b.aad, "aad");
+    return this.#operate("encrypt", name, version, b.alg, ctx, (h, kid) => {
+      const r = this.#s.engine.encrypt(h, b.alg, plaintext, { ...(iv ? { iv } : {}), ...(aad ? { aad } : {}) });
+      return {
+        kid,
+        value: encodeBase64url(r.ciphertext),
+        ...(r.iv ? { iv: encodeBase64url(r.iv) } : {}),
+        ...(r.tag ? { tag: encodeBase64url(r.tag) } : {}),
+        ...(aad ? { aad: b.aad } : {}),
+      };
+    });
+  }
+
+  async decrypt(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
+    const b = requireObject(body);
+    const ciphertext = requireBytes(b.value, "value");
+    const iv = optionalBytes(b.iv, "iv");
+    const aad = optionalBytes(b.aad, "aad");
+    const tag = optionalBytes(b.tag, "tag");
+    return this.#operate("decrypt", name, version, b.alg, ctx, (h, kid) => {
+      if (/GCM$/.test(b.alg) && (!iv || !tag)) throw badParameter(`${b.alg} decryption needs 'iv' and 'tag'.`);
+      if (/CBC(PAD)?$/.test(b.alg) && !iv) throw badParameter(`${b.alg} decryption needs 'iv'.`);
+      const pt = this.#s.engine.decrypt(h, b.alg, ciphertext, { ...(iv ? { iv } : {}), ...(aad ? { aad } : {}), ...(tag ? { tag } : {}) });
+      return { kid, value: encodeBase64url(pt) };
+    });
+  }
+
+  async wrapKey(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
+    const b = requireObject(body);
+    const key = requireBytes(b.value, "value");
+    return this.#operate("wrapKey", name, version, b.alg, ctx, (h, kid) => ({
+      kid,
+      value: encodeBase64url(this.#s.engine.wrapKey(h, b.alg, key)),
+    }));
+  }
+
+  async unwrapKey(
+    name: string,
+    version: string | undefined,
+    body: KeyOperationsParameters,
+    ctx: RequestContext,
+  ): Promise<KeyOperationResult> {
+    const b = requireObject(body);
+    const wrapped = requireBytes(b.value, "value");
+    return this.#operate("unwrapKey", name, version, b.alg, ctx, (h, kid) => ({
+      kid,
+      value: encodeBase64url(this.#s.engine.unwrapKey(h, b.alg, wrapped)),
+    }));
+  }
+
+  async sign(name: string, version: string | undefined, body: KeySignParameters, ctx: RequestContext): Promise<KeyOperationResult> {
+    const b = requireObject(body);
+    const digest = requireBytes(b.value, "value");
+    return this.#operate("sign", name, version, b.alg, ctx, (h, kid) => {
+      checkDigest(b.alg, digest);
+      return { kid, value: encodeBase64url(this.#s.engine.sign(h, b.alg, digest)) };
+    });
+  }
+
+  async verify(name: string, version: string | undefined, body: KeyVerifyParameters, ctx: RequestContext): Promise<KeyVerifyResult> {
+    const b = requireObject(body);
+    const digest = requireBytes(b.digest, "digest");
+    const signature = requireBytes(b.value, "value");
+    return this.#operate("verify", name, version, b.alg, ctx, (h) => {
+      checkDigest(b.alg, digest);
+      return { value: this.#s.engine.verify(h, b.alg, digest, signature) };
+    });
+  }
+
+  // ---------------------------------------------------------------- rotation
+
+  async rotateKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      return keyBundle(rec, await this.#rotate(rec), ctx);
+    });
+  }
+
+  async getRotationPolicy(name: string, ctx: RequestContext): Promise<KeyRotationPolicy> {
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      return { id: `${ctx.vaultUrl}/keys/${rec.name}/rotationpolicy`, ...(rec.state?.rotationPolicy ?? defaultPolicy()) };
+    });
+  }
+
+  async updateRotationPolicy(name: string, body: KeyRotationPolicy, ctx: RequestContext): Promise<KeyRotationPolicy> {
+    checkName(name);
+    const policy = parsePolicy(body);
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      const now = this.#s.now();
+      const created = rec.state?.rotationPolicy?.attributes?.created ?? now;
+      const rotationPolicy = { ...policy, attributes: { ...policy.attributes, created, updated: now } };
+      rec.state = { ...rec.state, rotationPolicy };
+      await this.#life.write(rec);
+      return { id: `${ctx.vaultUrl}/keys/${rec.name}/rotationpolicy`, ...rotationPolicy };
+    });
+  }
+
+  /** Applies every rotation that the clock has passed (also done lazily whenever a key is read). */
+  async runDueRotations(): Promise<void> {
+    for (const name of await this.#life.names()) await this.#life.exclusive(name, () => this.#life.load(name));
+  }
+
+  async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
+    const b = requireObject(body);
+    if (!Number.isInteger(b.count) || b.count < 1 || b.count > 128) {
+      throw badParameter(`count must be a whole number from 1 to 128; got ${JSON.stringify(b.count)}.`);
+    }
+    return { value: encodeBase64url(this.#s.engine.randomBytes(b.count)) };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Makes the key, seals it into a new version and stores it. Runs under the name's lock. */
+  async #addVersion(name: string, d: KeyDescription, make: () => KeyHandle, ctx: RequestContext): Promise<KeyBundle> {
+    let handle: KeyHandle | undefined;
+    try {
+      const { record, version } = await this.#life.addVersion(name, () => {
+        handle = engineCall(make);
+        const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable: false };
+        return sealedVersion(this.#s.engine, this.#s.domain, handle, d, attributes, d.tags);
+      });
+      this.#unsealed.add(record.name, version.version, handle!);
+      return keyBundle(record, version, ctx);
+    } catch (e) {
+      // Until the version is stored and its handle registered, a failure must not leave the key in the engine.
+      if (handle !== undefined) this.#s.engine.destroy(handle);
+      throw e;
+    }
+  }
+
+  /** BYOK: the transfer blob is unwrapped under the KEK's lock, the new version added under the target's. */
+  async #importTransfer(
+    name: string,
+    d: Omit<KeyDescription, "keySize">,
+    jwk: NonNullable<KeyImportParameters["key"]>,
+    ctx: RequestContext,
+  ): Promise<KeyBundle> {
+    const transfer = parseTransfer(jwk, d.family);
+    const kek = kekOf(transfer.kid);
+    // The two locks are never held together, so imports that cross KEKs cannot deadlock.
+    const { handle, keySize } = await this.#life.exclusive(kek.name, async () => {
+      const kekHandle = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
+      return unwrapTransfer(this.#s.engine, kekHandle, transfer);
+    });
+    let taken = false;
+    try {
+      return await this.#life.exclusive(name, () =>
+        this.#addVersion(
+          name,
+          { ...d, keySize },
+          () => {
+            taken = true;
+            return handle;
+          },
+          ctx,
+        ),
+      );
+    } catch (e) {
+      // #addVersion owns the handle once it has taken it; before that (e.g. a deleted name), it is ours to wipe.
+      if (!taken) this.#s.engine.destroy(handle);
+      throw e;
+    }
+  }
+
+  /** The KEK named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
+  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<KeyHandle> {
+    const rec = await this.#life.load(kekName);
+    if (!rec || rec.deleted) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
+    const v = kekVersion ? rec.versions.find((x) => x.version === kekVersion) : this.#life.current(rec);
+    if (!v) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
+    if (v.props.kty !== "RSA-HSM") throw badParameter("The key exchange key must be an RSA-HSM key.");
+    if (!v.props.keyOps.includes("import")) throw operationForbidden("import");
+    if (v.attributes.enabled === false) throw forbidden("Operation import is not allowed on a disabled key.");
+    return this.#unsealed.get(rec.name, v);
+  }
+
+  async #operate<T>(
+    op: CryptoOp,
+    name: string,
+    version: string | undefined,
+    alg: unknown,
+    ctx: RequestContext,
+    run: (h: KeyHandle, kid: string) => T,
+  ): Promise<T> {
+    checkName(name);
+    checkAlgName(alg);
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      const v = this.#life.version(rec, version);
+      checkOperation(op, v, alg, this.#s.now());
+      const handle = this.#unsealed.get(rec.name, v);
+      return engineCall(() => run(handle, kidOf(ctx, rec.name, v.version)));
+    });
+  }
+
+  async #rotateIfDue(rec: KeyRecord, now: number): Promise<void> {
+    const v = this.#life.current(rec);
+    const due = rotationDueAt(rec.state?.rotationPolicy, v.attributes.created ?? now, v.attributes.exp);
+    if (due !== undefined && now >= due) await this.#rotate(rec);
+  }
+
+  /** A new version like the current one (same kty, size, key_ops, tags), with the policy's expiry. */
+  async #rotate(rec: KeyRecord): Promise<KeyVersion> {
+    const v = this.#life.current(rec);
+    const family = baseKty(v.props.kty)!;
+    const handle = engineCall(generator(this.#s.engine, shapeOf(v.props, family)));
+    try {
+      const now = this.#s.now();
+      const exp = expiryFor(rec.state?.rotationPolicy, now);
+      const attributes = {
+        ...newAttributes(
+          { enabled: true, ...(exp !== undefined ? { exp } : {}) },
+          now,
+          v.attributes.recoverableDays ?? this.#s.recoverableDays,
+        ),
+        exportable: false,
+      };
+      const next = sealedVersion(
+        this.#s.engine,
+        this.#s.domain,
+        handle,
+        { family, kty: v.props.kty, keySize: v.props.keySize, keyOps: [...v.props.keyOps] },
+        attributes,
+        v.tags && { ...v.tags },
+      );
+      await this.#life.write({ ...rec, versions: [...rec.versions, next] });
+      rec.versions.push(next);
+      this.#unsealed.add(rec.name, next.version, handle);
+      return next;
+    } catch (e) {
+      this.#s.engine.destroy(handle);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// Per-name serialisation: every read-modify-write of one object's record runs alone, so that two
+// requests on the same name never interleave. Names are case-insensitive, and so are the locks.
+import { nameKey, type ObjectKind } from "../../store/types.js";
+
+export class NameLocks {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async exclusive<T>(kind: ObjectKind, name: string, fn: () => Promise<T>): Promise<T> {
+    const id = `${kind}/${nameKey(name)}`;
+    const previous = this.#tails.get(id) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
+    const tail = previous.then(() => mine);
+    this.#tails.set(id, tail);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.#tails.get(id) === tail) this.#tails.delete(id);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+// The object lifecycle that keys, secrets and certificates share: lookups by case-insensitive name,
+// versions, soft delete with a scheduled purge, recover, purge, paged lists and backup/restore.
+// A kind plugs in through KindSpec. Methods that read or write a record must run inside
+// `exclusive(name, ...)`; the public API of each kind takes that lock once per operation.
+import type { DeletionInfo, ListOptions, ListResult, RequestContext } from "../../model/index.js";
+import { nameKey, type ObjectRecord, type ObjectStore, type VersionRecord } from "../../store/types.js";
+import type { SecurityDomain } from "../domain.js";
+import type { VaultEngine } from "../engine.js";
+import { engineCall } from "../errormap.js";
+import { badParameter } from "../errors.js";
+import { checkName } from "../names.js";
+import { createBackup, openBackup } from "./backup.js";
+import type { KindSpec } from "./kind.js";
+import type { NameLocks } from "./locks.js";
+import { page, storePage, storeWindow } from "./paging.js";
+
+/** What every kind's lifecycle shares with the vault. */
+export interface VaultServices {
+  engine: VaultEngine;
+  store: ObjectStore;
+  domain: SecurityDomain;
+  locks: NameLocks;
+  /** Unix seconds. */
+  now(): number;
+  recoverableDays: number;
+}
+
+export class ObjectLifecycle<P, S> {
+  readonly spec: KindSpec<P, S>;
+  readonly #s: VaultServices;
+
+  constructor(spec: KindSpec<P, S>, services: VaultServices) {
+    this.spec = spec;
+    this.#s = services;
+  }
+
+  /** Checks the name, then runs fn alone for that name. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    checkName(name, this.spec.label);
+    return this.#s.locks.exclusive(this.spec.kind, name, fn);
+  }
+
+  /** Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live. */
+  async load(name: string): Promise<ObjectRecord<P, S> | undefined> {
+    const rec = (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
+    if (!rec) return undefined;
+    const now = this.#s.now();
+    if (rec.deleted) {
+      if (now >= rec.deleted.scheduledPurgeDate) {
+        await this.purge(rec);
+        return undefined;
+      }
+      return rec;
+    }
+    await this.spec.refresh?.(rec, now);
+    return rec;
+  }
+
+  async live(name: string): Promise<ObjectRecord<P, S>> {
+    const rec = await this.load(name);
+    if (!rec || rec.deleted) throw this.spec.errors.notFound(name);
+    return rec;
+  }
+
+  async deleted(name: string): Promise<ObjectRecord<P, S>> {
+    const rec = await this.load(name);
+    if (!rec?.deleted) throw this.spec.errors.deletedNotFound(name);
+    return rec;
+  }
+
+  current(rec: ObjectRecord<P, S>): VersionRecord<P> {
+    return rec.versions[rec.versions.length - 1]!;
+  }
+
+  /** A version by id; an absent or empty id means the current one. */
+  version(rec: ObjectRecord<P, S>, version: string | undefined): VersionRecord<P> {
+    if (version === undefined || version === "") return this.current(rec);
+    const v = rec.versions.find((x) => x.version === version);
+    if (!v) throw this.spec.errors.notFound(rec.name, version);
+    return v;
+  }
+
+  /**
+   * Adds a version made by `make` (given the existing record, if any) and stores the record. A name
+   * held by a deleted object is a conflict. `make` runs only after that check.
+   */
+  async addVersion(
+    name: string,
+    make: (existing: ObjectRecord<P, S> | undefined) => VersionRecord<P>,
+  ): Promise<{ record: ObjectRecord<P, S>; version: VersionRecord<P> }> {
+    const existing = await this.load(name);
+    if (existing?.deleted) throw this.spec.errors.conflictDeleted(existing.name);
+    const version = make(existing);
+    const record: ObjectRecord<P, S> = existing ?? { kind: this.spec.kind, name, versions: [] };
+    await this.write({ ...record, versions: [...record.versions, version] });
+    record.versions.push(version);
+    return { record, version };
+  }
+
+  /** Replaces one version of a record, and stores it. */
+  async replaceVersion(rec: ObjectRecord<P, S>, updated: VersionRecord<P>): Promise<void> {
+    rec.versions = rec.versions.map((x) => (x.version === updated.version ? updated : x));
+    await this.write(rec);
+  }
+
+  write(rec: ObjectRecord<P, S>): Promise<void> {
+    return this.#s.store.put(rec as ObjectRecord);
+  }
+
+  // ---------------------------------------------------------------- soft delete
+
+  async softDelete(rec: ObjectRecord<P, S>, ctx: RequestContext): Promise<void> {
+    const now = this.#s.now();
+    const days = this.current(rec).attributes.recoverableDays ?? this.#s.recoverableDays;
+    rec.deleted = {
+      recoveryId: `${ctx.vaultUrl}/${this.spec.deletedCollection}/${rec.name}`,
+      deletedDate: now,
+      scheduledPurgeDate: now + days * 86_400,
+    };
+    await this.write(rec);
+    this.spec.forget?.(rec);
+  }
+
+  async recover(rec: ObjectRecord<P, S>): Promise<void> {
+    delete rec.deleted;
+    await this.write(rec);
+  }
+
+  async purge(rec: ObjectRecord<P, S>): Promise<void> {
+    this.spec.forget?.(rec);
+    await this.#s.store.remove(this.spec.kind, rec.name);
+  }
+
+  deletionInfo(rec: ObjectRecord<P, S>): DeletionInfo {
+    const d = rec.deleted!;
+    return { recoveryId: d.recoveryId, deletedDate: d.deletedDate, scheduledPurgeDate: d.scheduledPurgeDate };
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  /** A page of live objects (deleted: false) or deleted ones, each shown by `view`; O(page). */
+  async list<T>(deleted: boolean, options: ListOptions, ctx: RequestContext, view: (rec: ObjectRecord<P, S>) => T): Promise<ListResult<T>> {
+    const path = `/${deleted ? this.spec.deletedCollection : this.spec.collection}`;
+    const { after, max } = storeWindow(options, path);
+    const batch = (await this.#s.store.list(this.spec.kind, {
+      deleted,
+      ...(after !== undefined ? { after } : {}),
+      limit: max + 1,
+    })) as ObjectRecord<P, S>[];
+    const more = batch.length > max;
+    const value: T[] = [];
+    for (const listed of batch.slice(0, max)) {
+      // Under the object's lock, as every read: a due purge or refresh happens here too.
+      const rec = await this.#s.locks.exclusive(this.spec.kind, listed.name, () => this.load(listed.name));
+      if (rec && (rec.deleted !== undefined) === deleted) value.push(view(rec));
+    }
+    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max);
+  }
+
+  /** A page of the versions of one live object, oldest first. */
+  listVersions<T>(rec: ObjectRecord<P, S>, options: ListOptions, ctx: RequestContext, view: (v: VersionRecord<P>) => T): ListResult<T> {
+    return page(
+      rec.versions.map((v) => view(v)),
+      options,
+      ctx,
+      `/${this.spec.collection}/${rec.name}/versions`,
+    );
+  }
+
+  /** Every stored name of this kind, for sweeps (due rotations). */
+  names(): Promise<string[]> {
+    return this.#s.store.names(this.spec.kind);
+  }
+
+  // ---------------------------------------------------------------- backup and restore
+
+  backup(rec: ObjectRecord<P, S>): Uint8Array {
+    return engineCall(() => createBackup(this.#s.engine, this.#s.domain, rec as ObjectRecord, this.#s.now()));
+  }
+
+  /** Restores a backup under the name it carries, which must be free. Nothing is written on failure. */
+  async restore(blob: Uint8Array): Promise<ObjectRecord<P, S>> {
+    const rec = openBackup(this.#s.engine, this.#s.domain, blob, this.spec);
+    return this.exclusive(rec.name, async () => {
+      const existing = await this.load(rec.name);
+      if (existing?.deleted) throw this.spec.errors.conflictDeleted(existing.name);
+      if (existing) throw this.spec.errors.alreadyExists(existing.name);
+      await this.write(rec);
+      return rec;
+    });
+  }
+}
+
+/** A request body that must be a JSON object. */
+export function requireObject<T>(body: T): T & Record<string, any> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badParameter("The request body must be a JSON object.");
+  return body as T & Record<string, any>;
+}
