@@ -2,7 +2,8 @@
 //
 // 1. Crypto: every case of the suites, one line each as it is measured (tinybench).
 // 2. Memory: bytes per key at 1,000 and 10,000 keys of each type; growth over mixed operations.
-// 3. Scaling (@1w/@2w) and the server (autocannon against the emulator).
+// 3. Scaling (@1w/@2w: the engine in 1 and 2 vault workers) and the server (autocannon against
+//    the emulator; server.get.secret once the secrets routes answer).
 // Then the table (ratios to node:crypto and to the fastest pure-JS peer), the total time, and
 // bench/results/latest.json (DESIGN.md's schema, plus p50/p99/engineRatio on server results and
 // a "memory" section), latest.svg (the ratios as a chart) and latest.md (the table in Markdown).
@@ -41,7 +42,7 @@ log(`${selected.length} crypto cases${quick ? " (--quick)" : ""}`);
 const results: Result[] = [];
 for (const [i, c] of selected.entries()) {
   // Time budgets keep --quick under 2 minutes; slow cases (keygen) need a floor of iterations.
-  const time = c.slow ? (quick ? 1500 : 6000) : quick ? 250 : 1000;
+  const time = c.slow ? (quick ? 1500 : 6000) : quick ? 200 : 1000;
   const bench = new Bench({ time, iterations: c.slow ? (quick ? 3 : 10) : 10, warmup: !c.slow });
   bench.add(`${c.op} ${c.impl}`, c.fn, { beforeAll: c.beforeAll, afterAll: c.afterAll });
   await bench.run();
@@ -65,16 +66,20 @@ if (section("memory", "--no-memory")) memory = await memoryReport(quick, log);
 
 const engineRate = (op: string) => results.find((r) => r.op === op && r.impl === "wasm-hsm")?.opsPerSec;
 const extra: Result[] = [];
-if (section("scaling", "--no-server")) extra.push(...(await scalingResults(quick ? 3 : 20, log)));
-if (section("server", "--no-server")) extra.push(...(await serverResults(quick ? 4 : 20, engineRate, log)));
+if (section("scaling", "--no-server")) extra.push(...(await scalingResults(quick ? 2 : 20, log)));
+if (section("server", "--no-server")) extra.push(...(await serverResults(quick ? 3 : 20, engineRate, log)));
 
 const rows = rowsOf(results);
 console.log(`\n${textTable(rows)}`);
 for (const r of extra) {
-  console.log(
-    `${r.op.padEnd(28)} ${Math.round(r.opsPerSec).toLocaleString("en-US").padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
-      (r.engineRatio !== undefined ? `  ${r.engineRatio.toFixed(2)}× the engine` : ""),
-  );
+  const rate = Math.round(r.opsPerSec).toLocaleString("en-US").padStart(7);
+  if (r.p50 === undefined) console.log(`${r.op.padEnd(28)} ${rate} ops/s`);
+  else {
+    console.log(
+      `${r.op.padEnd(28)} ${rate} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
+        (r.engineRatio !== undefined ? `  ${r.engineRatio.toFixed(2)}× the engine` : ""),
+    );
+  }
 }
 
 const meta = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? "unknown", quick };
