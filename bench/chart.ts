@@ -1,6 +1,7 @@
 // bench/results/latest.svg: the ratios of the table as horizontal bars on a log scale, one group
 // per op, readable on its own: wasm-hsm ÷ node:crypto, wasm-hsm ÷ the fastest pure-JS library,
-// and for the server ops the server's rate ÷ the engine's rate. Plain SVG written from the data.
+// for the server ops the server's rate ÷ the engine's rate, and for the scaling ops the rate with
+// two workers ÷ the rate with one. Plain SVG written from the data.
 import type { Row } from "./table.js";
 import type { Result } from "./harness.js";
 
@@ -10,6 +11,7 @@ const SERIES = [
   { key: "vsNode", label: "wasm-hsm ÷ node:crypto (OpenSSL)", color: "#2b6cb0" },
   { key: "vsPureJs", label: "wasm-hsm ÷ fastest pure JS (node-forge / @noble/curves)", color: "#dd6b20" },
   { key: "engine", label: "server requests/s ÷ engine ops/s (same op)", color: "#2f855a" },
+  { key: "scaling", label: "2 workers ÷ 1 worker", color: "#805ad5" },
 ] as const;
 
 interface Bar {
@@ -26,6 +28,10 @@ export function chartSvg(rows: Row[], server: Result[], meta: { date: string; cp
     if (bars.length) groups.push({ label: r.op, bars });
   }
   for (const s of server) if (s.engineRatio !== undefined) groups.push({ label: s.op, bars: [{ series: 2, value: s.engineRatio }] });
+  for (const s of server) {
+    const one = s.op.endsWith("@2w") ? server.find((r) => r.op === s.op.replace(/@2w$/, "@1w")) : undefined;
+    if (one) groups.push({ label: s.op.replace(/@2w$/, "@2w ÷ @1w"), bars: [{ series: 3, value: s.opsPerSec / one.opsPerSec }] });
+  }
 
   const left = 250;
   const plotW = 620;
