@@ -2,13 +2,16 @@
 // live keys of each type (bytes per key), and their growth over a long run of mixed operations
 // (1,000,000 in a full run; there should be none once the working set is warm).
 //
-// Run with --expose-gc (npm run bench does) so that RSS is read after a collection. The linear
-// memory grows in steps (whole allocator regions), so its bytes per key are those of the steps.
-//
-// Keys are made once and then unsealed N times: each unseal makes a new slot holding the same
-// material as a generated key, without paying N key generations (RSA-4096 takes seconds each).
+// Each key type is measured in a process of its own (memory-child.ts): in this one, the garbage of
+// the crypto cases would move the RSS more than the keys. There a key is made once and then
+// unsealed N times: each unseal makes a new slot holding the same material as a generated key,
+// without paying N key generations (RSA-4096 takes seconds each). The linear memory grows in steps
+// (whole allocator regions), so its bytes per key are those of the steps; RSS shows the pages the
+// keys touch. Run with --expose-gc (npm run bench does) so that RSS is read after a collection.
+import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { Hsm, type EcCurve, type KeyHandle, type RsaPrivateJwk } from "../src/engine/index.js";
+import { fileURLToPath } from "node:url";
+import { Hsm, type KeyHandle, type RsaPrivateJwk } from "../src/engine/index.js";
 
 export interface KeyMemory {
   type: string;
@@ -30,56 +33,27 @@ const rsa = (bits: number): Maker => {
   const jwk = generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ format: "jwk" }) as RsaPrivateJwk;
   return (hsm) => hsm.importRsa(jwk);
 };
-const ec =
-  (crv: EcCurve): Maker =>
-  (hsm) =>
-    hsm.generateEc(crv);
-const oct =
-  (bits: number): Maker =>
-  (hsm) =>
-    hsm.generateOct(bits);
 
 function rss(): number {
   globalThis.gc?.();
   return process.memoryUsage().rss;
 }
 
-// Every instance made here stays referenced until the report is done: a collected instance
-// would give its linear memory back in the middle of another type's measurement.
-const instances: Hsm[] = [];
-
-async function newHsm(): Promise<Hsm> {
-  const hsm = await Hsm.create();
-  instances.push(hsm);
-  return hsm;
-}
-
-/** Bytes per key at each count, for one key type, in a fresh instance. */
-async function perKey(type: string, make: Maker, counts: number[]): Promise<KeyMemory[]> {
-  const hsm = await newHsm();
-  const kek = hsm.generateSealingKey();
-  const sealed = hsm.seal(kek, make(hsm));
-  const linear0 = hsm.memoryBytes();
-  const rss0 = rss();
-  const handles: KeyHandle[] = [];
-  const out: KeyMemory[] = [];
-  for (const n of counts) {
-    while (handles.length < n) handles.push(hsm.unseal(kek, sealed));
-    out.push({
-      type,
-      keys: n,
-      linearBytes: hsm.memoryBytes(),
-      linearBytesPerKey: Math.round((hsm.memoryBytes() - linear0) / n),
-      rssBytesPerKey: Math.round((rss() - rss0) / n),
-    });
-  }
-  for (const h of handles) hsm.destroy(h);
-  return out;
+/** Bytes per key at each count, for one key type, measured in a process of its own (memory-child.ts). */
+function perKey(type: string, counts: number[]): KeyMemory[] {
+  const child = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", fileURLToPath(new URL("./memory-child.ts", import.meta.url)), type, ...counts.map(String)],
+    { encoding: "utf8" },
+  );
+  if (child.status !== 0) throw new Error(`memory-child ${type}: ${child.stderr}`);
+  const { rows } = JSON.parse(child.stdout.trim().split("\n").pop()!) as { rows: Omit<KeyMemory, "type">[] };
+  return rows.map((r) => ({ type, ...r }));
 }
 
 /** A long run of mixed operations on a warm instance; returns the growth of memory across it. */
 async function mixed(ops: number): Promise<MemoryReport["mixed"]> {
-  const hsm = await newHsm();
+  const hsm = await Hsm.create();
   const rsaKey = rsa(2048)(hsm);
   const ecKey = hsm.generateEc("P-256");
   const aesKey = hsm.generateOct(256);
@@ -127,20 +101,10 @@ async function mixed(ops: number): Promise<MemoryReport["mixed"]> {
 }
 
 export async function memoryReport(quick: boolean, log: (line: string) => void): Promise<MemoryReport> {
-  const types: [string, Maker][] = [
-    ["rsa2048", rsa(2048)],
-    ["rsa3072", rsa(3072)],
-    ["rsa4096", rsa(4096)],
-    ["p256", ec("P-256")],
-    ["p256k", ec("P-256K")],
-    ["p384", ec("P-384")],
-    ["p521", ec("P-521")],
-    ["aes128", oct(128)],
-    ["aes256", oct(256)],
-  ];
+  const types = ["rsa2048", "rsa3072", "rsa4096", "p256", "p256k", "p384", "p521", "aes128", "aes256"];
   const perKeyAll: KeyMemory[] = [];
-  for (const [type, make] of types) {
-    const rows = await perKey(type, make, [1_000, 10_000]);
+  for (const type of types) {
+    const rows = perKey(type, [1_000, 10_000]);
     for (const r of rows) {
       log(
         `memory  ${r.type.padEnd(8)} ${String(r.keys).padStart(6)} keys: linear memory ${(r.linearBytes / 2 ** 20).toFixed(1)} MiB, ${r.linearBytesPerKey} B/key; RSS ${r.rssBytesPerKey} B/key`,
@@ -149,7 +113,6 @@ export async function memoryReport(quick: boolean, log: (line: string) => void):
     perKeyAll.push(...rows);
   }
   const m = await mixed(quick ? 50_000 : 1_000_000);
-  instances.length = 0;
   log(
     `memory  ${m.ops.toLocaleString("en-US")} mixed operations in ${m.seconds.toFixed(1)} s: linear memory +${m.linearGrowthBytes} B, RSS ${m.rssGrowthBytes >= 0 ? "+" : ""}${m.rssGrowthBytes} B, live keys ${m.liveKeysBefore} -> ${m.liveKeysAfter}`,
   );
