@@ -37,7 +37,7 @@ export function chartSvg(rows: Row[], server: Result[], meta: { date: string; cp
   const plotW = 620;
   const barH = 8;
   const gap = 7;
-  const top = 92;
+  const top = 108;
   const lo = -2; // log10 of 0.01×
   const hi = 2.5; // log10 of ~316×
   const x = (v: number) => left + ((Math.min(hi, Math.max(lo, Math.log10(v))) - lo) / (hi - lo)) * plotW;
@@ -55,12 +55,13 @@ export function chartSvg(rows: Row[], server: Result[], meta: { date: string; cp
   out.push(
     `<text x="12" y="40" fill="#444">${esc(`${meta.date.slice(0, 10)} · ${meta.cpu} · Node ${meta.node}${meta.quick ? " · --quick run" : ""} · one run, peers measured side by side`)}</text>`,
   );
-  let lx = 12;
-  for (const s of SERIES) {
-    out.push(`<rect x="${lx}" y="52" width="12" height="10" fill="${s.color}"/>`);
-    out.push(`<text x="${lx + 16}" y="61">${esc(s.label)}</text>`);
-    lx += 16 + s.label.length * 6 + 24;
-  }
+  // The legend: two entries per line.
+  SERIES.forEach((s, i) => {
+    const lx = 12 + (i % 2) * 420;
+    const ly = 52 + Math.floor(i / 2) * 16;
+    out.push(`<rect x="${lx}" y="${ly}" width="12" height="10" fill="${s.color}"/>`);
+    out.push(`<text x="${lx + 16}" y="${ly + 9}">${esc(s.label)}</text>`);
+  });
   // Grid and axis labels.
   const ticks = [0.01, 0.03, 0.1, 0.25, 0.5, 1, 2, 4, 10, 30, 100, 300];
   const bottom = height - 30;

@@ -8,7 +8,7 @@
 // bench/results/latest.json (DESIGN.md's schema, plus p50/p99/engineRatio on server results and
 // a "memory" section), latest.svg (the ratios as a chart) and latest.md (the table in Markdown).
 // --filter keeps the crypto ops that contain SUBSTRING and skips the other sections, unless it
-// names them ("memory", "server").
+// names them ("memory", "server", "scaling"), and writes filtered.{json,svg,md} instead of latest.*.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -83,13 +83,15 @@ for (const r of extra) {
 }
 
 const meta = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? "unknown", quick };
+// A --filter run writes filtered.* beside latest.*, so that it never replaces a whole run's results.
+const stem = filter ? "filtered" : "latest";
 const dir = join(import.meta.dirname, "results");
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "latest.json"), `${JSON.stringify({ ...meta, results: [...results, ...extra], memory }, null, 2)}\n`);
-writeFileSync(join(dir, "latest.svg"), chartSvg(rows, extra, meta));
+writeFileSync(join(dir, `${stem}.json`), `${JSON.stringify({ ...meta, results: [...results, ...extra], memory }, null, 2)}\n`);
+writeFileSync(join(dir, `${stem}.svg`), chartSvg(rows, extra, meta));
 writeFileSync(
-  join(dir, "latest.md"),
+  join(dir, `${stem}.md`),
   `${meta.date.slice(0, 10)}, ${meta.cpu} (${cpus().length} cores), Node ${meta.node}${quick ? ", --quick" : ""}\n\n${markdownTable(rows)}\n`,
 );
-console.log(`\nwrote bench/results/latest.json (${results.length + extra.length} results), latest.svg, latest.md`);
+console.log(`\nwrote bench/results/${stem}.json (${results.length + extra.length} results), ${stem}.svg, ${stem}.md`);
 console.log(`total time ${clock()}`);
