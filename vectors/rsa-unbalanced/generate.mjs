@@ -1,7 +1,7 @@
-// Generates RSA keys whose primes differ widely in size (node:crypto primes, BigInt arithmetic),
-// written to keys.json as JWKs. Such keys exercise the CRT code at its largest limb counts: a
-// 4096-bit n with a 3584-bit p needs 129 limbs of 28 bits per CRT half (assembly/bn/mont-pair.ts,
-// the split column sums). Run: node vectors/rsa-unbalanced/generate.mjs
+// Generates RSA keys whose primes differ as widely in size as import allows (each prime at least
+// ceil(bits(n)/3) bits: assembly/rsa/import.ts), from node:crypto primes with BigInt arithmetic,
+// written to keys.json as JWKs. Such keys exercise the CRT code at its largest limb counts for each
+// modulus size (assembly/bn/mont-pair.ts). Run: node vectors/rsa-unbalanced/generate.mjs
 import { generatePrimeSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 
@@ -37,7 +37,7 @@ function key(nBits, pBits) {
 }
 
 const keys = [
-  { nBits: 2048, pBits: 1536 },
-  { nBits: 4096, pBits: 3584 },
+  { nBits: 2048, pBits: 2048 - 683 },
+  { nBits: 4096, pBits: 4096 - 1366 },
 ].map(({ nBits, pBits }) => ({ nBits, pBits, qBits: nBits - pBits, jwk: key(nBits, pBits) }));
 writeFileSync(new URL("./keys.json", import.meta.url), `${JSON.stringify({ source: "vectors/rsa-unbalanced/generate.mjs (node:crypto primes)", keys }, null, 2)}\n`);

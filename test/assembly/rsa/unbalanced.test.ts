@@ -1,7 +1,8 @@
-// RSA keys whose primes differ widely in size (vectors/rsa-unbalanced, made by its generate.mjs
-// from node:crypto primes): the CRT halves then run at the largest limb counts the core allows,
-// up to 129 limbs for a 3584-bit p, where the paired Montgomery code adds its column sums in split
-// form (assembly/bn/mont-pair.ts). node:crypto checks every signature and makes every ciphertext.
+// RSA keys whose primes differ as widely in size as import allows (each prime at least
+// ceil(bits(n)/3) bits; vectors/rsa-unbalanced, made by its generate.mjs from node:crypto primes):
+// the CRT halves then run at the largest limb counts an imported key can reach (98 limbs of 28 bits
+// for a 2730-bit p; assembly/bn/mont-pair.ts). node:crypto checks every signature and makes every
+// ciphertext.
 import crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +26,7 @@ beforeAll(async () => {
 
 describe("rsa: keys with primes of very different sizes", () => {
   it("has the keys it is meant to test", () => {
-    expect(keys.map((k) => `${k.nBits}:${k.pBits}/${k.qBits}`)).toEqual(["2048:1536/512", "4096:3584/512"]);
+    expect(keys.map((k) => `${k.nBits}:${k.pBits}/${k.qBits}`)).toEqual(["2048:1365/683", "4096:2730/1366"]);
   });
 
   for (const k of keys) {
