@@ -13,13 +13,14 @@ export const ALLOWED = {
   jwk: ["engine", "encoding", "model"],
   store: ["encoding"],
   vault: ["model", "jwk", "store", "engine", "encoding"],
-  server: ["vault", "model", "store", "engine", "jwk", "encoding"],
-  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding"],
+  seed: ["vault", "model", "store", "engine", "jwk", "encoding"],
+  server: ["seed", "vault", "model", "store", "engine", "jwk", "encoding"],
+  offline: ["server", "seed", "vault", "model", "store", "engine", "jwk", "encoding"],
+  library: ["server", "offline", "seed", "vault", "model", "store", "engine", "jwk", "encoding"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault", "seed"];
 /** Files of the store that the vault loads, which must run in a browser too. */
 const NODE_FREE_FILES = ["store/memory.ts", "store/records.ts", "store/types.ts", "store/legacy.ts"];
 /** Where a Node built-in may be loaded lazily (`await import("node:fs")`), behind a check that it runs in Node. */

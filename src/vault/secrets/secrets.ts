@@ -53,6 +53,11 @@ export class SecretObjects implements SecretsApi {
     this.#life = new ObjectLifecycle(spec, services);
   }
 
+  /** The lifecycle of secrets, for vault-wide work (sweeps, export and import of contents). */
+  get lifecycle(): ObjectLifecycle<SecretVersionProps, SecretState> {
+    return this.#life;
+  }
+
   async setSecret(name: string, body: SecretSetParameters, ctx: RequestContext): Promise<SecretBundle> {
     checkName(name, "secret");
     const b = requireObject(body);

@@ -1,0 +1,58 @@
+// How the emulator makes each of its vaults: a store (SQLite under --data-dir, one folder per named
+// vault; memory otherwise), a wasm engine of its own (an engine holds one security domain for life),
+// the Vault on the vault's clock, its router and its throttle.
+import { Hsm } from "../../engine/index.js";
+import { MemoryStore } from "../../store/memory.js";
+import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../../store/types.js";
+import { Vault, type VaultEngine } from "../../vault/index.js";
+import { createRouter, type RouterOptions } from "../router.js";
+import { DEFAULT_VAULT, type VaultFactory } from "./directory.js";
+import { Throttle, type ThrottleLimits } from "./throttle.js";
+
+export interface VaultFactoryOptions {
+  /** Opens the store of a vault (default: memory). */
+  openStore?: (vaultName: string) => Promise<ObjectStore>;
+  /** The default vault's shared domain (`--security-domain FILE`). */
+  sharedDomain?: SharedDomainSource;
+  domainSecret?: string;
+  throttle?: ThrottleLimits;
+  router?: Omit<RouterOptions, "vault">;
+  engine?: () => Promise<VaultEngine>;
+  recoverableDays?: number;
+}
+
+/** A domain source that hands a vault a given sealed domain (a management import from another emulator). */
+function givenDomain(record: SecurityDomainRecord): SharedDomainSource {
+  return { description: "the imported security domain", load: async () => record, save: async () => {} };
+}
+
+export function vaultFactory(options: VaultFactoryOptions = {}): VaultFactory {
+  return async (spec, clock) => {
+    const store = options.openStore ? await options.openStore(spec.name) : new MemoryStore();
+    try {
+      const hsm = options.engine ? await options.engine() : await Hsm.create();
+      const shared = spec.securityDomain
+        ? givenDomain(spec.securityDomain)
+        : spec.name === DEFAULT_VAULT
+          ? options.sharedDomain
+          : undefined;
+      const vault = await Vault.open({
+        hsm,
+        store,
+        clock: clock.now,
+        ...(shared ? { sharedDomain: shared } : {}),
+        ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+        ...(options.recoverableDays !== undefined ? { recoverableDays: options.recoverableDays } : {}),
+      });
+      return {
+        vault,
+        router: createRouter({ ...options.router, vault }),
+        ...(options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {}),
+        close: () => store.close(),
+      };
+    } catch (err) {
+      await store.close().catch(() => {});
+      throw err;
+    }
+  };
+}
