@@ -17,7 +17,7 @@ const MAGIC = new TextEncoder().encode("WHSMVLT1");
 const HEADER_LENGTH = MAGIC.length + 16 + 8;
 const INVALID = "The vault export is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.";
 
-// biome-ignore lint/suspicious/noExplicitAny: lifecycles of every kind, whatever their props
+// Lifecycles of every kind, whatever their props.
 type AnyLifecycle = ObjectLifecycle<any, any>;
 
 export async function exportContents(engine: VaultEngine, domain: SecurityDomain, kinds: AnyLifecycle[], now: number): Promise<Uint8Array> {
