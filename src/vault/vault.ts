@@ -43,18 +43,21 @@ export class Vault implements VaultApi {
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
-    const store = options.store ?? new MemoryStore();
-    const domain = await openSecurityDomain(options.hsm, store, {
-      ...(options.sharedDomain ? { shared: options.sharedDomain } : {}),
-      ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
-    });
+    const store: ObjectStore = options.store ?? new MemoryStore();
+    const open = (): Promise<SecurityDomain> =>
+      openSecurityDomain(options.hsm, store, {
+        ...(options.sharedDomain ? { shared: options.sharedDomain } : {}),
+        ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
+      });
+    // Processes sharing a store must not each make a domain: the first makes it, the others open it.
+    const domain = store.exclusive ? await store.exclusive("domain", "", open) : await open();
     const clock = options.clock ?? Date.now;
     return new Vault(
       {
         engine: options.hsm,
         store,
         domain,
-        locks: new NameLocks(),
+        locks: new NameLocks(store),
         now: () => Math.floor(clock() / 1000),
         recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
       },
