@@ -20,9 +20,28 @@ export const ALLOWED = {
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault", "seed"];
-/** Files of the store that the vault loads, which must run in a browser too. */
-const NODE_FREE_FILES = ["store/memory.ts", "store/records.ts", "store/types.ts", "store/legacy.ts"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault", "seed", "offline"];
+/** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
+const NODE_FREE_FILES = [
+  "store/memory.ts",
+  "store/records.ts",
+  "store/types.ts",
+  "store/legacy.ts",
+  "server/router.ts",
+  "server/routes.ts",
+  "server/auth.ts",
+  "server/errors.ts",
+  "server/workers/protocol.ts",
+  "server/vaults/clock.ts",
+  "server/vaults/directory.ts",
+  "server/vaults/factory.ts",
+  "server/vaults/management.ts",
+  "server/vaults/routing.ts",
+  "server/vaults/throttle.ts",
+  "server/workers/host.ts",
+  "server/workers/pool.ts",
+  "server/workers/store-proxy.ts",
+];
 /** Where a Node built-in may be loaded lazily (`await import("node:fs")`), behind a check that it runs in Node. */
 const LAZY_NODE_OK = ["engine/core.ts", "engine/hsm.ts"];
 

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer, type ServeOptions } from "./server/serve.js";
+import { defaultWorkerCount } from "./server/workers/node-pool.js";
 
 const USAGE = `Usage: wasm-hsm serve [options]
 
@@ -18,6 +19,8 @@ Options:
   --vault-url URL          base of every kid (default: from each request's Host header)
   --security-domain FILE   share a security domain through FILE (created if missing), so that
                            backups move between servers
+  --workers N              vault workers (threads), each with its own engine (default: one per
+                           core, ${defaultWorkerCount()} here); 0 or 1 serves in the main thread
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
   -h, --help               this text
   --version                the version
@@ -32,6 +35,12 @@ class UsageError extends Error {}
 function parsePort(raw: string, what: string): number {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
     throw new UsageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function parseWorkers(raw: string): number {
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > 256)
+    throw new UsageError(`--workers must be a number from 0 to 256, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -55,6 +64,7 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
         "vault-url": { type: "string" },
         "security-domain": { type: "string" },
         "log-level": { type: "string" },
+        workers: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -89,6 +99,7 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       // From the environment, not a flag, so that it stays out of process listings.
       domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
+      workers: values.workers !== undefined ? parseWorkers(values.workers) : defaultWorkerCount(),
       ...extra,
     });
   } catch (err) {

@@ -42,7 +42,7 @@ export class Core {
         },
       },
     };
-    const module = isModule(source) ? source : await WebAssembly.compile(await loadBytes(source));
+    const module = await compileCore(source);
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as CoreExports);
     core.reseedNow(48);
@@ -123,6 +123,14 @@ export class Core {
     if (result < 0) throw errorForStatus(result, context);
     return result;
   }
+}
+
+/**
+ * The core compiled, from wherever it comes (see WasmSource). Compiled code holds no key: a thread
+ * may compile it and hand it to a worker that instantiates it.
+ */
+export async function compileCore(source: WasmSource): Promise<WebAssembly.Module> {
+  return isModule(source) ? source : WebAssembly.compile(await loadBytes(source));
 }
 
 function isModule(source: WasmSource): source is WebAssembly.Module {

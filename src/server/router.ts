@@ -320,3 +320,20 @@ function printable(s: string): string {
   const clean = s.replace(/[^\x20-\x7e]/g, "?");
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
 }
+
+let sharedRoutes: CompiledRoute[] | undefined;
+
+/**
+ * The object name that a request's path addresses ("/keys/K/sign" gives "K"), percent-decoded, as
+ * sent; undefined for a request without one (lists, /rng, restore) or that no route takes. The worker
+ * pool (./workers/pool.ts) sends every request for one name to one worker by it.
+ */
+export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
+  try {
+    sharedRoutes ??= routes.map(compile);
+    const { match } = findRoute(sharedRoutes, req.method, splitUrl(req.url).path);
+    return match.name === undefined ? undefined : decodeURIComponent(match.name);
+  } catch {
+    return undefined;
+  }
+}

@@ -13,6 +13,9 @@ import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
 import { loadOrCreateTls } from "./tls.js";
+import type { ServerLogger } from "./errors.js";
+import { startServerPool } from "./workers/node-pool.js";
+import type { WorkerPool } from "./workers/pool.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8443;
@@ -42,6 +45,11 @@ export interface ServeOptions {
   vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /**
+   * Vault workers (worker_threads), each with its own engine, over this thread's store; 0 or 1 (the
+   * default) serves in this thread. Not with `vault` or `engine`.
+   */
+  workers?: number;
 }
 
 export interface RunningServer {
@@ -76,6 +84,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   try {
     let vault = options.vault;
+    let pool: WorkerPool | undefined;
     if (!vault) {
       let store: ObjectStore;
       if (options.dataDir !== undefined) {
@@ -86,17 +95,23 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      const hsm: VaultEngine = options.engine ?? (await Hsm.create());
-      vault = await Vault.open({
-        hsm,
-        store,
-        ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
-        ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
-      });
+      if ((options.workers ?? 0) > 1 && options.engine === undefined) {
+        const started = await startServerPool(store, options, { vaultUrl, authResource });
+        cleanups.push(() => started.close());
+        pool = started;
+      } else {
+        const hsm: VaultEngine = options.engine ?? (await Hsm.create());
+        vault = await Vault.open({
+          hsm,
+          store,
+          ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+          ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
+        });
+      }
     }
 
     const app = createHttpServer({
-      router: createRouter({ vault, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
+      router: pool?.router ?? createRouter({ vault: vault!, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
       tls,
       logger: {
         level: options.logLevel ?? "info",
@@ -104,6 +119,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    if (pool) pool.log = app.log as ServerLogger;
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
         "the security domain is stored sealed under the built-in secret, which anyone can read: " +
