@@ -4,7 +4,6 @@
 // (`--vault NAME:PORT`); anything else goes to the default vault, which is what a single-vault
 // emulator has always been.
 import type { SecurityDomainRecord } from "../../store/types.js";
-import type { Vault } from "../../vault/index.js";
 import { KeyVaultError } from "../../vault/errors.js";
 import type { Router } from "../router.js";
 import { ShiftableClock } from "./clock.js";
@@ -13,13 +12,30 @@ import type { Throttle } from "./throttle.js";
 export const DEFAULT_VAULT = "default";
 const VAULT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
 
+/**
+ * What the emulator's controls ask of a vault, wherever it runs: in this thread (a Vault), or in a pool
+ * of workers (messages to them).
+ */
+export interface VaultControls {
+  readonly securityDomainId: string;
+  /** Purges what is due and applies due rotations (after a clock change). */
+  sweep(): Promise<void>;
+  exportContents(): Promise<Uint8Array>;
+  importContents(blob: Uint8Array): Promise<number>;
+  sealedDomain(): Promise<SecurityDomainRecord>;
+  /** The type and size of a key, for the throttle's cost. */
+  keyShape(name: string): Promise<{ kty: string; keySize: number } | undefined>;
+  /** Tells the vault its clock now runs this far ahead of real time (ms). */
+  setClockOffset(ms: number): Promise<void>;
+}
+
 export interface HostedVault {
   name: string;
   /** Host names (lowercase, without port) that select this vault, besides NAME.localhost. */
   aliases: string[];
   /** A port of its own, if it has one. */
   port?: number;
-  vault: Vault;
+  controls: VaultControls;
   router: Router;
   clock: ShiftableClock;
   throttle?: Throttle;

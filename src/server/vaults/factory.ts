@@ -6,7 +6,8 @@ import { MemoryStore } from "../../store/memory.js";
 import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../../store/types.js";
 import { Vault, type VaultEngine } from "../../vault/index.js";
 import { createRouter, type RouterOptions } from "../router.js";
-import { DEFAULT_VAULT, type VaultFactory } from "./directory.js";
+import type { WorkerPool } from "../workers/pool.js";
+import { DEFAULT_VAULT, type VaultControls, type VaultFactory } from "./directory.js";
 import { Throttle, type ThrottleLimits } from "./throttle.js";
 
 export interface VaultFactoryOptions {
@@ -19,6 +20,38 @@ export interface VaultFactoryOptions {
   router?: Omit<RouterOptions, "vault">;
   engine?: () => Promise<VaultEngine>;
   recoverableDays?: number;
+}
+
+/** The controls of a vault in this thread (its clock is the directory's ShiftableClock already). */
+export function vaultControls(vault: Vault): VaultControls {
+  return {
+    securityDomainId: vault.securityDomainId,
+    sweep: () => vault.sweep(),
+    exportContents: () => vault.exportContents(),
+    importContents: (blob) => vault.importContents(blob),
+    sealedDomain: async () => vault.sealedDomain(),
+    keyShape: (name) => vault.keys.shape(name),
+    setClockOffset: async () => {},
+  };
+}
+
+/** The controls of a vault in a pool of workers: each call is a message to one worker, or to all. */
+export function poolControls(pool: WorkerPool): VaultControls {
+  return {
+    get securityDomainId() {
+      return pool.securityDomainId ?? "";
+    },
+    sweep: async () => {
+      await pool.control("sweep", [], true);
+    },
+    exportContents: async () => (await pool.control("exportContents")) as Uint8Array,
+    importContents: async (blob) => (await pool.control("importContents", [blob])) as number,
+    sealedDomain: async () => (await pool.control("sealedDomain")) as SecurityDomainRecord,
+    keyShape: async (name) => (await pool.control("keyShape", [name])) as { kty: string; keySize: number } | undefined,
+    setClockOffset: async (ms) => {
+      await pool.control("setClockOffset", [ms], true);
+    },
+  };
 }
 
 /** A domain source that hands a vault a given sealed domain (a management import from another emulator). */
@@ -45,7 +78,7 @@ export function vaultFactory(options: VaultFactoryOptions = {}): VaultFactory {
         ...(options.recoverableDays !== undefined ? { recoverableDays: options.recoverableDays } : {}),
       });
       return {
-        vault,
+        controls: vaultControls(vault),
         router: createRouter({ ...options.router, vault }),
         ...(options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {}),
         close: () => store.close(),

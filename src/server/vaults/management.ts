@@ -22,8 +22,6 @@ export interface ManagementRequest {
   /** Path segments after /management. */
   segments: string[];
   body: unknown;
-  /** Exports the sealed domain of a vault (the record its store keeps). */
-  domainOf(v: HostedVault): Promise<unknown>;
 }
 
 function describe(v: HostedVault) {
@@ -32,7 +30,7 @@ function describe(v: HostedVault) {
     hosts: [`${v.name}.localhost`, ...v.aliases],
     ...(v.port !== undefined ? { port: v.port } : {}),
     clockOffsetSeconds: v.clock.totalOffsetSeconds,
-    securityDomainId: v.vault.securityDomainId,
+    securityDomainId: v.controls.securityDomainId,
   };
 }
 
@@ -94,13 +92,13 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
     if (action === "export") {
       const v = dir.get(name);
       if (!v) throw new KeyVaultError(404, "NotFound", `No vault named ${name}.`);
-      return json(200, { value: encodeBase64url(await v.vault.exportContents()), securityDomain: await req.domainOf(v) });
+      return json(200, { value: encodeBase64url(await v.controls.exportContents()), securityDomain: await v.controls.sealedDomain() });
     }
     const b = object(req.body);
     const blob = typeof b.value === "string" ? decodeBase64url(b.value) : undefined;
     if (!blob) throw bad("The export must be a base64url string in 'value'.");
     const v = dir.get(name) ?? (await dir.create({ name, ...(b.securityDomain ? { securityDomain: b.securityDomain as never } : {}) }));
-    return json(200, { imported: await v.vault.importContents(blob), vault: describe(v) });
+    return json(200, { imported: await v.controls.importContents(blob), vault: describe(v) });
   }
   if (first === "time" && name === undefined) {
     if (m === "GET") return json(200, times(dir));
@@ -121,7 +119,10 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
       affected = [v];
     }
     // What the clock passed happens now, not at the next read: purges, rotations, renewals.
-    for (const v of affected) await v.vault.sweep();
+    for (const v of affected) {
+      await v.controls.setClockOffset(v.clock.totalOffsetSeconds * 1000);
+      await v.controls.sweep();
+    }
     return json(200, times(dir));
   }
   throw new KeyVaultError(404, "NotFound", "The requested management resource was not found.");

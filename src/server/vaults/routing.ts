@@ -60,7 +60,7 @@ async function classify(v: HostedVault, req: HttpRequest, path: string): Promise
       }
       return { bucket: "keys", create: true, keyClass: "", hsm: kty.endsWith("-HSM") };
     }
-    const shape = await v.vault.keys.shape(decodeURIComponent(seg[1]!)).catch(() => undefined);
+    const shape = await v.controls.keyShape(decodeURIComponent(seg[1]!)).catch(() => undefined);
     const family = shape?.kty.replace("-HSM", "");
     const keyClass = family === "RSA" ? `RSA-${shape!.keySize}` : (family ?? "RSA-2048");
     return { bucket: "keys", create: false, keyClass, hsm: shape?.kty.endsWith("-HSM") ?? false };
@@ -107,7 +107,6 @@ export function createDirectoryRouter(options: DirectoryRouterOptions): Router {
             method: req.method,
             segments,
             body: jsonBody(req),
-            domainOf: async (v) => v.vault.sealedDomain(),
           });
         } catch (err) {
           return answer(err);

@@ -55,7 +55,12 @@ describe("choosing a vault", () => {
         body: body ? JSON.stringify(body) : undefined,
       });
     expect((await req("PUT", "/secrets/p", { value: "v" })).status).toBe(200);
-    expect((await dir.get("ported")!.vault.secrets.getSecret("p", undefined, { vaultUrl: "x", apiVersion: V })).value).toBe("v");
+    const viaMain = await createDirectoryRouter({ directory: dir }).handle({
+      method: "GET",
+      url: `/secrets/p?api-version=${V}`,
+      headers: { host: "ported.localhost", authorization: "Bearer x.y.z" },
+    });
+    expect(JSON.parse(viaMain.body!).value).toBe("v");
     expect((await req("GET", "/management/vaults")).status).toBe(404); // management only on the main port's router
   });
 
