@@ -11,16 +11,18 @@ export const ALLOWED = {
   model: [],
   engine: ["encoding"],
   jwk: ["engine", "encoding", "model"],
+  attestation: ["engine", "encoding", "jwk"],
   store: ["encoding"],
-  vault: ["model", "jwk", "store", "engine", "encoding"],
+  x509: ["jwk", "encoding"],
+  vault: ["model", "x509", "jwk", "store", "engine", "encoding", "attestation"],
   seed: ["vault", "model", "store", "engine", "jwk", "encoding"],
-  server: ["seed", "vault", "model", "store", "engine", "jwk", "encoding"],
-  offline: ["server", "seed", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "seed", "vault", "model", "store", "engine", "jwk", "encoding"],
+  server: ["seed", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  offline: ["server", "seed", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "seed", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault", "seed", "offline"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault", "seed", "offline"];
 /** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
 const NODE_FREE_FILES = [
   "store/memory.ts",

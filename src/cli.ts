@@ -22,6 +22,10 @@ Options:
   --workers N              vault workers (threads), each with its own engine (default: one per
                            core, ${defaultWorkerCount()} here); 0 or 1 serves in the main thread
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
+  --delete-delay-ms N      a delete or recover becomes visible to other reads N ms later, as on
+                           the real service, so that the SDKs' pollers wait (default: 0)
+  --attestation-jwks FILE  trust the attestation signers of this JWKS for key release too (the
+                           built-in attestation service under /_attestation is always trusted)
   -h, --help               this text
   --version                the version
 
@@ -65,6 +69,8 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
         "security-domain": { type: "string" },
         "log-level": { type: "string" },
         workers: { type: "string" },
+        "delete-delay-ms": { type: "string" },
+        "attestation-jwks": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -84,6 +90,10 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError("--cert and --key go together");
     const logLevel = values["log-level"] ?? "info";
     if (!LOG_LEVELS.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...LOG_LEVELS].join(", ")}`);
+    const deleteDelayRaw = values["delete-delay-ms"];
+    if (deleteDelayRaw !== undefined && !/^\d{1,9}$/.test(deleteDelayRaw)) {
+      throw new UsageError(`--delete-delay-ms must be a whole number of milliseconds, got ${JSON.stringify(deleteDelayRaw)}`);
+    }
     const envPort = process.env.PORT;
     const port = values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
 
@@ -100,6 +110,8 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
       workers: values.workers !== undefined ? parseWorkers(values.workers) : defaultWorkerCount(),
+      ...(deleteDelayRaw !== undefined ? { deleteDelayMs: Number(deleteDelayRaw) } : {}),
+      ...(values["attestation-jwks"] !== undefined ? { attestationJwksFile: values["attestation-jwks"] } : {}),
       ...extra,
     });
   } catch (err) {

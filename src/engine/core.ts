@@ -1,6 +1,6 @@
 // The raw WebAssembly instance behind Hsm. Internal to src/engine: nothing outside
 // the engine may import this module, so the memory and exports stay private.
-import { HsmError, errorForStatus } from "./status.js";
+import { HsmError, errorForStatus, refusalError } from "./status.js";
 
 export type CoreExports = WebAssembly.Exports & {
   memory: WebAssembly.Memory;
@@ -96,6 +96,14 @@ export class Core {
     return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();
   }
 
+  /** Copies len bytes out of OUT and zeroes them there (private material the core hands out). */
+  readSecret(len: number): Uint8Array {
+    const view = new Uint8Array(this.#exports.memory.buffer, this.#outPtr, len);
+    const out = view.slice();
+    view.fill(0);
+    return out;
+  }
+
   /**
    * Calls an export; a negative status becomes an HsmError naming `context`.
    * A trap makes this instance unusable, and every later call says so.
@@ -122,6 +130,19 @@ export class Core {
     }
     if (result < 0) throw errorForStatus(result, context);
     return result;
+  }
+
+  /**
+   * Calls an import export (rsa_import, ec_import_private, byok_import, ...): a key the core refuses
+   * (INVALID_KEY) becomes an error that says why, in the core's words (key_refusal()).
+   */
+  callImport(name: string, context: string, ...args: number[]): number {
+    try {
+      return this.call(name, context, ...args);
+    } catch (e) {
+      if (e instanceof HsmError && e.code === "INVALID_KEY") throw refusalError(this.call("key_refusal", context), context);
+      throw e;
+    }
   }
 }
 

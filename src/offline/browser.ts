@@ -1,7 +1,7 @@
 // `wasm-hsm/offline` in a browser (the entry of dist/browser/wasm-hsm.js and wasm-hsm.inline.js):
 // the offline vault, its worker a module Web Worker. The core and the worker come from beside the
 // bundle (hsm.wasm, wasm-hsm.worker.js), or from inside it in the single-file bundle.
-import { decodeBase64url } from "../jwk/base64url.js";
+import { decodeBase64url } from "../encoding/base64url.js";
 import type { WorkerPort } from "../server/workers/protocol.js";
 import { inlineWasm, inlineWorker } from "./inline-assets.js";
 import { openOfflineVault, type OfflineVault, type OfflineVaultOptions, type WasmInput } from "./vault.js";

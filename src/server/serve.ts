@@ -1,6 +1,6 @@
 // Puts the emulator together: certificate, store, engine, vault, router, fastify. The CLI calls
 // serve(); an embedder can call it too, with its own vault.
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
@@ -8,7 +8,7 @@ import { MemoryStore } from "../store/memory.js";
 import { DomainFile } from "../store/domain-file.js";
 import type { ObjectStore } from "../store/types.js";
 import type { VaultApi } from "../model/index.js";
-import { Vault, type VaultEngine } from "../vault/index.js";
+import { Vault, checkJwks, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -50,6 +50,10 @@ export interface ServeOptions {
    * default) serves in this thread. Not with `vault` or `engine`.
    */
   workers?: number;
+  /** A delete or recover becomes visible to other reads this many ms later (default 0). */
+  deleteDelayMs?: number;
+  /** A JWKS file of further trusted attestation signers for key release. */
+  attestationJwksFile?: string;
 }
 
 export interface RunningServer {
@@ -95,8 +99,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
+      const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
       if ((options.workers ?? 0) > 1 && options.engine === undefined) {
-        const started = await startServerPool(store, options, { vaultUrl, authResource });
+        const started = await startServerPool(
+          store,
+          { ...options, ...(attestationJwks ? { attestationJwks } : {}) },
+          { vaultUrl, authResource },
+        );
         cleanups.push(() => started.close());
         pool = started;
       } else {
@@ -104,6 +113,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         vault = await Vault.open({
           hsm,
           store,
+          ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
+          ...(attestationJwks ? { attestationJwks } : {}),
           ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
           ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
         });
@@ -142,5 +153,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Reads a JWKS file of attestation signers; a clear error names the file. */
+async function readJwks(file: string): Promise<{ keys: ReturnType<typeof checkJwks> }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return { keys: checkJwks(json) };
+  } catch (e) {
+    throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
   }
 }

@@ -29,7 +29,20 @@ export class DomainFile implements SharedDomainSource {
     return { id: r.id, sealed: r.sealed };
   }
 
+  /**
+   * Writes the domain once: the file is created exclusively, so that two servers that start at the same
+   * moment never each make a domain of their own and silently overwrite one another's.
+   */
   async save(record: SecurityDomainRecord): Promise<void> {
-    writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    try {
+      writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST") throw err;
+      const other = await this.load();
+      if (other?.id === record.id) return;
+      throw new Error(
+        `${this.description} was created by another server while this one was starting (domain ${other?.id}); start again to use it`,
+      );
+    }
   }
 }

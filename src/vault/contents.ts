@@ -62,7 +62,7 @@ export async function importContents(
     const life = byKind.get(rec?.kind);
     if (!life || typeof rec.name !== "string" || !Array.isArray(rec.versions) || rec.versions.length === 0) throw badParameter(INVALID);
     try {
-      for (const v of rec.versions) life.spec.checkRestoredVersion(v, rec.name);
+      for (const v of rec.versions) life.spec.checkRestoredVersion(v, rec.name, rec.state);
     } catch {
       throw badParameter(INVALID);
     }

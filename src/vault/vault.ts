@@ -8,8 +8,11 @@ import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { exportContents, importContents } from "./contents.js";
 import { DEFAULT_DOMAIN_SECRET, openSecurityDomain, type SecurityDomain } from "./domain.js";
 import { engineCall } from "./errormap.js";
-import { encodeBase64url } from "../jwk/base64url.js";
+import { encodeBase64url } from "../encoding/base64url.js";
 import type { VaultEngine } from "./engine.js";
+import { CertificateObjects } from "./certificates/certificates.js";
+import type { JSONWebKeySet } from "jose";
+import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
 import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
@@ -25,21 +28,29 @@ export interface VaultOptions {
   /** The secret under which the domain key is sealed for storage. */
   domainSecret?: string;
   recoverableDays?: number;
+  /** A delete or recover becomes visible to other reads this many ms later, as on the real service. Default 0. */
+  deleteDelayMs?: number;
+  /** Further trusted attestation signers (a JWKS), besides the built-in attestation service. */
+  attestationJwks?: JSONWebKeySet;
 }
 
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
+  readonly certificates: CertificateObjects;
+  readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
   readonly #services: VaultServices;
   readonly #domainSecret: Uint8Array;
 
-  private constructor(services: VaultServices, domainSecret: Uint8Array) {
+  private constructor(services: VaultServices, attestation: VaultAttestation, domainSecret: Uint8Array) {
     this.#domainSecret = domainSecret;
     this.#services = services;
     this.#domain = services.domain;
-    this.keys = new KeyObjects(services);
+    this.attestation = attestation;
+    this.keys = new KeyObjects(services, attestation);
     this.secrets = new SecretObjects(services);
+    this.certificates = new CertificateObjects(services, this.keys, this.secrets);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
@@ -52,6 +63,9 @@ export class Vault implements VaultApi {
     // Processes sharing a store must not each make a domain: the first makes it, the others open it.
     const domain = store.exclusive ? await store.exclusive("domain", "", open) : await open();
     const clock = options.clock ?? Date.now;
+    const deleteDelayMs = options.deleteDelayMs ?? 0;
+    if (!Number.isSafeInteger(deleteDelayMs) || deleteDelayMs < 0)
+      throw new Error(`deleteDelayMs must be a whole number of ms >= 0, got ${deleteDelayMs}`);
     return new Vault(
       {
         engine: options.hsm,
@@ -59,8 +73,11 @@ export class Vault implements VaultApi {
         domain,
         locks: new NameLocks(store),
         now: () => Math.floor(clock() / 1000),
+        nowMs: clock,
         recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+        deleteDelayMs,
       },
+      new VaultAttestation(options.hsm, options.attestationJwks, clock),
       new TextEncoder().encode(options.domainSecret ?? DEFAULT_DOMAIN_SECRET),
     );
   }
@@ -93,7 +110,7 @@ export class Vault implements VaultApi {
   }
 
   #kinds() {
-    return [this.keys.lifecycle, this.secrets.lifecycle];
+    return [this.keys.lifecycle, this.secrets.lifecycle, this.certificates.lifecycle];
   }
 
   /** The public identifier of this vault's security domain (hex). */

@@ -9,7 +9,7 @@
 //   POST   /management/vaults/{name}/import     {value, securityDomain?}: into an existing vault of the
 //                                               same domain, or a new vault made with `securityDomain`
 // Answers are JSON; errors are in Key Vault's envelope.
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import { KeyVaultError } from "../../vault/errors.js";
 import type { HttpResponse } from "../router.js";
 import type { HostedVault, VaultDirectory } from "./directory.js";

@@ -91,6 +91,7 @@ export function createDirectoryRouter(options: DirectoryRouterOptions): Router {
 
   return {
     maxBodyBytes: dir.default.router.maxBodyBytes,
+    largestBodyBytes: dir.default.router.largestBodyBytes,
     preflight(req: HttpRequest, opts?: HandleOptions) {
       if (isManagement(req)) return undefined;
       return target(req).router.preflight(req, opts);

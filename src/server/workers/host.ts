@@ -61,6 +61,8 @@ export function startVaultHost(port: HostPort): void {
       sharedDomain: new ProxySharedDomain(storeCall),
       ...(config.domainSecret !== undefined ? { domainSecret: config.domainSecret } : {}),
       ...(config.recoverableDays !== undefined ? { recoverableDays: config.recoverableDays } : {}),
+      ...(config.deleteDelayMs !== undefined ? { deleteDelayMs: config.deleteDelayMs } : {}),
+      ...(config.attestationJwks !== undefined ? { attestationJwks: config.attestationJwks } : {}),
     });
     router = createRouter({ vault, ...config.router, log: logFor(undefined) });
     post({ type: "ready", domainId: vault.securityDomainId });

@@ -11,7 +11,8 @@
 //    no key is lost, since every record is in the owner's store.
 import type { ObjectStore, SharedDomainSource } from "../../store/types.js";
 import { nameKey } from "../../store/records.js";
-import type { VaultApi } from "../../model/index.js";
+import type { AttestationApi, VaultApi } from "../../model/index.js";
+import type { JSONWebKeySet } from "jose";
 import { KeyVaultError } from "../../vault/errors.js";
 import { silentLogger, type ServerLogger } from "../errors.js";
 import { createRouter, objectNameOf, type HandleOptions, type HttpRequest, type HttpResponse, type Router } from "../router.js";
@@ -38,6 +39,12 @@ export interface WorkerPoolOptions {
   config: Omit<VaultWorkerConfig, "durable">;
   /** Events of the pool itself (a worker stopped, another took its place). */
   log?: ServerLogger;
+  /**
+   * The built-in attestation service, served by the owner so that every worker trusts the one signer
+   * (each worker's own would be known only to itself): its routes are answered here, and its public key
+   * is added to every worker's trusted attestation signers.
+   */
+  attestation?: AttestationApi;
 }
 
 export interface PoolHandleOptions extends HandleOptions {
@@ -92,18 +99,32 @@ export class WorkerPool {
     this.#options = options;
     this.log = options.log ?? silentLogger;
     this.#shared = options.sharedDomain ?? new MemorySharedDomain();
-    this.#local = createRouter({ vault: NO_VAULT, ...options.config.router, log: this.log });
+    const local: VaultApi = options.attestation
+      ? new Proxy({ attestation: options.attestation } as VaultApi, {
+          get(target, prop) {
+            if (prop === "attestation") return target.attestation;
+            throw new Error("the pool's own router never calls the vault");
+          },
+        })
+      : NO_VAULT;
+    this.#local = createRouter({ vault: local, ...options.config.router, log: this.log });
     this.#slots = Array.from({ length: options.size }, (_, index) => ({ index, pending: new Map(), live: false }));
     this.router = {
       preflight: (req, opts) => this.#local.preflight(req, opts),
       handle: (req, opts) => this.handle(req, opts),
       errorResponse: (req, err, opts) => this.#local.errorResponse(req, err, opts),
       maxBodyBytes: this.#local.maxBodyBytes,
+      largestBodyBytes: this.#local.largestBodyBytes,
     };
   }
 
   /** Starts the workers: the first alone (it settles the security domain), then the others together. */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
+    if (options.attestation) {
+      const own = (await options.attestation.jwks({ vaultUrl: "https://owner.invalid", apiVersion: "" })) as JSONWebKeySet;
+      const trusted = options.config.attestationJwks?.keys ?? [];
+      options = { ...options, config: { ...options.config, attestationJwks: { keys: [...trusted, ...own.keys] } } };
+    }
     const pool = new WorkerPool(options);
     try {
       await pool.#ensure(pool.#slots[0]!);
@@ -133,6 +154,8 @@ export class WorkerPool {
   async handle(req: HttpRequest, opts?: PoolHandleOptions): Promise<HttpResponse> {
     const early = this.#local.preflight(req, opts);
     if (early) return early;
+    if (this.#options.attestation && /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/_attestation(?:[/?#]|$)/i.test(req.url))
+      return this.#local.handle(req, opts);
     if (this.#closing) return this.#unavailable(req, opts, "The vault is shutting down.");
     const slot = this.#slots[opts?.worker ?? this.#pick(req)];
     if (!slot) return this.#local.errorResponse(req, new Error(`no worker ${opts?.worker}`), opts);

@@ -16,6 +16,10 @@ export interface VaultWorkerConfig {
   recoverableDays?: number;
   /** How far the vault's clock runs ahead of real time (the management API's time shift), in ms. */
   clockOffsetMs?: number;
+  /** A delete or recover becomes visible this many ms later (--delete-delay-ms). */
+  deleteDelayMs?: number;
+  /** Further trusted attestation signers (--attestation-jwks), as a JWKS. */
+  attestationJwks?: import("jose").JSONWebKeySet;
   router: {
     vaultUrl?: string;
     scheme?: "https" | "http";

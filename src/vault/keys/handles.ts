@@ -2,7 +2,7 @@
 // are the truth: a key is unsealed on first use and wiped from the engine when its object is deleted
 // or purged.
 import type { KeyHandle } from "../../engine/index.js";
-import { decodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url } from "../../encoding/base64url.js";
 import { nameKey, type KeyVersionProps, type ObjectRecord, type VersionRecord } from "../../store/types.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
