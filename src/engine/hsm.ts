@@ -347,8 +347,8 @@ async function defaultWasmLocation(): Promise<URL> {
   const { fileURLToPath } = await import("node:url");
   const env = globalThis.process?.env?.WASM_HSM_CORE;
   if (env) return new URL(env, `file://${process.cwd()}/`);
-  // src/engine/hsm.ts in the source tree, dist/src/engine/hsm.js once compiled.
-  for (const rel of ["../../build/hsm.wasm", "../../../build/hsm.wasm"]) {
+  // dist/engine/hsm.js in the package (dist/hsm.wasm), src/engine/hsm.ts in the source tree.
+  for (const rel of ["../hsm.wasm", "../../build/hsm.wasm"]) {
     const url = new URL(rel, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }

@@ -105,13 +105,17 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
-    if (isAnonymous(req)) return undefined;
+    if (isPing(req) || isAnonymous(req)) return undefined;
     const denied = checkAuthorization(req.headers.authorization);
     return denied ? fail(req, denied, opts) : undefined;
   }
 
   async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
     try {
+      if (isPing(req)) {
+        const headers = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
+        return { status: 200, headers, body: req.method === "HEAD" ? undefined : PING_BODY };
+      }
       const early = preflight(req, opts);
       if (early) return early;
 
@@ -178,6 +182,15 @@ export function normaliseVaultUrl(raw: string): string {
   }
   return `${url.protocol}//${url.host}`;
 }
+
+/**
+ * GET or HEAD /ping answers 200 with no authentication and no api-version, for readiness probes
+ * (it is not a Key Vault route). The process answering it serves requests already.
+ */
+function isPing(req: HttpRequest): boolean {
+  return (req.method === "GET" || req.method === "HEAD") && pathOf(req.url) === "/ping";
+}
+const PING_BODY = JSON.stringify({ status: "ok" });
 
 function single(v: HeaderValue): string | undefined {
   return Array.isArray(v) ? v[0] : v;

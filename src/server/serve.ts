@@ -1,6 +1,6 @@
 // Puts the emulator together: certificate, store, engine, vault, router, fastify. The CLI calls
 // serve(); an embedder can call it too, with its own vault.
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
@@ -12,7 +12,7 @@ import { Vault, checkJwks, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
-import { loadOrCreateTls } from "./tls.js";
+import { loadOrCreateTls, tlsDir } from "./tls.js";
 import type { ServerLogger } from "./errors.js";
 import { startServerPool } from "./workers/node-pool.js";
 import type { WorkerPool } from "./workers/pool.js";
@@ -27,8 +27,13 @@ export interface ServeOptions {
   certFile?: string;
   keyFile?: string;
   authResource?: string;
-  /** Durable storage (SQLite) in this directory; in memory without it. */
+  /** Durable storage (SQLite) in this directory, and the self-signed certificate in DIR/tls; in memory without it. */
   dataDir?: string;
+  /**
+   * Without dataDir, where the self-signed certificate is kept (in STATE/tls) and reused across starts.
+   * Default: $XDG_STATE_HOME/wasm-hsm, else ~/.local/state/wasm-hsm.
+   */
+  stateDir?: string;
   /** Base of every kid and nextLink; default: from each request's Host header. */
   vaultUrl?: string;
   /** A security-domain file shared by several servers (loaded if it exists, else created). */
@@ -37,8 +42,8 @@ export interface ServeOptions {
   domainSecret?: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. Default info. */
   logLevel?: string;
-  /** Where log lines go. Default: standard error. */
-  logStream?: NodeJS.WritableStream;
+  /** Where log lines go (one JSON line per write). Default: standard error. */
+  logStream?: { write(line: string): unknown };
   /** Largest request body in bytes. */
   maxBodyBytes?: number;
   /** An already opened vault (embedders, tests); the server then opens no engine and no store. */
@@ -57,13 +62,19 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  /** The vault URL to give to KeyClient. */
+  /** The vault URL to give to KeyClient: vaultUrl if given, else listenUrl. */
   url: string;
+  /** Where the server listens (https://host:port; localhost for a wildcard address). */
+  listenUrl: string;
   host: string;
   port: number;
   /** The certificate to trust (NODE_EXTRA_CA_CERTS or tlsOptions.ca). */
   certFile: string;
   cert: string;
+  /** True when this start made the self-signed certificate (none was kept, or it was expiring or damaged). */
+  certificateMade: boolean;
+  /** The names and addresses a self-signed certificate covers; undefined for a given one. */
+  certificateHosts?: string[];
   /** Stops accepting, finishes the requests in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -76,12 +87,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const tls = await loadOrCreateTls({
     certFile: options.certFile,
     keyFile: options.keyFile,
-    dir: options.dataDir === undefined ? undefined : join(options.dataDir, "tls"),
+    dir: tlsDir(options.dataDir ?? options.stateDir),
     hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
   });
 
   const cleanups: (() => Promise<void>)[] = [];
-  if (tls.tempDir) cleanups.push(() => rm(tls.tempDir!, { recursive: true, force: true }));
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
@@ -141,13 +151,17 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     cleanups.push(() => app.close());
     const address = app.server.address() as AddressInfo;
     const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : address.family === "IPv6" ? `[${address.address}]` : host;
+    const listenUrl = `https://${shownHost}:${address.port}`;
     let closed: Promise<void> | undefined;
     return {
-      url: vaultUrl ?? `https://${shownHost}:${address.port}`,
+      url: vaultUrl ?? listenUrl,
+      listenUrl,
       host,
       port: address.port,
       certFile: tls.certFile,
       cert: tls.cert,
+      certificateMade: tls.generated,
+      certificateHosts: tls.hosts,
       close: () => (closed ??= cleanup()),
     };
   } catch (err) {

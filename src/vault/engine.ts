@@ -14,8 +14,8 @@ export interface PublicJwkOutput {
 
 export interface VaultEngine {
   randomBytes(length: number): Uint8Array;
-  /** A digest of public data (attestation and release signatures). */
-  digest(hash: "SHA-256", data: Uint8Array): Uint8Array;
+  /** A digest of public data (attestation and release signatures; certificates: to-be-signed bytes, key ids, x5t). */
+  digest(hash: "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512", data: Uint8Array): Uint8Array;
   destroy(handle: KeyHandle): void;
   keyInfo(handle: KeyHandle): { kind: string; bits: number };
 

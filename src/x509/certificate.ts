@@ -1,5 +1,5 @@
 // X.509 certificates (RFC 5280) and PKCS#10 requests (RFC 2986) made for a key that never leaves the
-// HSM: this layer encodes the to-be-signed bytes and hashes them; the caller's `sign` asks the core to
+// HSM: this layer encodes the to-be-signed bytes; the caller's signer hashes them and asks the core to
 // sign the digest; the signature is then put in place. Reading parses what a client gives (import,
 // merge) into the facts the vault needs.
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
@@ -9,11 +9,17 @@ import { Attribute, Certificate, Extensions, type Name, TBSCertificate, Validity
 import { arrayBuffer, u8 } from "./bytes.js";
 import { X509Error } from "./errors.js";
 import { keyIdentifierExtensions, profileExtensions, readProfile, type UsageProfile } from "./extensions.js";
-import { jwkOfSpki, keyIdentifier, type PublicKeyJwk, signatureScheme, spkiOf } from "./keys.js";
+import { type Digest, jwkOfSpki, keyIdentifier, type PublicKeyJwk, signatureScheme, spkiOf } from "./keys.js";
 import { formatName, parseName } from "./names.js";
 
-/** Signs a digest with the certificate's key (inside the HSM): Key Vault algorithm name, digest -> signature. */
-export type DigestSigner = (alg: string, digest: Uint8Array) => Uint8Array;
+/**
+ * The certificate's key, inside the HSM: `sign` signs a digest (Key Vault algorithm name, digest ->
+ * signature); `digest` hashes public bytes (the to-be-signed encoding, the subject public key).
+ */
+export interface DigestSigner {
+  sign(alg: string, digest: Uint8Array): Uint8Array;
+  digest: Digest;
+}
 
 export interface SelfSignedSpec {
   subject: string;
@@ -27,11 +33,11 @@ export interface SelfSignedSpec {
 }
 
 /** A self-signed v3 certificate (issuer = subject, authority key id = subject key id), as DER. */
-export function selfSignedCertificate(spec: SelfSignedSpec, sign: DigestSigner): Uint8Array {
+export function selfSignedCertificate(spec: SelfSignedSpec, signer: DigestSigner): Uint8Array {
   const name = nameOf(spec.subject);
   const spki = spkiOf(spec.publicKey);
   const scheme = signatureScheme(spec.publicKey);
-  const keyId = keyIdentifier(spki);
+  const keyId = keyIdentifier(spki, signer.digest);
   const serial = new Uint8Array(spec.serial);
   serial[0]! &= 0x7f; // a positive INTEGER, no sign byte needed (RFC 5280 §4.1.2.2)
   if (serial[0] === 0) serial[0] = 1;
@@ -46,7 +52,7 @@ export function selfSignedCertificate(spec: SelfSignedSpec, sign: DigestSigner):
     extensions: new Extensions([...profileExtensions(spec.profile), ...keyIdentifierExtensions(keyId, keyId)]),
   });
   const tbsDer = u8(AsnConvert.serialize(tbs));
-  const signature = scheme.encode(sign(scheme.alg, scheme.hash(tbsDer)));
+  const signature = scheme.encode(signer.sign(scheme.alg, signer.digest(scheme.hash, tbsDer)));
   const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: scheme.algorithm, signatureValue: arrayBuffer(signature) });
   return u8(AsnConvert.serialize(cert));
 }
@@ -58,7 +64,7 @@ export interface RequestSpec {
 }
 
 /** A PKCS#10 request whose extensionRequest (PKCS#9) carries the profile, as DER. */
-export function certificateRequest(spec: RequestSpec, sign: DigestSigner): Uint8Array {
+export function certificateRequest(spec: RequestSpec, signer: DigestSigner): Uint8Array {
   const scheme = signatureScheme(spec.publicKey);
   const extensions = profileExtensions(spec.profile);
   const info = new CertificationRequestInfo({
@@ -72,7 +78,7 @@ export function certificateRequest(spec: RequestSpec, sign: DigestSigner): Uint8
     );
   }
   const infoDer = u8(AsnConvert.serialize(info));
-  const signature = scheme.encode(sign(scheme.alg, scheme.hash(infoDer)));
+  const signature = scheme.encode(signer.sign(scheme.alg, signer.digest(scheme.hash, infoDer)));
   const csr = new CertificationRequest({
     certificationRequestInfo: info,
     signatureAlgorithm: scheme.algorithm,

@@ -1,5 +1,5 @@
 // The X.509 layer: certificates, requests, PKCS#12 and PEM on the host side of the engine. It signs
-// nothing itself (a caller's DigestSigner asks the core), and runs in browsers (no Node built-in).
+// nothing and hashes nothing itself (a caller's DigestSigner asks the core), and runs in browsers (no Node built-in).
 export * from "./bytes.js";
 export * from "./certificate.js";
 export * from "./errors.js";

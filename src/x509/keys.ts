@@ -2,8 +2,6 @@
 // signature scheme a certificate's key signs with. RSA: rsaEncryption (RFC 8017 A.1); EC:
 // id-ecPublicKey with a named curve and an uncompressed point (RFC 5480 §2). OIDs from RFC 5480,
 // SEC 2 (secp256k1) and RFC 5758 (ecdsa-with-SHA*).
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import { ECDSASigValue, ECParameters, id_ecPublicKey } from "@peculiar/asn1-ecc";
 import { id_rsaEncryption, id_sha256WithRSAEncryption, RSAPublicKey } from "@peculiar/asn1-rsa";
 import { AsnConvert } from "@peculiar/asn1-schema";
@@ -40,19 +38,26 @@ export function curveByOid(oid: string): Curve | undefined {
   return CURVES.find((c) => c.oid === oid);
 }
 
-const HASHES: Record<string, (data: Uint8Array) => Uint8Array> = {
-  RS256: sha256,
-  ES256: sha256,
-  ES256K: sha256,
-  ES384: sha384,
-  ES512: sha512,
+/** The digests this layer needs; it computes none itself (the caller's HSM does). */
+export type HashName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
+
+/** A digest of public data, computed by the caller (the vault passes the core's). */
+export type Digest = (hash: HashName, data: Uint8Array) => Uint8Array;
+
+/** The hash each Key Vault signature algorithm signs (RFC 7518 §3.1; ES256K: RFC 8812 §3.2). */
+const HASHES: Record<string, HashName> = {
+  RS256: "SHA-256",
+  ES256: "SHA-256",
+  ES256K: "SHA-256",
+  ES384: "SHA-384",
+  ES512: "SHA-512",
 };
 
-/** How a key signs a certificate or a request: the Key Vault algorithm, the X.509 algorithm, the digest. */
+/** How a key signs a certificate or a request: the Key Vault algorithm, the X.509 algorithm, the hash's name. */
 export interface SignatureScheme {
   alg: string;
   algorithm: AlgorithmIdentifier;
-  hash(data: Uint8Array): Uint8Array;
+  hash: HashName;
   /** The engine's signature (RSA: the bytes; ECDSA: raw r || s) as X.509 encodes it. */
   encode(signature: Uint8Array): Uint8Array;
 }
@@ -167,6 +172,6 @@ export function sameKey(a: PublicKeyJwk, b: PublicKeyJwk): boolean {
 }
 
 /** The RFC 5280 §4.2.1.2 (1) key identifier: SHA-1 of the subjectPublicKey BIT STRING's value. */
-export function keyIdentifier(spki: SubjectPublicKeyInfo): Uint8Array {
-  return sha1(u8(spki.subjectPublicKey));
+export function keyIdentifier(spki: SubjectPublicKeyInfo, digest: Digest): Uint8Array {
+  return digest("SHA-1", u8(spki.subjectPublicKey));
 }

@@ -633,7 +633,9 @@ describe("the command line", () => {
     });
     try {
       expect(s.url).toBe("https://myvault.vault.azure.net");
+      // The start line still says where the server listens.
       const target = `https://127.0.0.1:${port}`;
+      expect(s.listenUrl).toBe(target);
       const challenge = await rawRequest(target, s.cert, { path: `/keys?api-version=${V}`, headers: { authorization: "" } });
       expect(challenge.headers["www-authenticate"]).toContain('resource="https://vault.example.org"');
       const created = await rawRequest(target, s.cert, {

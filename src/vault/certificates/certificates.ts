@@ -29,7 +29,7 @@ import type {
   RequestContext,
 } from "../../model/index.js";
 import type { CertificateVersionProps, KeyVersionProps, ObjectRecord, SecretVersionProps, VersionRecord } from "../../store/types.js";
-import { readCertificate } from "../../x509/index.js";
+import { type Digest, readCertificate } from "../../x509/index.js";
 import { parseAttributes, parseTags } from "../attributes.js";
 import { engineCall } from "../errormap.js";
 import { badParameter, forbidden, KeyVaultError, kindErrors } from "../errors.js";
@@ -71,6 +71,8 @@ export class CertificateObjects implements CertificatesApi {
   readonly #contacts: CertificateContacts;
   readonly #issuers: CertificateIssuers;
   readonly #w: CertificateWriter;
+  /** The core's digests, for x5t. */
+  readonly #digest: Digest = (hash, data) => engineCall(() => this.#s.engine.digest(hash, data));
 
   constructor(services: VaultServices, keys: KeyObjects, secrets: SecretObjects) {
     this.#s = services;
@@ -169,7 +171,7 @@ export class CertificateObjects implements CertificatesApi {
           { policy, ...(preserve !== undefined ? { preserveCertOrder: preserve } : {}) },
           ctx,
         );
-        return certificateBundle(record, version, ctx);
+        return certificateBundle(record, version, ctx, this.#digest);
       } finally {
         this.#s.engine.destroy(handle);
       }
@@ -223,7 +225,7 @@ export class CertificateObjects implements CertificatesApi {
           { ...rec.state!, pending: completed(op) },
           ctx,
         );
-        return certificateBundle(record, version, ctx);
+        return certificateBundle(record, version, ctx, this.#digest);
       } finally {
         if (handle !== undefined) this.#s.engine.destroy(handle);
       }
@@ -235,7 +237,7 @@ export class CertificateObjects implements CertificatesApi {
   async getCertificate(name: string, version: string | undefined, ctx: RequestContext): Promise<CertificateBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
-      return certificateBundle(rec, this.#life.version(rec, version), ctx);
+      return certificateBundle(rec, this.#life.version(rec, version), ctx, this.#digest);
     });
   }
 
@@ -274,7 +276,7 @@ export class CertificateObjects implements CertificatesApi {
         await tx.put(record);
       });
       Object.assign(rec, record);
-      return certificateBundle(record, updated, ctx);
+      return certificateBundle(record, updated, ctx, this.#digest);
     });
   }
 
@@ -283,7 +285,7 @@ export class CertificateObjects implements CertificatesApi {
       const current = this.#life.current(rec);
       // A certificate that has no issued version yet is listed only with includePending=true.
       if (current.props.cer === undefined && !options.includePending) return undefined;
-      return certificateItem(rec, current, ctx, false);
+      return certificateItem(rec, current, ctx, false, this.#digest);
     });
   }
 
@@ -292,13 +294,13 @@ export class CertificateObjects implements CertificatesApi {
     const rec = await this.#life.exclusive(name, () => this.#life.load(name));
     // The versions of a missing certificate are an empty list, as for keys and secrets.
     if (!rec || rec.deleted) return { value: [], nextLink: null };
-    return this.#life.listVersions(rec, options, ctx, (v) => certificateItem(rec, v, ctx, true));
+    return this.#life.listVersions(rec, options, ctx, (v) => certificateItem(rec, v, ctx, true, this.#digest));
   }
 
   async getCertificatePolicy(name: string, ctx: RequestContext): Promise<CertificatePolicy> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
-      return certificateBundle(rec, this.#life.current(rec), ctx).policy!;
+      return certificateBundle(rec, this.#life.current(rec), ctx, this.#digest).policy!;
     });
   }
 
@@ -309,7 +311,7 @@ export class CertificateObjects implements CertificatesApi {
       const rec = await this.#life.live(name);
       rec.state = { ...rec.state!, policy: parsePolicy(body, this.#s.now(), rec.state!.policy) };
       await this.#life.write(rec);
-      return certificateBundle(rec, this.#life.current(rec), ctx).policy!;
+      return certificateBundle(rec, this.#life.current(rec), ctx, this.#digest).policy!;
     });
   }
 
@@ -374,14 +376,14 @@ export class CertificateObjects implements CertificatesApi {
         if (secret?.state?.managed && !secret.deleted) await this.#secrets.softDelete(tx, secret, ctx);
         await tx.put(marked);
       });
-      return deletedCertificateBundle(marked, this.#life.current(marked), ctx);
+      return deletedCertificateBundle(marked, this.#life.current(marked), ctx, this.#digest);
     });
   }
 
   async getDeletedCertificate(name: string, ctx: RequestContext): Promise<DeletedCertificateBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
-      return deletedCertificateBundle(rec, this.#life.current(rec), ctx);
+      return deletedCertificateBundle(rec, this.#life.current(rec), ctx, this.#digest);
     });
   }
 
@@ -389,7 +391,7 @@ export class CertificateObjects implements CertificatesApi {
     return this.#life.list(true, options, ctx, (rec) => {
       const current = this.#life.current(rec);
       if (current.props.cer === undefined && !options.includePending) return undefined;
-      return deletedCertificateItem(rec, current, ctx);
+      return deletedCertificateItem(rec, current, ctx, this.#digest);
     });
   }
 
@@ -405,7 +407,7 @@ export class CertificateObjects implements CertificatesApi {
         if (secret?.state?.managed && secret.deleted) await this.#secrets.recover(tx, secret);
         await tx.put(live);
       });
-      return certificateBundle(live, this.#life.current(live), ctx);
+      return certificateBundle(live, this.#life.current(live), ctx, this.#digest);
     });
   }
 
@@ -476,7 +478,7 @@ export class CertificateObjects implements CertificatesApi {
         if (secret) await this.#secrets.restore(tx, { ...secret, name: opened.name });
         await tx.put(record);
       });
-      return certificateBundle(record, this.#life.current(record), ctx);
+      return certificateBundle(record, this.#life.current(record), ctx, this.#digest);
     });
   }
 

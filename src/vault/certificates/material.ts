@@ -79,9 +79,12 @@ export function generateKey(engine: VaultEngine, policy: StoredPolicy): Certific
   }
 }
 
-/** The core signs the digest that the X.509 layer hands it. */
+/** The core hashes what the X.509 layer hands it, and signs the digest. */
 export function signerOf(engine: VaultEngine, handle: KeyHandle): DigestSigner {
-  return (alg, digest) => engineCall(() => engine.sign(handle, alg, digest));
+  return {
+    sign: (alg, digest) => engineCall(() => engine.sign(handle, alg, digest)),
+    digest: (hash, data) => engineCall(() => engine.digest(hash, data)),
+  };
 }
 
 function x509Call<T>(fn: () => T): T {

@@ -1,6 +1,5 @@
 // What clients see of a certificate: the CertificateBundle (with its policy, and `pending` while an
 // operation is in progress), the items of lists, the deleted forms, and the certificate operation.
-import { sha1 } from "@noble/hashes/legacy.js";
 import { encodeBase64url } from "../../encoding/base64url.js";
 import type {
   CertificateAttributes,
@@ -11,7 +10,7 @@ import type {
   DeletedCertificateItem,
   RequestContext,
 } from "../../model/index.js";
-import { decodeBase64 } from "../../x509/index.js";
+import { type Digest, decodeBase64 } from "../../x509/index.js";
 import { shapeOf } from "../api-versions.js";
 import { policyView, type StoredPolicy } from "./policy.js";
 import type { CertificateRecord, CertificateVersion, PendingOperation } from "./records.js";
@@ -21,9 +20,9 @@ export const certificateId = (ctx: RequestContext, name: string, version?: strin
 
 export const pendingId = (ctx: RequestContext, name: string) => `${ctx.vaultUrl}/certificates/${name}/pending`;
 
-/** x5t: base64url SHA-1 of the DER (verified against recorded bundles). */
-function thumbprint(cer: string): string {
-  return encodeBase64url(sha1(decodeBase64(cer)!));
+/** x5t: base64url SHA-1 of the DER (verified against recorded bundles), hashed by the core. */
+function thumbprint(cer: string, digest: Digest): string {
+  return encodeBase64url(digest("SHA-1", decodeBase64(cer)!));
 }
 
 /** Attributes in the request's api-version's shape (api-versions.ts): recoverableDays from 7.1 on. */
@@ -53,7 +52,7 @@ function inProgress(rec: CertificateRecord): PendingOperation | undefined {
   return p?.status === "inProgress" ? p : undefined;
 }
 
-export function certificateBundle(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext): CertificateBundle {
+export function certificateBundle(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext, digest: Digest): CertificateBundle {
   const cer = v.props.cer;
   return {
     id: certificateId(ctx, rec.name, v.version),
@@ -61,7 +60,7 @@ export function certificateBundle(rec: CertificateRecord, v: CertificateVersion,
       ? {
           kid: `${ctx.vaultUrl}/keys/${rec.name}/${v.version}`,
           sid: `${ctx.vaultUrl}/secrets/${rec.name}/${v.version}`,
-          x5t: thumbprint(cer),
+          x5t: thumbprint(cer, digest),
           cer,
           contentType: v.props.contentType,
         }
@@ -74,29 +73,45 @@ export function certificateBundle(rec: CertificateRecord, v: CertificateVersion,
   };
 }
 
-export function certificateItem(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext, versioned: boolean): CertificateItem {
+export function certificateItem(
+  rec: CertificateRecord,
+  v: CertificateVersion,
+  ctx: RequestContext,
+  versioned: boolean,
+  digest: Digest,
+): CertificateItem {
   return {
     id: certificateId(ctx, rec.name, versioned ? v.version : undefined),
     attributes: attributesOf(v, ctx),
     ...(v.tags !== undefined ? { tags: { ...v.tags } } : {}),
-    ...(v.props.cer !== undefined ? { x5t: thumbprint(v.props.cer) } : {}),
+    ...(v.props.cer !== undefined ? { x5t: thumbprint(v.props.cer, digest) } : {}),
   };
 }
 
-export function deletedCertificateBundle(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext): DeletedCertificateBundle {
+export function deletedCertificateBundle(
+  rec: CertificateRecord,
+  v: CertificateVersion,
+  ctx: RequestContext,
+  digest: Digest,
+): DeletedCertificateBundle {
   const d = rec.deleted!;
   return {
-    ...certificateBundle(rec, v, ctx),
+    ...certificateBundle(rec, v, ctx, digest),
     recoveryId: d.recoveryId,
     deletedDate: d.deletedDate,
     scheduledPurgeDate: d.scheduledPurgeDate,
   };
 }
 
-export function deletedCertificateItem(rec: CertificateRecord, v: CertificateVersion, ctx: RequestContext): DeletedCertificateItem {
+export function deletedCertificateItem(
+  rec: CertificateRecord,
+  v: CertificateVersion,
+  ctx: RequestContext,
+  digest: Digest,
+): DeletedCertificateItem {
   const d = rec.deleted!;
   return {
-    ...certificateItem(rec, v, ctx, false),
+    ...certificateItem(rec, v, ctx, false, digest),
     recoveryId: d.recoveryId,
     deletedDate: d.deletedDate,
     scheduledPurgeDate: d.scheduledPurgeDate,

@@ -246,6 +246,34 @@ describe("the challenge", () => {
   });
 });
 
+describe("GET /ping, for readiness probes", () => {
+  it("answers 200 with no token and no api-version, before the challenge, without calling the vault", async () => {
+    const { vault, router } = setup();
+    const ping = { method: "GET", url: "/ping", headers: {} };
+    expect(router.preflight(ping)).toBeUndefined();
+    const res = await router.handle(ping);
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual({ status: "ok" });
+    expect(res.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const head = await router.handle({ method: "HEAD", url: "/ping?probe=1", headers: {} });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+    expect(vault.calls).toEqual([]);
+  });
+
+  it("other methods and other paths still need a token", async () => {
+    const { router } = setup();
+    for (const [method, url] of [
+      ["POST", "/ping"],
+      ["DELETE", "/ping"],
+      ["GET", "/ping/x"],
+      ["GET", "/pingx"],
+    ]) {
+      expect((await router.handle({ method, url, headers: {} })).status, `${method} ${url}`).toBe(401);
+    }
+  });
+});
+
 describe("bodies", () => {
   it("malformed JSON, a JSON non-object, a missing body and invalid UTF-8 get 400 BadParameter", async () => {
     const { vault, call } = setup();

@@ -2,7 +2,7 @@
 // passes the trigger (with and without reuse_key), nothing half-made when the store fails at any
 // write, names held by other objects, the pending operation's rules, restore's checks, what the store
 // holds (no private byte in clear), the managed key's and secret's refusals.
-import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { p384 } from "@noble/curves/nist.js";
 import { describe, expect, it } from "vitest";
 import type { CertificatePolicy } from "../../../src/model/index.js";
@@ -107,6 +107,21 @@ class FailingStore extends DurableMemoryStore {
     return super.put(record);
   }
 }
+
+describe("x5t, hashed by the core", () => {
+  it("is node:crypto's SHA-1 fingerprint of the DER in the bundle, the list item and the deleted forms", async () => {
+    const { vault } = await openVault();
+    const c = vault.certificates;
+    await c.createCertificate("thumb", { policy: SELF }, ctx);
+    const bundle = await c.getCertificate("thumb", undefined, ctx);
+    const expected = Buffer.from(new X509Certificate(der(bundle.cer)).fingerprint.replaceAll(":", ""), "hex").toString("base64url");
+    expect(bundle.x5t).toBe(expected);
+    expect((await c.listCertificates({}, ctx)).value.map((i) => i.x5t)).toEqual([expected]);
+    expect((await c.listCertificateVersions("thumb", {}, ctx)).value.map((i) => i.x5t)).toEqual([expected]);
+    expect((await c.deleteCertificate("thumb", ctx)).x5t).toBe(expected);
+    expect((await c.listDeletedCertificates({}, ctx)).value.map((i) => i.x5t)).toEqual([expected]);
+  });
+});
 
 describe("nothing is half-made: a failing store at any write of the three", () => {
   it("a first version: no certificate, key, secret or engine key is left", async () => {
@@ -411,7 +426,10 @@ describe("import: the key goes into the HSM, exportable as the policy says", () 
         notAfter: now + 400 * DAY,
         serial: new Uint8Array([5]),
       },
-      (_alg, digest) => p384.sign(digest, d, { prehash: false }),
+      {
+        sign: (_alg, digest) => p384.sign(digest, d, { prehash: false }),
+        digest: (hash, data) => new Uint8Array(createHash(hash.replace("-", "").toLowerCase()).update(data).digest()),
+      },
     );
     const pem = `${privateKey.export({ format: "pem", type: "pkcs8" })}${pemEncode("CERTIFICATE", cert)}`;
     return { privateKey, cert, pem };

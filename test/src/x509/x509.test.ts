@@ -2,7 +2,7 @@
 // builds (signed here by node keys standing in for the HSM) parse and verify elsewhere; names keep
 // RFC 4514 order; PFX files that OpenSSL writes (default, legacy, empty password, no MAC) open, and
 // the PFX it writes opens in OpenSSL and in Node's TLS; PKCS#8 keys read as node:crypto reads them.
-import { createPrivateKey, generateKeyPairSync, type KeyObject, privateEncrypt, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, privateEncrypt, X509Certificate } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   buildPfx,
   certificateRequest,
+  type Digest,
   type DigestSigner,
   formatName,
   parseName,
@@ -32,9 +33,12 @@ const SHA256_PREFIX = Buffer.from("3031300d060960864801650304020105000420", "hex
 interface TestKey {
   privateKey: KeyObject;
   publicJwk: PublicKeyJwk;
-  sign: DigestSigner;
+  signer: DigestSigner;
   algs: string[];
 }
+
+/** node:crypto's digests, standing in for the core's ("SHA-256" -> "sha256"). */
+const nodeDigest: Digest = (hash, data) => new Uint8Array(createHash(hash.replace("-", "").toLowerCase()).update(data).digest());
 
 /** A node key pair and a signer over digests, standing in for the HSM. */
 function testKey(kind: "RSA" | keyof typeof NOBLE): TestKey {
@@ -46,9 +50,12 @@ function testKey(kind: "RSA" | keyof typeof NOBLE): TestKey {
       privateKey,
       publicJwk: { kty: "RSA", n: j.n!, e: j.e! },
       algs,
-      sign: (alg, digest) => {
-        algs.push(alg);
-        return new Uint8Array(privateEncrypt({ key: privateKey, padding: 1 }, Buffer.concat([SHA256_PREFIX, digest])));
+      signer: {
+        sign: (alg, digest) => {
+          algs.push(alg);
+          return new Uint8Array(privateEncrypt({ key: privateKey, padding: 1 }, Buffer.concat([SHA256_PREFIX, digest])));
+        },
+        digest: nodeDigest,
       },
     };
   }
@@ -60,9 +67,12 @@ function testKey(kind: "RSA" | keyof typeof NOBLE): TestKey {
     privateKey,
     publicJwk: { kty: "EC", crv: kind, x: j.x!, y: j.y! },
     algs,
-    sign: (alg, digest) => {
-      algs.push(alg);
-      return NOBLE[kind].sign(digest, d, { prehash: false, lowS: false });
+    signer: {
+      sign: (alg, digest) => {
+        algs.push(alg);
+        return NOBLE[kind].sign(digest, d, { prehash: false, lowS: false });
+      },
+      digest: nodeDigest,
     },
   };
 }
@@ -100,7 +110,7 @@ describe("self-signed certificates", () => {
           notAfter: now + 365 * 86_400,
           serial: new Uint8Array(16).fill(0xc3),
         },
-        key.sign,
+        key.signer,
       );
       expect(key.algs).toEqual([alg]);
       const x = new X509Certificate(Buffer.from(der));
@@ -134,7 +144,7 @@ describe("self-signed certificates", () => {
         notAfter: now + 86_400,
         serial: new Uint8Array(16).fill(1),
       },
-      key.sign,
+      key.signer,
     );
     const text = openssl(["x509", "-inform", "der", "-in", "{dir}/c.der", "-noout", "-text"], { "c.der": der });
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment/);
@@ -153,7 +163,7 @@ describe("certificate requests", () => {
   it.skipIf(!hasOpenssl)("openssl verifies the request's signature and reads its extension request, for RSA and each curve", () => {
     for (const kind of ["RSA", "P-256", "P-384", "P-521", "P-256K"] as const) {
       const key = testKey(kind);
-      const csr = certificateRequest({ subject: "CN=req.example", profile: PROFILE, publicKey: key.publicJwk }, key.sign);
+      const csr = certificateRequest({ subject: "CN=req.example", profile: PROFILE, publicKey: key.publicJwk }, key.signer);
       const out = openssl(["req", "-inform", "der", "-in", "{dir}/r.der", "-noout", "-text", "-verify"], { "r.der": csr });
       expect(out, kind).toContain("Subject: CN = req.example");
       expect(out, kind).toMatch(/Requested Extensions:[\s\S]*Key Usage: critical[\s\S]*DNS:a.example/);
@@ -178,7 +188,7 @@ describe("distinguished names", () => {
         notAfter: 86_400 * 365,
         serial: new Uint8Array([1]),
       },
-      key.sign,
+      key.signer,
     );
     expect(new X509Certificate(Buffer.from(der)).subject.split("\n")).toEqual(["C=FR", "O=Ünïcode", "CN=Zoë"]);
     expect(readCertificate(der).subject).toBe("CN=Zoë, O=Ünïcode, C=FR");
@@ -205,7 +215,7 @@ describe("PKCS#12", () => {
   const key = testKey("P-256");
   const cert = selfSignedCertificate(
     { subject: "CN=pfx", profile: {}, publicKey: key.publicJwk, notBefore: 0, notAfter: 2_000_000_000, serial: new Uint8Array([7]) },
-    key.sign,
+    key.signer,
   );
   const files = {
     "k.pem": key.privateKey.export({ format: "pem", type: "pkcs8" }) as string,
