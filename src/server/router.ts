@@ -5,9 +5,11 @@
 // VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
 import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
-import type { KeyVaultError } from "../vault/errors.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
-import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
+import { KeyVaultError } from "../vault/errors.js";
+import type { AccessControl, Caller } from "./access/control.js";
+import { auditEvent, type AuditSink } from "./audit/event.js";
+import { errorAnswer, httpErrors, silentLogger, type ErrorEnvelope, type ServerLogger } from "./errors.js";
 import { compile, matchPath, routes, type CompiledRoute, type PathMatch } from "./routes.js";
 
 export type HeaderValue = string | string[] | undefined;
@@ -16,6 +18,8 @@ export interface HttpRequest {
   method: string;
   /** As on the request line: path and query ("/keys/k?api-version=7.6"), or an absolute URL. */
   url: string;
+  /** The client's address, for audit lines (the transport knows it). */
+  remoteAddress?: string;
   /** Header names in lower case. */
   headers: Record<string, HeaderValue>;
   body?: Uint8Array | string | null;
@@ -41,6 +45,12 @@ export interface RouterOptions {
   /** Largest accepted body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   log?: ServerLogger;
+  /** Token checks and role-based access (access/control.ts). Default: any well-formed token may do anything. */
+  access?: AccessControl;
+  /** Where audit lines go (audit/event.ts). */
+  audit?: AuditSink;
+  /** The vault's name, for audit lines and 403 messages. Default "default". */
+  vaultName?: string;
 }
 
 export interface HandleOptions {
@@ -80,6 +90,7 @@ export function createRouter(options: RouterOptions): Router {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const baseLog = options.log ?? silentLogger;
   const compiled = routes.map(compile);
+  const vaultName = options.vaultName ?? "default";
 
   function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
     const headers: Record<string, string> = {
@@ -101,18 +112,69 @@ export function createRouter(options: RouterOptions): Router {
     return { status, headers, body: JSON.stringify(body) };
   }
 
+  /** What the audit line of a request says about it, filled in as the request goes. */
+  interface Audited {
+    started: number;
+    operation: string;
+    apiVersion: string;
+    objectUrl: string;
+    caller?: Caller;
+    rbac: boolean;
+  }
+
+  function audit(req: HttpRequest, res: HttpResponse, a: Audited): HttpResponse {
+    if (!options.audit) return res;
+    let code: string | undefined;
+    if (res.status >= 400 && res.body) {
+      const e = (JSON.parse(res.body) as ErrorEnvelope).error;
+      // The code, not the message: a message may echo what the client sent.
+      code = e.innererror ? `${e.code} (${e.innererror.code})` : e.code;
+    }
+    options.audit.write(
+      auditEvent({
+        ...a,
+        vaultName,
+        status: res.status,
+        ...(code !== undefined ? { message: code } : {}),
+        ...(req.remoteAddress !== undefined ? { callerIp: req.remoteAddress } : {}),
+        ...(single(req.headers["x-ms-client-request-id"]) !== undefined
+          ? { correlationId: single(req.headers["x-ms-client-request-id"])! }
+          : {}),
+        ...(single(req.headers["user-agent"]) !== undefined ? { userAgent: single(req.headers["user-agent"])! } : {}),
+        requestUri: `${fixedBase ?? (single(req.headers.host) ? `${scheme}://${single(req.headers.host)}` : "")}${req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "")}`,
+      }),
+    );
+    return res;
+  }
+
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
     const denied = checkAuthorization(req.headers.authorization);
-    return denied ? fail(req, denied, opts) : undefined;
+    if (!denied) return undefined;
+    const apiVersion = splitUrl(req.url).query.get("api-version") ?? "";
+    return audit(req, fail(req, denied, opts), {
+      started: performance.now(),
+      operation: "Authentication",
+      apiVersion,
+      objectUrl: "",
+      rbac: false,
+    });
   }
 
   async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
+    const a: Audited = { started: performance.now(), operation: "Unknown", apiVersion: "", objectUrl: "", rbac: false };
     try {
       const early = preflight(req, opts);
       if (early) return early;
 
       const { path, query } = splitUrl(req.url);
+      a.apiVersion = query.get("api-version") ?? "";
       const { route, match } = findRoute(compiled, req.method, path);
+      a.operation = route.route.access.operation;
+      if (options.access) {
+        const caller = await options.access.authenticate(single(req.headers.authorization));
+        if (caller instanceof KeyVaultError) return audit(req, fail(req, caller, opts), { ...a, operation: "Authentication" });
+        a.caller = caller;
+      }
 
       const apiVersion = checkApiVersion(query);
       const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
@@ -122,15 +184,26 @@ export function createRouter(options: RouterOptions): Router {
       const what = objectWord(path);
       const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
       const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
+      const collection = objectCollection(path);
+      a.objectUrl = name && collection ? `${ctx.vaultUrl}/${collection}/${name}${version ? `/${version}` : ""}` : ctx.vaultUrl;
+      if (options.access) {
+        const decision = options.access.authorize(
+          a.caller!,
+          route.route.access.action,
+          name && collection ? `/${collection}/${name}` : "/",
+        );
+        if (decision instanceof KeyVaultError) return audit(req, fail(req, decision, opts), a);
+        a.rbac = decision.rbac;
+      }
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
       const headers = baseHeaders(req, opts);
-      if (status === 204) return { status, headers };
+      if (status === 204) return audit(req, { status, headers }, a);
       headers["content-type"] = "application/json; charset=utf-8";
-      return { status, headers, body: JSON.stringify(result ?? {}) };
+      return audit(req, { status, headers, body: JSON.stringify(result ?? {}) }, a);
     } catch (err) {
-      return fail(req, err, opts);
+      return audit(req, fail(req, err, opts), a);
     }
   }
 
@@ -231,6 +304,11 @@ function listOptions(query: URLSearchParams): ListOptions {
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
   return options;
+}
+
+/** "keys", "secrets" or "certificates": the collection of the object a path names (deleted ones too). */
+function objectCollection(path: string): string | undefined {
+  return /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
 }
 
 /** "key", "secret" or "certificate": the kind a path names, for messages. */

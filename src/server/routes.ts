@@ -37,104 +37,241 @@ export interface Route {
   path: string;
   /** The operation needs a JSON object body. */
   body?: true;
+  /**
+   * The Key Vault data action this operation needs (after "Microsoft.KeyVault/vaults/"; the role
+   * definitions' names) and its name in Key Vault's audit log (operationName).
+   */
+  access: { action: string; operation: string };
   /** Success status; 200 unless said. */
   status?: 200 | 204;
   run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
 }
 
 export const routes: readonly Route[] = [
-  { method: "GET", path: "/keys", run: (v, a) => v.keys.listKeys(a.list, a.ctx) },
-  { method: "POST", path: "/keys/restore", body: true, run: (v, a) => v.keys.restoreKey(a.body as KeyRestoreParameters, a.ctx) },
+  { method: "GET", path: "/keys", access: { action: "keys/read", operation: "KeyList" }, run: (v, a) => v.keys.listKeys(a.list, a.ctx) },
+  {
+    method: "POST",
+    path: "/keys/restore",
+    access: { action: "keys/restore/action", operation: "KeyRestore" },
+    body: true,
+    run: (v, a) => v.keys.restoreKey(a.body as KeyRestoreParameters, a.ctx),
+  },
   {
     method: "POST",
     path: "/keys/{name}/create",
+    access: { action: "keys/create/action", operation: "KeyCreate" },
     body: true,
     run: (v, a) => v.keys.createKey(a.name, a.body as KeyCreateParameters, a.ctx),
   },
-  { method: "PUT", path: "/keys/{name}", body: true, run: (v, a) => v.keys.importKey(a.name, a.body as KeyImportParameters, a.ctx) },
-  { method: "DELETE", path: "/keys/{name}", run: (v, a) => v.keys.deleteKey(a.name, a.ctx) },
-  { method: "GET", path: "/keys/{name}/versions", run: (v, a) => v.keys.listKeyVersions(a.name, a.list, a.ctx) },
-  { method: "POST", path: "/keys/{name}/backup", run: (v, a) => v.keys.backupKey(a.name, a.ctx) },
-  { method: "POST", path: "/keys/{name}/rotate", run: (v, a) => v.keys.rotateKey(a.name, a.ctx) },
-  { method: "GET", path: "/keys/{name}/rotationpolicy", run: (v, a) => v.keys.getRotationPolicy(a.name, a.ctx) },
+  {
+    method: "PUT",
+    path: "/keys/{name}",
+    access: { action: "keys/import/action", operation: "KeyImport" },
+    body: true,
+    run: (v, a) => v.keys.importKey(a.name, a.body as KeyImportParameters, a.ctx),
+  },
+  {
+    method: "DELETE",
+    path: "/keys/{name}",
+    access: { action: "keys/delete", operation: "KeyDelete" },
+    run: (v, a) => v.keys.deleteKey(a.name, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/keys/{name}/versions",
+    access: { action: "keys/read", operation: "KeyListVersions" },
+    run: (v, a) => v.keys.listKeyVersions(a.name, a.list, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/backup",
+    access: { action: "keys/backup/action", operation: "KeyBackup" },
+    run: (v, a) => v.keys.backupKey(a.name, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/keys/{name}/rotate",
+    access: { action: "keys/rotate/action", operation: "KeyRotate" },
+    run: (v, a) => v.keys.rotateKey(a.name, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/keys/{name}/rotationpolicy",
+    access: { action: "keyrotationpolicies/read", operation: "KeyRotationPolicyGet" },
+    run: (v, a) => v.keys.getRotationPolicy(a.name, a.ctx),
+  },
   {
     method: "PUT",
     path: "/keys/{name}/rotationpolicy",
+    access: { action: "keyrotationpolicies/write", operation: "KeyRotationPolicySet" },
     body: true,
     run: (v, a) => v.keys.updateRotationPolicy(a.name, a.body as KeyRotationPolicy, a.ctx),
   },
-  { method: "GET", path: "/keys/{name}/{version?}", run: (v, a) => v.keys.getKey(a.name, a.version, a.ctx) },
+  {
+    method: "GET",
+    path: "/keys/{name}/{version?}",
+    access: { action: "keys/read", operation: "KeyGet" },
+    run: (v, a) => v.keys.getKey(a.name, a.version, a.ctx),
+  },
   {
     method: "PATCH",
     path: "/keys/{name}/{version?}",
+    access: { action: "keys/update/action", operation: "KeyUpdate" },
     body: true,
     run: (v, a) => v.keys.updateKey(a.name, a.version, a.body as KeyUpdateParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/encrypt",
+    access: { action: "keys/encrypt/action", operation: "KeyEncrypt" },
     body: true,
     run: (v, a) => v.keys.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/decrypt",
+    access: { action: "keys/decrypt/action", operation: "KeyDecrypt" },
     body: true,
     run: (v, a) => v.keys.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/wrapkey",
+    access: { action: "keys/wrap/action", operation: "KeyWrap" },
     body: true,
     run: (v, a) => v.keys.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/unwrapkey",
+    access: { action: "keys/unwrap/action", operation: "KeyUnwrap" },
     body: true,
     run: (v, a) => v.keys.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/sign",
+    access: { action: "keys/sign/action", operation: "KeySign" },
     body: true,
     run: (v, a) => v.keys.sign(a.name, a.version, a.body as KeySignParameters, a.ctx),
   },
   {
     method: "POST",
     path: "/keys/{name}/{version?}/verify",
+    access: { action: "keys/verify/action", operation: "KeyVerify" },
     body: true,
     run: (v, a) => v.keys.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),
   },
-  { method: "GET", path: "/deletedkeys", run: (v, a) => v.keys.listDeletedKeys(a.list, a.ctx) },
-  { method: "GET", path: "/deletedkeys/{name}", run: (v, a) => v.keys.getDeletedKey(a.name, a.ctx) },
-  { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.keys.purgeDeletedKey(a.name, a.ctx) },
-  { method: "POST", path: "/deletedkeys/{name}/recover", run: (v, a) => v.keys.recoverDeletedKey(a.name, a.ctx) },
-  { method: "POST", path: "/rng", body: true, run: (v, a) => v.keys.getRandomBytes(a.body as GetRandomBytesRequest) },
+  {
+    method: "GET",
+    path: "/deletedkeys",
+    access: { action: "keys/read", operation: "KeyListDeleted" },
+    run: (v, a) => v.keys.listDeletedKeys(a.list, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/deletedkeys/{name}",
+    access: { action: "keys/read", operation: "KeyGetDeleted" },
+    run: (v, a) => v.keys.getDeletedKey(a.name, a.ctx),
+  },
+  {
+    method: "DELETE",
+    path: "/deletedkeys/{name}",
+    access: { action: "keys/purge/action", operation: "KeyPurge" },
+    status: 204,
+    run: (v, a) => v.keys.purgeDeletedKey(a.name, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/deletedkeys/{name}/recover",
+    access: { action: "keys/recover/action", operation: "KeyRecover" },
+    run: (v, a) => v.keys.recoverDeletedKey(a.name, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/rng",
+    access: { action: "rng/action", operation: "GetRandomBytes" },
+    body: true,
+    run: (v, a) => v.keys.getRandomBytes(a.body as GetRandomBytesRequest),
+  },
 
   // Secrets (secrets.json).
-  { method: "GET", path: "/secrets", run: (v, a) => v.secrets.listSecrets(a.list, a.ctx) },
+  {
+    method: "GET",
+    path: "/secrets",
+    access: { action: "secrets/readMetadata/action", operation: "SecretList" },
+    run: (v, a) => v.secrets.listSecrets(a.list, a.ctx),
+  },
   {
     method: "POST",
     path: "/secrets/restore",
+    access: { action: "secrets/restore/action", operation: "SecretRestore" },
     body: true,
     run: (v, a) => v.secrets.restoreSecret(a.body as SecretRestoreParameters, a.ctx),
   },
-  { method: "PUT", path: "/secrets/{name}", body: true, run: (v, a) => v.secrets.setSecret(a.name, a.body as SecretSetParameters, a.ctx) },
-  { method: "DELETE", path: "/secrets/{name}", run: (v, a) => v.secrets.deleteSecret(a.name, a.ctx) },
-  { method: "GET", path: "/secrets/{name}/versions", run: (v, a) => v.secrets.listSecretVersions(a.name, a.list, a.ctx) },
-  { method: "POST", path: "/secrets/{name}/backup", run: (v, a) => v.secrets.backupSecret(a.name, a.ctx) },
-  { method: "GET", path: "/secrets/{name}/{version?}", run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx) },
+  {
+    method: "PUT",
+    path: "/secrets/{name}",
+    access: { action: "secrets/setSecret/action", operation: "SecretSet" },
+    body: true,
+    run: (v, a) => v.secrets.setSecret(a.name, a.body as SecretSetParameters, a.ctx),
+  },
+  {
+    method: "DELETE",
+    path: "/secrets/{name}",
+    access: { action: "secrets/delete", operation: "SecretDelete" },
+    run: (v, a) => v.secrets.deleteSecret(a.name, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/secrets/{name}/versions",
+    access: { action: "secrets/readMetadata/action", operation: "SecretListVersions" },
+    run: (v, a) => v.secrets.listSecretVersions(a.name, a.list, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/secrets/{name}/backup",
+    access: { action: "secrets/backup/action", operation: "SecretBackup" },
+    run: (v, a) => v.secrets.backupSecret(a.name, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/secrets/{name}/{version?}",
+    access: { action: "secrets/getSecret/action", operation: "SecretGet" },
+    run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx),
+  },
   {
     method: "PATCH",
     path: "/secrets/{name}/{version?}",
+    access: { action: "secrets/update/action", operation: "SecretUpdate" },
     body: true,
     run: (v, a) => v.secrets.updateSecret(a.name, a.version, a.body as SecretUpdateParameters, a.ctx),
   },
-  { method: "GET", path: "/deletedsecrets", run: (v, a) => v.secrets.listDeletedSecrets(a.list, a.ctx) },
-  { method: "GET", path: "/deletedsecrets/{name}", run: (v, a) => v.secrets.getDeletedSecret(a.name, a.ctx) },
-  { method: "DELETE", path: "/deletedsecrets/{name}", status: 204, run: (v, a) => v.secrets.purgeDeletedSecret(a.name, a.ctx) },
-  { method: "POST", path: "/deletedsecrets/{name}/recover", run: (v, a) => v.secrets.recoverDeletedSecret(a.name, a.ctx) },
+  {
+    method: "GET",
+    path: "/deletedsecrets",
+    access: { action: "secrets/readMetadata/action", operation: "SecretListDeleted" },
+    run: (v, a) => v.secrets.listDeletedSecrets(a.list, a.ctx),
+  },
+  {
+    method: "GET",
+    path: "/deletedsecrets/{name}",
+    access: { action: "secrets/readMetadata/action", operation: "SecretGetDeleted" },
+    run: (v, a) => v.secrets.getDeletedSecret(a.name, a.ctx),
+  },
+  {
+    method: "DELETE",
+    path: "/deletedsecrets/{name}",
+    access: { action: "secrets/purge/action", operation: "SecretPurge" },
+    status: 204,
+    run: (v, a) => v.secrets.purgeDeletedSecret(a.name, a.ctx),
+  },
+  {
+    method: "POST",
+    path: "/deletedsecrets/{name}/recover",
+    access: { action: "secrets/recover/action", operation: "SecretRecover" },
+    run: (v, a) => v.secrets.recoverDeletedSecret(a.name, a.ctx),
+  },
 ];
 
 type Segment = { kind: "literal"; text: string } | { kind: "name" } | { kind: "version" };
