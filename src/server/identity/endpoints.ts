@@ -19,8 +19,6 @@ export interface IdentityOptions {
   principals?: Principal[];
   /** The secret App Service clients must send in X-IDENTITY-HEADER (IDENTITY_HEADER). */
   identityHeader: string;
-  /** Base URL of the HTTPS port, for the metadata's endpoints. */
-  baseUrl: string;
 }
 
 /** The managed identity used when there is no principals file. */
@@ -41,7 +39,8 @@ const oauthError = (status: number, error: string, description: string) => json(
 
 function parseUrl(url: string): { path: string; query: URLSearchParams } {
   const u = new URL(url, "http://emulator.invalid");
-  return { path: u.pathname, query: u.searchParams };
+  // MSAL's IMDS client asks for ".../oauth2/token/" (with a trailing slash): both are the same endpoint.
+  return { path: u.pathname.length > 1 ? u.pathname.replace(/\/+$/, "") : u.pathname, query: u.searchParams };
 }
 
 function header(req: HttpRequest, name: string): string | undefined {
@@ -58,7 +57,6 @@ function resourceOf(scopeOrResource: string | null): string | undefined {
 export function createIdentityEndpoints(o: IdentityOptions) {
   const tenant = o.issuer.tenant;
   const authorityPath = `/${tenant}`;
-  const base = o.baseUrl.replace(/\/+$/, "");
 
   function managedIdentity(query: URLSearchParams): { name: string; objectId: string; clientId: string } | undefined {
     const wanted = query.get("client_id") ?? query.get("clientid") ?? query.get("object_id") ?? undefined;
@@ -126,7 +124,11 @@ export function createIdentityEndpoints(o: IdentityOptions) {
         if (!principal.certificate) return oauthError(401, "invalid_client", "AADSTS700027: The client has no certificate registered.");
         try {
           const key = await importX509(principal.certificate, "RS256");
-          await jwtVerify(assertion, key, { audience: `${base}${authorityPath}/oauth2/v2.0/token`, issuer: clientId, subject: clientId });
+          await jwtVerify(assertion, key, {
+            audience: `${o.issuer.baseUrl}${authorityPath}/oauth2/v2.0/token`,
+            issuer: clientId,
+            subject: clientId,
+          });
         } catch (err) {
           return oauthError(
             401,
@@ -155,10 +157,10 @@ export function createIdentityEndpoints(o: IdentityOptions) {
     if (lower === `${authorityPath}/v2.0/.well-known/openid-configuration`) {
       return json(200, {
         issuer: o.issuer.issuer,
-        token_endpoint: `${base}${authorityPath}/oauth2/v2.0/token`,
-        authorization_endpoint: `${base}${authorityPath}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${base}${authorityPath}/oauth2/v2.0/logout`,
-        jwks_uri: `${base}${authorityPath}/discovery/v2.0/keys`,
+        token_endpoint: `${o.issuer.baseUrl}${authorityPath}/oauth2/v2.0/token`,
+        authorization_endpoint: `${o.issuer.baseUrl}${authorityPath}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${o.issuer.baseUrl}${authorityPath}/oauth2/v2.0/logout`,
+        jwks_uri: `${o.issuer.baseUrl}${authorityPath}/discovery/v2.0/keys`,
         response_types_supported: ["token"],
         subject_types_supported: ["pairwise"],
         id_token_signing_alg_values_supported: ["ES256"],
@@ -178,5 +180,11 @@ export function createIdentityEndpoints(o: IdentityOptions) {
     return undefined;
   }
 
-  return { handleManagedIdentity, handleTokenService };
+  /** Whether a request line is the token service's (it takes no Key Vault token). */
+  function isTokenServicePath(url: string): boolean {
+    const { path } = parseUrl(url);
+    return path.toLowerCase().startsWith(`${authorityPath}/`);
+  }
+
+  return { handleManagedIdentity, handleTokenService, isTokenServicePath };
 }

@@ -26,8 +26,7 @@ export class TokenIssuer {
   readonly #jwk: Record<string, string>;
   readonly #jwks: ReturnType<typeof createLocalJWKSet>;
   readonly #now: () => number;
-  /** The `iss` of every token: {base}/{tenant}/v2.0, as Entra ID's v2 endpoint names itself. */
-  readonly issuer: string;
+  #base: string;
   readonly tenant = EMULATOR_TENANT_ID;
 
   constructor(hsm: Hsm, baseUrl: string, now: () => number = Date.now) {
@@ -38,7 +37,21 @@ export class TokenIssuer {
     this.#jwk = { kty: "EC", crv: "P-256", x: pub.x!, y: pub.y!, kid: this.#kid, use: "sig", alg: "ES256" };
     this.#jwks = createLocalJWKSet({ keys: [this.#jwk] });
     this.#now = now;
-    this.issuer = `${baseUrl.replace(/\/+$/, "")}/${EMULATOR_TENANT_ID}/v2.0`;
+    this.#base = baseUrl.replace(/\/+$/, "");
+  }
+
+  /** The `iss` of every token: {base}/{tenant}/v2.0, as Entra ID's v2 endpoint names itself. */
+  get issuer(): string {
+    return `${this.#base}/${EMULATOR_TENANT_ID}/v2.0`;
+  }
+
+  /** Where the issuer is served, once the server knows its port. */
+  get baseUrl(): string {
+    return this.#base;
+  }
+
+  set baseUrl(url: string) {
+    this.#base = url.replace(/\/+$/, "");
   }
 
   /** The public signing keys, as a JWKS (RFC 7517 §5). */

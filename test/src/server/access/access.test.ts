@@ -249,7 +249,7 @@ describe("the audit log", () => {
 
 describe("the identity endpoints", () => {
   it("IMDS and App Service answer tokens for the managed identity that verify; missing headers are refused", async () => {
-    const ep = createIdentityEndpoints({ issuer, identityHeader: "hdr", baseUrl: "https://127.0.0.1:8443" });
+    const ep = createIdentityEndpoints({ issuer, identityHeader: "hdr" });
     const imds = await ep.handleManagedIdentity({
       method: "GET",
       url: "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net",
@@ -285,7 +285,7 @@ describe("the identity endpoints", () => {
 
   it("client credentials with a secret; wrong secrets and unknown clients are refused; the OpenID metadata names the token endpoint", async () => {
     const principals = parsePrincipals(PRINCIPALS, "p.yaml");
-    const ep = createIdentityEndpoints({ issuer, principals, identityHeader: "h", baseUrl: "https://127.0.0.1:8443" });
+    const ep = createIdentityEndpoints({ issuer, principals, identityHeader: "h" });
     const post = (form: Record<string, string>) =>
       ep.handleTokenService({
         method: "POST",
