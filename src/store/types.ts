@@ -25,6 +25,11 @@ export interface ObjectStore {
   list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]>;
   /** Every stored name of a kind, deleted ones included, in no particular order. */
   names(kind: ObjectKind): Promise<string[]>;
+  /**
+   * Stores shared by several processes (PostgreSQL) serialise the read-modify-write of one name across
+   * them; the vault runs every operation on a name, and the opening of its security domain, inside it.
+   */
+  exclusive?<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
