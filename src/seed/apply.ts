@@ -20,6 +20,7 @@ interface CertificateApi {
   createCertificate(name: string, body: unknown, ctx: RequestContext): Promise<unknown>;
   importCertificate(name: string, body: unknown, ctx: RequestContext): Promise<unknown>;
   getCertificate(name: string, version: string | undefined, ctx: RequestContext): Promise<unknown>;
+  getDeletedCertificate(name: string, ctx: RequestContext): Promise<unknown>;
   deleteCertificate(name: string, ctx: RequestContext): Promise<unknown>;
   purgeDeletedCertificate(name: string, ctx: RequestContext): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // Seeding (src/seed): YAML and JSON documents, keys generated and imported (JWK and PEM made by
 // node:crypto), secrets, the skip and replace modes, and malformed seeds refused naming the file,
 // the entry and what is wrong.
-import { generateKeyPairSync, createPublicKey, createHash, verify } from "node:crypto";
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { applySeed, parseSeed, SeedError } from "../../../src/seed/index.js";
 import { ctx, openVault } from "../vault/fixture.js";
@@ -94,6 +94,20 @@ describe("applySeed", () => {
     expect((await vault.secrets.getSecret("db-password", undefined, ctx)).value).toBe("hunter2-not-really");
   });
 
+  it("issues a self-signed certificate from a policy, with its managed key and secret", async () => {
+    const { vault } = await openVault();
+    const seed = parseSeed(
+      "certificates: [{name: web, policy: {key_props: {kty: EC, crv: P-256}, x509_props: {subject: CN=web.example, validity_months: 12}, issuer: {name: Self}}}]",
+      "c.yaml",
+    ).vaults.get("default")!;
+    expect((await applySeed(vault, seed, { source: "c.yaml" })).created).toEqual(["certificates[0] (web)"]);
+    const cert = await vault.certificates.getCertificate("web", undefined, ctx);
+    const x509 = new X509Certificate(Buffer.from(cert.cer!, "base64url"));
+    expect(x509.subject).toBe("CN=web.example");
+    expect((await vault.keys.getKey("web", undefined, ctx)).managed).toBe(true);
+    expect((await applySeed(vault, seed, { source: "c.yaml" })).skipped).toEqual(["certificates[0] (web)"]);
+  });
+
   it("leaves existing objects alone, or adds a version with mode replace (a deleted one is purged first)", async () => {
     const { vault } = await openVault();
     await vault.secrets.setSecret("kept", { value: "original" }, ctx);
@@ -115,7 +129,11 @@ describe("applySeed", () => {
     ["keys: [{name: k}]", /^bad\.yaml: keys\[0\] \(k\): a key needs kty/],
     ["keys: [{name: k, pem: nope}]", /^bad\.yaml: keys\[0\] \(k\): pem must hold a PKCS#8 private key/],
     ["secrets: [{name: s, value: 5}]", /^bad\.yaml: secrets\[0\] \(s\): a secret needs a string value$/],
-    ["certificates: [{name: c, policy: {}}]", /^bad\.yaml: certificates\[0\] \(c\): /],
+    [
+      "certificates: [{name: c, policy: {x509_props: {subject: CN=c, validity_months: 0}}}]",
+      /^bad\.yaml: certificates\[0\] \(c\): .*validity_months/,
+    ],
+    ["certificates: [{name: c}]", /^bad\.yaml: certificates\[0\] \(c\): a certificate needs a policy/],
   ])("a bad entry %j stops the seeding with the file, the entry and Key Vault's message", async (text, message) => {
     const { vault } = await openVault();
     await expect(applySeed(vault, parseSeed(text, "bad.yaml").vaults.get("default")!, { source: "bad.yaml" })).rejects.toThrow(message);
