@@ -68,6 +68,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
   });
 
+  // Files that were open to other users (and are now private), logged once the logger exists.
+  const warnings = [...(tls.warnings ?? [])];
   const cleanups: (() => Promise<void>)[] = [];
   if (tls.tempDir) cleanups.push(() => rm(tls.tempDir!, { recursive: true, force: true }));
   const cleanup = async () => {
@@ -81,7 +83,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
-        store = await SqliteStore.open(join(options.dataDir, "vault.sqlite"));
+        const sqlite = await SqliteStore.open(join(options.dataDir, "vault.sqlite"));
+        warnings.push(...sqlite.warnings);
+        store = sqlite;
       } else {
         store = new MemoryStore();
       }
@@ -104,6 +108,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    for (const w of warnings) app.log.warn(w);
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
         "the security domain is stored sealed under the built-in secret, which anyone can read: " +

@@ -4,11 +4,12 @@
 // or the SDK's `tlsOptions.ca`. With a directory to keep it in (the data dir), a still valid
 // certificate is reused across restarts so that the client's setting stays right.
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { securePrivateDir, securePrivateFile } from "../store/private-files.js";
 
 export interface TlsMaterial {
   cert: string;
@@ -19,6 +20,8 @@ export interface TlsMaterial {
   generated: boolean;
   /** A directory this run created and should remove on exit (temporary certificates only). */
   tempDir?: string;
+  /** What was open to other users in the kept directory (and is now private), for the server to log. */
+  warnings?: string[];
 }
 
 export interface TlsOptions {
@@ -43,15 +46,17 @@ export async function loadOrCreateTls(options: TlsOptions): Promise<TlsMaterial>
   }
   const hosts = certificateHosts(options.hosts ?? []);
   if (options.dir !== undefined) {
-    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    // 0700 and a 0600 key, whoever made the folder (the private key is in the clear).
+    const warnings = securePrivateDir(options.dir, "TLS directory");
     const certFile = join(options.dir, "cert.pem");
     const keyFile = join(options.dir, "key.pem");
+    warnings.push(...securePrivateFile(keyFile));
     const kept = await reusable(certFile, keyFile, hosts);
-    if (kept) return { ...kept, certFile, generated: false };
+    if (kept) return { ...kept, certFile, generated: false, warnings };
     const made = await selfSigned(hosts);
     await writeAtomic(keyFile, made.key, 0o600);
     await writeAtomic(certFile, made.cert, 0o644);
-    return { ...made, certFile, generated: true };
+    return { ...made, certFile, generated: true, warnings };
   }
   const tempDir = await mkdtemp(join(tmpdir(), "wasm-hsm-tls-"));
   const made = await selfSigned(hosts);

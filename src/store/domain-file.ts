@@ -1,7 +1,7 @@
 // A security-domain file that several vaults share (`--security-domain FILE`), so that a backup made
 // by one restores into another. It holds the domain key sealed (SecurityDomainRecord as JSON), never
 // in clear. This is the file I/O the vault itself must not do (it runs in browsers too).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { SecurityDomainRecord } from "./records.js";
 import type { SharedDomainSource } from "./types.js";
 
@@ -31,5 +31,7 @@ export class DomainFile implements SharedDomainSource {
 
   async save(record: SecurityDomainRecord): Promise<void> {
     writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    // `mode` applies only when the file is created: an existing one is made private too.
+    chmodSync(this.#path, 0o600);
   }
 }
