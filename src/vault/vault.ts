@@ -21,6 +21,8 @@ export interface VaultOptions {
   /** The secret under which the domain key is sealed for storage. */
   domainSecret?: string;
   recoverableDays?: number;
+  /** How many keys the engine keeps unsealed at most; the least recently used are wiped and unsealed again on demand. */
+  maxUnsealedKeys?: number;
 }
 
 export class Vault implements VaultApi {
@@ -46,6 +48,7 @@ export class Vault implements VaultApi {
       locks: new NameLocks(),
       now: () => Math.floor(clock() / 1000),
       recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+      ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),
     });
   }
 

@@ -53,7 +53,7 @@ export class KeyObjects implements KeysApi {
 
   constructor(services: VaultServices) {
     this.#s = services;
-    this.#unsealed = new UnsealedKeys(services.engine, services.domain);
+    this.#unsealed = new UnsealedKeys(services.engine, services.domain, services.maxUnsealedKeys);
     const spec: KindSpec<KeyVersionProps, KeyState> = {
       kind: "key",
       label: "key",
@@ -316,7 +316,7 @@ export class KeyObjects implements KeysApi {
     let handle: KeyHandle | undefined;
     try {
       const { record, version } = await this.#life.addVersion(name, () => {
-        handle = engineCall(make);
+        handle = engineCall(() => this.#unsealed.withRoom(make));
         const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable: false };
         return sealedVersion(this.#s.engine, this.#s.domain, handle, d, attributes, d.tags);
       });
@@ -340,8 +340,9 @@ export class KeyObjects implements KeysApi {
     const kek = kekOf(transfer.kid);
     // The two locks are never held together, so imports that cross KEKs cannot deadlock.
     const { handle, keySize } = await this.#life.exclusive(kek.name, async () => {
-      const kekHandle = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
-      return unwrapTransfer(this.#s.engine, kekHandle, transfer);
+      const kekVersion = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
+      // The KEK's handle is taken and used in one turn, so that no other request can evict it in between.
+      return this.#unsealed.withRoom(() => unwrapTransfer(this.#s.engine, this.#unsealed.get(kekVersion.name, kekVersion.v), transfer));
     });
     let taken = false;
     try {
@@ -363,8 +364,8 @@ export class KeyObjects implements KeysApi {
     }
   }
 
-  /** The KEK named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
-  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<KeyHandle> {
+  /** The KEK version named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
+  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<{ name: string; v: KeyVersion }> {
     const rec = await this.#life.load(kekName);
     if (!rec || rec.deleted) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
     const v = kekVersion ? rec.versions.find((x) => x.version === kekVersion) : this.#life.current(rec);
@@ -372,7 +373,7 @@ export class KeyObjects implements KeysApi {
     if (v.props.kty !== "RSA-HSM") throw badParameter("The key exchange key must be an RSA-HSM key.");
     if (!v.props.keyOps.includes("import")) throw operationForbidden("import");
     if (v.attributes.enabled === false) throw forbidden("Operation import is not allowed on a disabled key.");
-    return this.#unsealed.get(rec.name, v);
+    return { name: rec.name, v };
   }
 
   async #operate<T>(
@@ -404,7 +405,7 @@ export class KeyObjects implements KeysApi {
   async #rotate(rec: KeyRecord): Promise<KeyVersion> {
     const v = this.#life.current(rec);
     const family = baseKty(v.props.kty)!;
-    const handle = engineCall(generator(this.#s.engine, shapeOf(v.props, family)));
+    const handle = engineCall(() => this.#unsealed.withRoom(generator(this.#s.engine, shapeOf(v.props, family))));
     try {
       const now = this.#s.now();
       const exp = expiryFor(rec.state?.rotationPolicy, now);

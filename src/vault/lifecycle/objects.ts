@@ -23,6 +23,8 @@ export interface VaultServices {
   /** Unix seconds. */
   now(): number;
   recoverableDays: number;
+  /** How many keys the engine keeps unsealed at most (a working set; see keys/handles.ts). */
+  maxUnsealedKeys?: number;
 }
 
 export class ObjectLifecycle<P, S> {
