@@ -55,7 +55,12 @@ describe("a vault holds more keys than the engine has slots", () => {
     const counting = new Proxy(engine, {
       get(target, prop) {
         const value = Reflect.get(target, prop, target);
-        if (prop === "unseal") return (...a: unknown[]) => (unseals++, (value as (...x: unknown[]) => unknown).apply(target, a));
+        if (prop === "unseal") {
+          return (...a: unknown[]) => {
+            unseals++;
+            return (value as (...x: unknown[]) => unknown).apply(target, a);
+          };
+        }
         return typeof value === "function" ? value.bind(target) : value;
       },
     }) as TestEngine;
