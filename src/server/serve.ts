@@ -8,7 +8,7 @@ import { MemoryStore } from "../store/memory.js";
 import { DomainFile } from "../store/domain-file.js";
 import type { ObjectStore } from "../store/types.js";
 import type { VaultApi } from "../model/index.js";
-import { Vault, type VaultEngine } from "../vault/index.js";
+import { openRecoveringVault, Vault, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -42,6 +42,11 @@ export interface ServeOptions {
   vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /**
+   * Makes engines: one at start and a new one after a trap in the core (the vault then re-imports the
+   * domain and unseals keys on demand). Default: Hsm.create(). Not used with `engine`, which is one instance.
+   */
+  engineFactory?: () => Promise<VaultEngine>;
 }
 
 export interface RunningServer {
@@ -71,6 +76,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   // Files that were open to other users (and are now private), logged once the logger exists.
   const warnings = [...(tls.warnings ?? [])];
   const cleanups: (() => Promise<void>)[] = [];
+  // The app's logger, once there is an app (the vault is opened before it).
+  let appLog: { error(obj: object, msg: string): void } | undefined;
+  const log = () => appLog ?? { error: (obj: object, msg: string) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`) };
   if (tls.tempDir) cleanups.push(() => rm(tls.tempDir!, { recursive: true, force: true }));
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
@@ -90,13 +98,21 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
-      const hsm: VaultEngine = options.engine ?? (await Hsm.create());
-      vault = await Vault.open({
-        hsm,
+      const common = {
         store,
         ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
         ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
-      });
+      };
+      vault = options.engine
+        ? await Vault.open({ ...common, hsm: options.engine })
+        : await openRecoveringVault({
+            ...common,
+            engine: options.engineFactory ?? (() => Hsm.create()),
+            onRestart: ({ restarts, cause, error }) =>
+              error
+                ? log().error({ err: error, cause }, "the HSM engine could not be restarted; requests get 503 until it is")
+                : log().error({ cause, restarts }, "the HSM engine trapped and was restarted; keys are unsealed again from the store"),
+          });
     }
 
     const app = createHttpServer({
@@ -108,6 +124,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         stream: options.logStream ?? process.stderr,
       },
     });
+    appLog = app.log;
     for (const w of warnings) app.log.warn(w);
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(

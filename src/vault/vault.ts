@@ -23,6 +23,8 @@ export interface VaultOptions {
   recoverableDays?: number;
   /** How many keys the engine keeps unsealed at most; the least recently used are wiped and unsealed again on demand. */
   maxUnsealedKeys?: number;
+  /** Per-name locks, shared with another Vault on the same store (a restarted engine's; see recovery.ts). */
+  locks?: NameLocks;
 }
 
 export class Vault implements VaultApi {
@@ -45,7 +47,7 @@ export class Vault implements VaultApi {
       engine: options.hsm,
       store,
       domain,
-      locks: new NameLocks(),
+      locks: options.locks ?? new NameLocks(),
       now: () => Math.floor(clock() / 1000),
       recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
       ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),

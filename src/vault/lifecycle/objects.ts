@@ -111,6 +111,10 @@ export class ObjectLifecycle<P, S> {
 
   // ---------------------------------------------------------------- soft delete
 
+  /**
+   * The store is the truth, so it is written first; wiping the unsealed copies comes after and cannot
+   * fail the operation (forget is best effort: an engine that refuses has lost them already).
+   */
   async softDelete(rec: ObjectRecord<P, S>, ctx: RequestContext): Promise<void> {
     const now = this.#s.now();
     const days = this.current(rec).attributes.recoverableDays ?? this.#s.recoverableDays;
@@ -128,9 +132,10 @@ export class ObjectLifecycle<P, S> {
     await this.write(rec);
   }
 
+  /** Removes the record, then wipes its unsealed copies (see softDelete for the order). */
   async purge(rec: ObjectRecord<P, S>): Promise<void> {
-    this.spec.forget?.(rec);
     await this.#s.store.remove(this.spec.kind, rec.name);
+    this.spec.forget?.(rec);
   }
 
   deletionInfo(rec: ObjectRecord<P, S>): DeletionInfo {
