@@ -77,7 +77,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const warnings = [...(tls.warnings ?? [])];
   const cleanups: (() => Promise<void>)[] = [];
   // The app's logger, once there is an app (the vault is opened before it).
-  let appLog: { error(obj: object, msg: string): void } | undefined;
+  let appLog: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void } | undefined;
   const log = () => appLog ?? { error: (obj: object, msg: string) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`) };
   if (tls.tempDir) cleanups.push(() => rm(tls.tempDir!, { recursive: true, force: true }));
   const cleanup = async () => {
@@ -98,6 +98,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         store = new MemoryStore();
       }
       cleanups.push(() => store.close());
+      // A corrupt record is left out of lists (and named in the error of a request for it): logged once.
+      store.onCorrupt = (e) => appLog?.warn({ kind: e.kind, name: e.id, reason: e.reason }, "a corrupt stored record is left out of lists");
       const common = {
         store,
         ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),

@@ -15,7 +15,16 @@ import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, rena
 import { basename, dirname } from "node:path";
 import { fromLegacyKey, type LegacyKey } from "./legacy.js";
 import { assertWritableDir, PRIVATE_FILE_MODE, securePrivateDir, securePrivateFile } from "./private-files.js";
-import { assertNoClearMaterial, nameKey, type ObjectKind, type ObjectRecord, type SecurityDomainRecord } from "./records.js";
+import {
+  assertNoClearMaterial,
+  type CorruptRecordError,
+  nameKey,
+  type ObjectKind,
+  type ObjectRecord,
+  parseStoredRecord,
+  reportCorrupt,
+  type SecurityDomainRecord,
+} from "./records.js";
 import type { ListQuery, ObjectStore } from "./types.js";
 
 type Database = import("better-sqlite3").Database;
@@ -29,6 +38,8 @@ export class SqliteStore implements ObjectStore {
   readonly file: string;
   /** What open() found open to other users (and closed); the server logs these at start. */
   readonly warnings: string[] = [];
+  onCorrupt?: (error: CorruptRecordError) => void;
+  readonly #reported = new Set<string>();
   #db: Database;
   #st: Record<"getDomain" | "putDomain" | "names" | "get" | "put" | "remove" | "listFirst" | "listAfter", Statement>;
 
@@ -38,14 +49,14 @@ export class SqliteStore implements ObjectStore {
     this.#st = {
       getDomain: db.prepare("SELECT record FROM domain WHERE id = 1"),
       putDomain: db.prepare("INSERT INTO domain (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record"),
-      names: db.prepare("SELECT record FROM objects WHERE kind = ?"),
+      names: db.prepare("SELECT id, record FROM objects WHERE kind = ?"),
       get: db.prepare("SELECT record FROM objects WHERE kind = ? AND id = ?"),
       put: db.prepare(
         "INSERT INTO objects (kind, id, deleted, record) VALUES (?, ?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET deleted = excluded.deleted, record = excluded.record",
       ),
       remove: db.prepare("DELETE FROM objects WHERE kind = ? AND id = ?"),
-      listFirst: db.prepare("SELECT record FROM objects WHERE kind = ? AND deleted = ? ORDER BY id LIMIT ?"),
-      listAfter: db.prepare("SELECT record FROM objects WHERE kind = ? AND deleted = ? AND id > ? ORDER BY id LIMIT ?"),
+      listFirst: db.prepare("SELECT id, record FROM objects WHERE kind = ? AND deleted = ? ORDER BY id LIMIT ?"),
+      listAfter: db.prepare("SELECT id, record FROM objects WHERE kind = ? AND deleted = ? AND id > ? ORDER BY id LIMIT ?"),
     };
   }
   /** Opens (or creates) the database file. Fails with a clear message when better-sqlite3 is missing. */
@@ -99,8 +110,9 @@ export class SqliteStore implements ObjectStore {
   }
 
   async get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined> {
-    const row = this.#st.get.get(kind, nameKey(name)) as { record: string } | undefined;
-    return row === undefined ? undefined : JSON.parse(row.record);
+    const id = nameKey(name);
+    const row = this.#st.get.get(kind, id) as { record: string } | undefined;
+    return row === undefined ? undefined : parseStoredRecord(kind, id, row.record);
   }
 
   async put(record: ObjectRecord): Promise<void> {
@@ -114,16 +126,37 @@ export class SqliteStore implements ObjectStore {
 
   async list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
     const deleted = query.deleted ? 1 : 0;
-    const rows = (
-      query.after === undefined
-        ? this.#st.listFirst.all(kind, deleted, query.limit)
-        : this.#st.listAfter.all(kind, deleted, query.after, query.limit)
-    ) as { record: string }[];
-    return rows.map((r) => JSON.parse(r.record));
+    const out: ObjectRecord[] = [];
+    let after = query.after;
+    // Reads on past corrupt rows (skipped) until the page is full or the index runs out.
+    while (out.length < query.limit) {
+      const want = query.limit - out.length;
+      const rows = (
+        after === undefined ? this.#st.listFirst.all(kind, deleted, want) : this.#st.listAfter.all(kind, deleted, after, want)
+      ) as { id: string; record: string }[];
+      for (const r of rows) {
+        try {
+          out.push(parseStoredRecord(kind, r.id, r.record));
+        } catch (err) {
+          reportCorrupt(err, this.#reported, this.onCorrupt);
+        }
+      }
+      if (rows.length < want) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    return out;
   }
 
   async names(kind: ObjectKind): Promise<string[]> {
-    return (this.#st.names.all(kind) as { record: string }[]).map((r) => (JSON.parse(r.record) as ObjectRecord).name);
+    const out: string[] = [];
+    for (const r of this.#st.names.all(kind) as { id: string; record: string }[]) {
+      try {
+        out.push(parseStoredRecord(kind, r.id, r.record).name);
+      } catch (err) {
+        reportCorrupt(err, this.#reported, this.onCorrupt);
+      }
+    }
+    return out;
   }
 
   async close(): Promise<void> {

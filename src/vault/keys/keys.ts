@@ -159,7 +159,7 @@ export class KeyObjects implements KeysApi {
   }
 
   async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => this.#life.purge(await this.#life.deleted(name)));
+    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name));
   }
 
   // ---------------------------------------------------------------- backup and restore
