@@ -168,6 +168,16 @@ export class Hsm {
     return sealing.backupDecrypt(this.#core, kek, aad, blob);
   }
 
+  /** Opaque data sealed for storage (AES-256-GCM under the domain's data subkey), bound to `aad`. */
+  sealData(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    return sealing.sealData(this.#core, kek, aad, plaintext);
+  }
+
+  /** The data sealed in `blob` under `aad`; DECRYPT_FAILED if the blob or the aad is not the one sealed. */
+  unsealData(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array {
+    return sealing.unsealData(this.#core, kek, aad, blob);
+  }
+
   // --- oct ---
 
   /** A new AES key of 128, 192 or 256 bits from the core's DRBG. */

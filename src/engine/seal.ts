@@ -44,3 +44,15 @@ export function backupDecrypt(core: Core, kek: number, aad: Uint8Array, blob: Ui
   core.writeAll(aad, blob);
   return core.read(core.call("backup_decrypt", "backupDecrypt", kek, aad.length, blob.length));
 }
+
+/** Opaque data (a secret value) sealed for storage under the domain's data subkey, bound to `aad`. */
+export function sealData(core: Core, kek: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  core.reseed();
+  core.writeAll(aad, plaintext);
+  return core.read(core.call("seal_data", "sealData", kek, aad.length, plaintext.length));
+}
+
+export function unsealData(core: Core, kek: number, aad: Uint8Array, blob: Uint8Array): Uint8Array {
+  core.writeAll(aad, blob);
+  return core.read(core.call("unseal_data", "unsealData", kek, aad.length, blob.length));
+}

@@ -63,8 +63,9 @@ export interface Router {
 }
 
 /** Key Vault data-plane versions for keys, oldest first (the REST reference's list). */
-export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"] as const;
-export const LATEST_API_VERSION = "2025-07-01";
+export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"] as const;
+/** 2026-04-01 is what @azure/keyvault-secrets 4.12 sends by default. */
+export const LATEST_API_VERSION = "2026-04-01";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const HOST =
@@ -118,8 +119,9 @@ export function createRouter(options: RouterOptions): Router {
       const list = listOptions(query);
       if (!route.route.body) checkSize(req.body, maxBodyBytes);
       const body = route.route.body ? parseBody(req, maxBodyBytes) : undefined;
-      const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
-      const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
+      const what = objectWord(path);
+      const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
+      const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
@@ -229,6 +231,12 @@ function listOptions(query: URLSearchParams): ListOptions {
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
   return options;
+}
+
+/** "key", "secret" or "certificate": the kind a path names, for messages. */
+function objectWord(path: string): string {
+  const collection = /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
+  return collection === undefined ? "key" : collection.slice(0, -1);
 }
 
 function decodeSegment(raw: string, what: string): string {

@@ -16,6 +16,9 @@ import type {
   KeyVerifyParameters,
   ListOptions,
   RequestContext,
+  SecretRestoreParameters,
+  SecretSetParameters,
+  SecretUpdateParameters,
 } from "../model/index.js";
 
 export type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
@@ -108,6 +111,30 @@ export const routes: readonly Route[] = [
   { method: "DELETE", path: "/deletedkeys/{name}", status: 204, run: (v, a) => v.keys.purgeDeletedKey(a.name, a.ctx) },
   { method: "POST", path: "/deletedkeys/{name}/recover", run: (v, a) => v.keys.recoverDeletedKey(a.name, a.ctx) },
   { method: "POST", path: "/rng", body: true, run: (v, a) => v.keys.getRandomBytes(a.body as GetRandomBytesRequest) },
+
+  // Secrets (secrets.json).
+  { method: "GET", path: "/secrets", run: (v, a) => v.secrets.listSecrets(a.list, a.ctx) },
+  {
+    method: "POST",
+    path: "/secrets/restore",
+    body: true,
+    run: (v, a) => v.secrets.restoreSecret(a.body as SecretRestoreParameters, a.ctx),
+  },
+  { method: "PUT", path: "/secrets/{name}", body: true, run: (v, a) => v.secrets.setSecret(a.name, a.body as SecretSetParameters, a.ctx) },
+  { method: "DELETE", path: "/secrets/{name}", run: (v, a) => v.secrets.deleteSecret(a.name, a.ctx) },
+  { method: "GET", path: "/secrets/{name}/versions", run: (v, a) => v.secrets.listSecretVersions(a.name, a.list, a.ctx) },
+  { method: "POST", path: "/secrets/{name}/backup", run: (v, a) => v.secrets.backupSecret(a.name, a.ctx) },
+  { method: "GET", path: "/secrets/{name}/{version?}", run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx) },
+  {
+    method: "PATCH",
+    path: "/secrets/{name}/{version?}",
+    body: true,
+    run: (v, a) => v.secrets.updateSecret(a.name, a.version, a.body as SecretUpdateParameters, a.ctx),
+  },
+  { method: "GET", path: "/deletedsecrets", run: (v, a) => v.secrets.listDeletedSecrets(a.list, a.ctx) },
+  { method: "GET", path: "/deletedsecrets/{name}", run: (v, a) => v.secrets.getDeletedSecret(a.name, a.ctx) },
+  { method: "DELETE", path: "/deletedsecrets/{name}", status: 204, run: (v, a) => v.secrets.purgeDeletedSecret(a.name, a.ctx) },
+  { method: "POST", path: "/deletedsecrets/{name}/recover", run: (v, a) => v.secrets.recoverDeletedSecret(a.name, a.ctx) },
 ];
 
 type Segment = { kind: "literal"; text: string } | { kind: "name" } | { kind: "version" };

@@ -57,6 +57,18 @@ export interface KeyVersionProps {
   publicJwk: Record<string, string>;
 }
 
+/** What a secret version records besides its sealed value. */
+export interface SecretVersionProps {
+  contentType?: string;
+  /** The key version behind a certificate's secret (a managed secret's versions). */
+  kid?: string;
+}
+
+/** A secret's own state: whether a certificate manages it. */
+export interface SecretState {
+  managed?: boolean;
+}
+
 export interface SecurityDomainRecord {
   /** Public identifier of the domain (hex). */
   id: string;

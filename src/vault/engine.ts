@@ -43,6 +43,9 @@ export interface VaultEngine {
   /** AES-256-GCM under a key derived (HKDF-SHA-256) from the domain key, for backups. */
   backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array;
+  /** Opaque data (a secret's value) sealed for storage under a key derived from the domain key, bound to aad. */
+  sealData(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  unsealData(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array;
 
   /** BYOK: RSA-OAEP-SHA1 + AES-KWP unwrap of a target key under an RSA KEK, entirely inside the core. */
   importTransferBlob(kek: KeyHandle, ciphertext: Uint8Array, target: { kty: "RSA" | "EC" | "oct"; crv?: string }): KeyHandle;

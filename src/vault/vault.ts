@@ -8,6 +8,7 @@ import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
 import { KeyObjects } from "./keys/keys.js";
+import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
 import type { VaultServices } from "./lifecycle/objects.js";
 
@@ -29,11 +30,13 @@ export interface VaultOptions {
 
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
+  readonly secrets: SecretObjects;
   readonly #domain: SecurityDomain;
 
   private constructor(services: VaultServices) {
     this.#domain = services.domain;
     this.keys = new KeyObjects(services);
+    this.secrets = new SecretObjects(services);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {

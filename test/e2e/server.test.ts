@@ -482,7 +482,7 @@ describe("raw HTTP the SDK cannot send, against the real vault", () => {
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "Bearer" } }, 401, "Unauthorized"],
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "Basic YTpi" } }, 401, "Unauthorized"],
       [{ path: `/keys?api-version=${V}`, headers: { authorization: "" } }, 401, "Unauthorized"],
-      [{ path: `/secrets/s?api-version=${V}` }, 404, "NotFound"],
+      [{ path: `/nothing/s?api-version=${V}` }, 404, "NotFound"],
       [{ method: "DELETE", path: `/keys?api-version=${V}` }, 405, "MethodNotAllowed"],
     ];
     for (const [req, status, code] of cases) {

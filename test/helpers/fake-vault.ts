@@ -21,6 +21,7 @@ import type {
   KeySignParameters,
   KeyUpdateParameters,
   KeysApi,
+  SecretsApi,
   VaultApi,
   KeyVerifyParameters,
   KeyVerifyResult,
@@ -41,6 +42,15 @@ export class FakeVault implements VaultApi, KeysApi {
   readonly calls: Call[] = [];
   /** The vault's key API is this object itself. */
   readonly keys: KeysApi = this;
+  /** Secrets: every call is recorded (as "secrets.<method>") and answers an empty object. */
+  readonly secrets: SecretsApi = new Proxy({} as SecretsApi, {
+    get:
+      (_t, method: string) =>
+      async (...args: unknown[]) => {
+        this.#record(`secrets.${method}`, ...args);
+        return {};
+      },
+  });
   readonly records = new Map<string, { kty: string; deleted: boolean; tags?: Record<string, string> }>();
 
   #record(method: string, ...args: unknown[]): void {

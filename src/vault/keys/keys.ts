@@ -62,7 +62,7 @@ export class KeyObjects implements KeysApi {
       errors: kindErrors("Key"),
       refresh: (rec, now) => this.#rotateIfDue(rec, now),
       forget: (rec) => this.#unsealed.forget(rec),
-      checkRestoredVersion: (v) => {
+      checkRestoredVersion: (v, _name) => {
         if (typeof v.props.kty !== "string" || baseKty(v.props.kty) === undefined) throw new Error("unknown kty");
         if (typeof v.props.keySize !== "number" || !Array.isArray(v.props.keyOps) || typeof v.props.publicJwk !== "object") {
           throw new Error("malformed key version");

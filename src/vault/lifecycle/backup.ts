@@ -54,7 +54,7 @@ export function openBackup<P, S>(engine: VaultEngine, domain: SecurityDomain, bl
   if (!Array.isArray(versions) || versions.length === 0 || !versions.every(isVersionRecord)) throw badParameter(INVALID_BACKUP);
   for (const v of versions as VersionRecord<P>[]) {
     try {
-      spec.checkRestoredVersion(v);
+      spec.checkRestoredVersion(v, record.name);
     } catch {
       throw badParameter(INVALID_BACKUP);
     }

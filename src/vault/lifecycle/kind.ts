@@ -18,6 +18,9 @@ export interface KindSpec<P, S> {
   refresh?(record: ObjectRecord<P, S>, now: number): Promise<void>;
   /** Drops any unsealed copy of the record's material (on delete and purge), after the store is written; never throws. */
   forget?(record: ObjectRecord<P, S>): void;
-  /** Checks one version of a record read from a backup; throws on anything wrong. Runs before anything is written. */
-  checkRestoredVersion(version: VersionRecord<P>): void;
+  /**
+   * Checks one version of a record read from a backup (under the name the backup carries); throws on
+   * anything wrong. Runs before anything is written.
+   */
+  checkRestoredVersion(version: VersionRecord<P>, name: string): void;
 }

@@ -114,7 +114,7 @@ describe("paths", () => {
   it("an unknown route gets 404 NotFound in the envelope, without calling the vault", async () => {
     const { vault, call } = setup();
     for (const url of [
-      `/secrets/s?api-version=${V}`,
+      `/nothing/s?api-version=${V}`,
       `/keys/k/v/release?api-version=${V}`,
       `/?api-version=${V}`,
       `/keys//?api-version=${V}`,
@@ -147,8 +147,8 @@ describe("paths", () => {
 });
 
 describe("api-version", () => {
-  it("accepts 7.0 to 7.6 and 2025-07-01, and carries it in the context", async () => {
-    expect(SUPPORTED_API_VERSIONS).toEqual(["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"]);
+  it("accepts 7.0 to 7.6, 2025-07-01 and 2026-04-01 (@azure/keyvault-secrets 4.12's default), and carries it in the context", async () => {
+    expect(SUPPORTED_API_VERSIONS).toEqual(["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"]);
     const { vault, call } = setup();
     for (const v of SUPPORTED_API_VERSIONS) {
       const res = await call("GET", `/keys?api-version=${v}`);
