@@ -164,7 +164,7 @@ export class SecretObjects implements SecretsApi {
   }
 
   async purgeDeletedSecret(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => this.#life.purge(await this.#life.deleted(name)));
+    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name));
   }
 
   async backupSecret(name: string, _ctx: RequestContext): Promise<BackupSecretResult> {

@@ -181,3 +181,39 @@ describe("the server", () => {
     }
   });
 });
+
+describe("a corrupt secret", () => {
+  it("is skipped by GET /secrets, named by GET /secrets/{name}, and removed by purge", async () => {
+    const file = join(dir, `secret${n++}`, "vault.sqlite");
+    let store = await SqliteStore.open(file);
+    let vault = await Vault.open({ hsm: await newEngine(), store });
+    const ctx = { vaultUrl: "https://vault.test", apiVersion: "7.6" };
+    for (const name of ["s1", "bad", "s2"]) await vault.secrets.setSecret(name, { value: `value of ${name}` }, ctx);
+    await store.close();
+    await sql(file, "UPDATE objects SET record = '[1,2' WHERE kind = 'secret' AND id = 'bad'");
+    store = await SqliteStore.open(file);
+    vault = await Vault.open({ hsm: await newEngine(), store });
+    const router = createRouter({ vault, vaultUrl: "https://vault.test" });
+    const call = async (method: string, path: string) => {
+      const res = await router.handle({ method, url: `${path}?api-version=7.6`, headers: { authorization: TOKEN } });
+      return { status: res.status, json: res.body === undefined ? undefined : JSON.parse(res.body) };
+    };
+    const list = await call("GET", "/secrets");
+    expect(list.status).toBe(200);
+    expect(names(list.json)).toEqual(["s1", "s2"]);
+    expect(await call("GET", "/secrets/bad")).toEqual({
+      status: 500,
+      json: {
+        error: {
+          code: "InternalError",
+          message:
+            "The stored record of secret bad is corrupt (it is not valid JSON): it cannot be read, changed or recovered. Purge it with DELETE /deletedsecrets/bad.",
+        },
+      },
+    });
+    expect((await call("DELETE", "/deletedsecrets/bad")).status).toBe(204);
+    expect((await call("GET", "/secrets/bad")).status).toBe(404);
+    expect((await call("GET", "/secrets/s1")).json.value).toBe("value of s1");
+    await store.close();
+  });
+});
