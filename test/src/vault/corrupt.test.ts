@@ -200,7 +200,7 @@ describe("a corrupt secret", () => {
     };
     const list = await call("GET", "/secrets");
     expect(list.status).toBe(200);
-    expect(names(list.json)).toEqual(["s1", "s2"]);
+    expect(list.json.value.map((i: { id: string }) => i.id.split("/").pop())).toEqual(["s1", "s2"]);
     expect(await call("GET", "/secrets/bad")).toEqual({
       status: 500,
       json: {
