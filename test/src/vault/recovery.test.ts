@@ -87,6 +87,7 @@ describe("a trap in the core", () => {
     const call = client(vault);
     const generated = await fill(call);
     const backup = await call("POST", "/keys/oct/backup");
+    expect((await call("PUT", "/secrets/s", { value: "a secret set before the trap" })).status).toBe(200);
     const before = (await call("GET", "/keys")).json.value.map((i: { kid: string }) => i.kid);
     await everyKeyWorks(call, generated);
 
@@ -97,6 +98,7 @@ describe("a trap in the core", () => {
     expect(trapped.json).toEqual(LOST);
 
     await everyKeyWorks(call, generated);
+    expect((await call("GET", "/secrets/s")).json.value).toBe("a secret set before the trap");
     expect(traps.made).toBe(2);
     expect(vault.restarts).toBe(1);
     expect((await call("GET", "/keys")).json.value.map((i: { kid: string }) => i.kid)).toEqual(before);
