@@ -211,7 +211,11 @@ try {
     serverErrorLogLines: errorLogLines.length,
   };
   // One line per member: the RSS samples stay on one line.
-  console.log(`{\n${Object.entries(summary).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(",\n")}\n}`);
+  console.log(
+    `{\n${Object.entries(summary)
+      .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+      .join(",\n")}\n}`,
+  );
   if (wrong.length) console.error(wrong.slice(0, 10).join("\n"));
   const failed =
     summary.errors > 0 ||
