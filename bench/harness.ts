@@ -9,6 +9,9 @@ export interface BenchCase {
   fn: () => unknown | Promise<unknown>;
   /** Slow cases (key generation) get fewer iterations; see run.ts. */
   slow?: boolean;
+  /** Set-up and tear-down around each phase (warmup, run), outside the timings: a server, a background load. */
+  beforeAll?: () => void | Promise<void>;
+  afterAll?: () => void | Promise<void>;
 }
 
 export interface BenchContext {

@@ -28,7 +28,7 @@ for (const c of selected) {
   // Time budgets keep --quick under 2 minutes; slow cases (keygen) need a floor of iterations.
   const time = c.slow ? (quick ? 1500 : 6000) : quick ? 250 : 1000;
   const bench = new Bench({ time, iterations: c.slow ? (quick ? 3 : 10) : 10, warmup: !c.slow });
-  bench.add(`${c.op} ${c.impl}`, c.fn);
+  bench.add(`${c.op} ${c.impl}`, c.fn, { beforeAll: c.beforeAll, afterAll: c.afterAll });
   await bench.run();
   const task = bench.tasks[0]!;
   const r = task.result as any;

@@ -11,17 +11,32 @@ export const ALLOWED = {
   model: [],
   engine: ["encoding"],
   jwk: ["engine", "encoding", "model"],
+  attestation: ["engine", "encoding", "jwk"],
   store: ["encoding"],
-  vault: ["model", "jwk", "store", "engine", "encoding"],
-  server: ["vault", "model", "store", "engine", "jwk", "encoding"],
-  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding"],
-  library: ["server", "offline", "vault", "model", "store", "engine", "jwk", "encoding"],
+  x509: ["jwk", "encoding"],
+  vault: ["model", "x509", "jwk", "store", "engine", "encoding", "attestation"],
+  server: ["vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "vault"];
-/** Files of the store that the vault loads, which must run in a browser too. */
-const NODE_FREE_FILES = ["store/memory.ts", "store/records.ts", "store/types.ts", "store/legacy.ts"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault", "offline"];
+/** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
+const NODE_FREE_FILES = [
+  "store/memory.ts",
+  "store/records.ts",
+  "store/types.ts",
+  "store/legacy.ts",
+  "server/router.ts",
+  "server/routes.ts",
+  "server/auth.ts",
+  "server/errors.ts",
+  "server/workers/protocol.ts",
+  "server/workers/host.ts",
+  "server/workers/pool.ts",
+  "server/workers/store-proxy.ts",
+];
 /** Where a Node built-in may be loaded lazily (`await import("node:fs")`), behind a check that it runs in Node. */
 const LAZY_NODE_OK = ["engine/core.ts", "engine/hsm.ts"];
 

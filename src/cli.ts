@@ -1,30 +1,43 @@
-// wasm-hsm's command line: `wasm-hsm serve [options]`. Arguments are parsed with node:util's
-// parseArgs (built in). The server prints one line with the vault URL and the certificate to
-// trust, logs to standard error, and stops cleanly on SIGINT and SIGTERM.
+// wasm-hsm's command line: `wasm-hsm serve [options]` and `wasm-hsm cert`. Arguments are parsed with
+// node:util's parseArgs (built in). `serve` prints one line with the vault URL, where it listens and
+// the certificate to trust, logs to standard error, and stops cleanly on SIGINT, SIGTERM and SIGHUP.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer, type ServeOptions } from "./server/serve.js";
+import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer } from "./server/serve.js";
+import { loadOrCreateTls, tlsDir } from "./server/tls.js";
+import { defaultWorkerCount } from "./server/workers/node-pool.js";
 
 const USAGE = `Usage: wasm-hsm serve [options]
+       wasm-hsm cert [--data-dir DIR]
 
-A Key Vault-compatible emulator (keys) over HTTPS, for @azure/keyvault-keys.
+serve   A Key Vault-compatible emulator (keys) over HTTPS, for @azure/keyvault-keys.
+cert    Prints the path of the certificate \`serve\` uses (making it if there is none yet), so that
+        export NODE_EXTRA_CA_CERTS=$(wasm-hsm cert) trusts the emulator.
 
 Options:
   --port N                 port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)
   --host HOST              address to listen on (default: ${DEFAULT_HOST})
-  --cert FILE, --key FILE  PEM certificate and key (default: a self-signed one for localhost)
+  --cert FILE, --key FILE  PEM certificate and key (default: a self-signed one for localhost, kept
+                           in the state folder below, or in DIR/tls with --data-dir)
   --auth-resource URL      the resource of the auth challenge (default: https://vault.azure.net)
   --data-dir DIR           keep keys in DIR (SQLite); without it, keys live in memory
   --vault-url URL          base of every kid (default: from each request's Host header)
   --security-domain FILE   share a security domain through FILE (created if missing), so that
                            backups move between servers
+  --workers N              vault workers (threads), each with its own engine (default: one per
+                           core, ${defaultWorkerCount()} here); 0 or 1 serves in the main thread
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default: info)
+  --delete-delay-ms N      a delete or recover becomes visible to other reads N ms later, as on
+                           the real service, so that the SDKs' pollers wait (default: 0)
+  --attestation-jwks FILE  trust the attestation signers of this JWKS for key release too (the
+                           built-in attestation service under /_attestation is always trusted)
   -h, --help               this text
   --version                the version
 
 Environment:
   PORT                     the port, when --port is not given
   WASM_HSM_DOMAIN_SECRET   the secret that seals the security-domain key at rest
+  XDG_STATE_HOME           the state folder is $XDG_STATE_HOME/wasm-hsm (default ~/.local/state/wasm-hsm)
 `;
 
 class UsageError extends Error {}
@@ -35,10 +48,40 @@ function parsePort(raw: string, what: string): number {
   return Number(raw);
 }
 
+function parseWorkers(raw: string): number {
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > 256)
+    throw new UsageError(`--workers must be a number from 0 to 256, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
 const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
-/** Runs the command. `extra` is merged into serve()'s options (embedders, tests). */
-export async function main(argv: string[], extra: Partial<ServeOptions> = {}): Promise<void> {
+/** Signals that stop the server. SIGHUP: the terminal that started it went away. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+const say = (line: string) => process.stderr.write(`wasm-hsm: ${line}\n`);
+
+/**
+ * Under `npm start` or `npx` (npm sets npm_lifecycle_event), npm runs the command through `sh -c`
+ * and forwards SIGINT and SIGTERM to that shell only; dash, Debian's and Ubuntu's sh, dies of them
+ * without passing them on, and the server would live on, re-parented, holding its port. So a
+ * server started by npm stops when its parent goes away (checked every PARENT_POLL_MS; the
+ * ppid is read live from the kernel). Outside npm a server may outlive its parent (nohup, &).
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+const PARENT_POLL_MS = 200;
+
+/** Runs the command. */
+export async function main(argv: string[]): Promise<void> {
   let running: RunningServer;
   try {
     const { values, positionals } = parseArgs({
@@ -55,6 +98,9 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
         "vault-url": { type: "string" },
         "security-domain": { type: "string" },
         "log-level": { type: "string" },
+        workers: { type: "string" },
+        "delete-delay-ms": { type: "string" },
+        "attestation-jwks": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -68,12 +114,26 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       process.stdout.write(`${pkg.version}\n`);
       return;
     }
-    if (positionals.length !== 1 || positionals[0] !== "serve") {
-      throw new UsageError(positionals.length === 0 ? "a command is needed" : `unknown command ${JSON.stringify(positionals.join(" "))}`);
+    const command = positionals.join(" ");
+    if (command === "cert") {
+      const others = Object.keys(values).filter((k) => k !== "data-dir");
+      if (others.length > 0) throw new UsageError(`cert takes only --data-dir, not --${others[0]}`);
+      const dir = tlsDir(values["data-dir"]);
+      const tls = await loadOrCreateTls({ dir });
+      if (tls.generated) say(`made a self-signed certificate for ${tls.hosts!.join(", ")} in ${dir}`);
+      process.stdout.write(`${tls.certFile}\n`);
+      return;
+    }
+    if (command !== "serve") {
+      throw new UsageError(command === "" ? "a command is needed" : `unknown command ${JSON.stringify(command)}`);
     }
     if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError("--cert and --key go together");
     const logLevel = values["log-level"] ?? "info";
     if (!LOG_LEVELS.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...LOG_LEVELS].join(", ")}`);
+    const deleteDelayRaw = values["delete-delay-ms"];
+    if (deleteDelayRaw !== undefined && !/^\d{1,9}$/.test(deleteDelayRaw)) {
+      throw new UsageError(`--delete-delay-ms must be a whole number of milliseconds, got ${JSON.stringify(deleteDelayRaw)}`);
+    }
     const envPort = process.env.PORT;
     const port = values.port !== undefined ? parsePort(values.port, "--port") : envPort ? parsePort(envPort, "PORT") : DEFAULT_PORT;
 
@@ -89,7 +149,9 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
       // From the environment, not a flag, so that it stays out of process listings.
       domainSecret: process.env.WASM_HSM_DOMAIN_SECRET || undefined,
       logLevel,
-      ...extra,
+      workers: values.workers !== undefined ? parseWorkers(values.workers) : defaultWorkerCount(),
+      ...(deleteDelayRaw !== undefined ? { deleteDelayMs: Number(deleteDelayRaw) } : {}),
+      ...(values["attestation-jwks"] !== undefined ? { attestationJwksFile: values["attestation-jwks"] } : {}),
     });
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
@@ -97,23 +159,33 @@ export async function main(argv: string[], extra: Partial<ServeOptions> = {}): P
     process.exit(usage ? 2 : 1);
   }
 
-  process.stdout.write(`wasm-hsm: vault ${running.url} ; NODE_EXTRA_CA_CERTS=${running.certFile}\n`);
-
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) {
-      process.stderr.write(`wasm-hsm: ${signal} again, exiting now\n`);
+      say(`${why} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
     running.close().then(
       () => process.exit(0),
       (err) => {
-        process.stderr.write(`wasm-hsm: error while stopping: ${(err as Error).message}\n`);
+        say(`error while stopping: ${(err as Error).message}`);
         process.exit(1);
       },
     );
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  if (process.env.npm_lifecycle_event !== undefined) {
+    stopWhenOrphaned(() => {
+      say("the npm command that started this server is gone: stopping");
+      stop("parent gone");
+    });
+  }
+
+  if (running.certificateMade) {
+    say(`made a self-signed certificate for ${running.certificateHosts!.join(", ")}; later starts reuse it`);
+  }
+  // One line, first on standard output: `vault URL [listening on URL] ; NODE_EXTRA_CA_CERTS=file`.
+  const where = running.url === running.listenUrl ? running.url : `${running.url} listening on ${running.listenUrl}`;
+  process.stdout.write(`wasm-hsm: vault ${where} ; NODE_EXTRA_CA_CERTS=${running.certFile}\n`);
 }

@@ -4,10 +4,11 @@ import { IO_CAPACITY, IO_OUT_CAPACITY, ioIn, ioOut } from "../io";
 import { ERR_ALG, ERR_LENGTH, OK } from "../status";
 import { drbgGenerate, drbgSeed } from "../rand/drbg";
 import { hashOnce } from "../hash/hash";
-import { HMAC_CTX_SIZE, HMAC_KEY_SIZE, hmacFinal, hmacInit, hmacInitFromKey, hmacKeyInit, hmacUpdate } from "../hash/hmac";
+import { HMAC_CTX_SIZE, hmacFinal, hmacInit, hmacUpdate } from "../hash/hmac";
 import { hashLength, isHash } from "../hash/ids";
 import { hkdfSha256 } from "../hash/hkdf";
 import { slotBitsAt, slotDestroy, slotIndex, slotKindAt, slotsInUse } from "../keys/slots";
+import { lastRefusal } from "../keys/refusals";
 
 export function io_in(): usize {
   return ioIn();
@@ -58,26 +59,6 @@ export function hmac(alg: i32, keyLen: u32, msgLen: u32): i32 {
   return hashLength(alg);
 }
 
-const hmacKeyCtx = memory.data(<i32>HMAC_KEY_SIZE, 16);
-
-/**
- * Test-only: count HMACs of the msgLen-byte messages that follow the key IN[0..keyLen), one after
- * another, all under one precomputed key (hmacKeyInit); the tags go to OUT one after another.
- */
-export function hmac_test_key_reuse(alg: i32, keyLen: u32, msgLen: u32, count: u32): i32 {
-  if (!isHash(alg)) return ERR_ALG;
-  if (count == 0 || count > 1024 || keyLen > IO_CAPACITY || msgLen > (IO_CAPACITY - keyLen) / count) return ERR_LENGTH;
-  const hl = <usize>hashLength(alg);
-  hmacKeyInit(hmacKeyCtx, alg, ioIn(), <usize>keyLen);
-  for (let i: usize = 0; i < <usize>count; i++) {
-    hmacInitFromKey(hmacCtx, hmacKeyCtx);
-    hmacUpdate(hmacCtx, ioIn() + <usize>keyLen + i * <usize>msgLen, <usize>msgLen);
-    hmacFinal(hmacCtx, ioOut() + i * hl);
-  }
-  memory.fill(hmacKeyCtx, 0, HMAC_KEY_SIZE);
-  return <i32>(<usize>count * hl);
-}
-
 /** HKDF-SHA-256 (RFC 5869) of IN = ikm ‖ salt ‖ info; outLen bytes to OUT. Public inputs only. */
 export function hkdf_sha256(ikmLen: u32, saltLen: u32, infoLen: u32, outLen: u32): i32 {
   if (ikmLen > IO_CAPACITY || saltLen > IO_CAPACITY - ikmLen || infoLen > IO_CAPACITY - ikmLen - saltLen) return ERR_LENGTH;
@@ -97,6 +78,14 @@ export function key_info(handle: i32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return index;
   return (<i32>slotKindAt(index) << 16) | <i32>(slotBitsAt(index) & 0xffff);
+}
+
+/**
+ * Why the last import (rsa_import, rsa_import_public, ec_import_*, byok_import) was refused:
+ * reason | (argument << 8), reasons in keys/refusals.ts; 0 if it was not refused for its material.
+ */
+export function key_refusal(): i32 {
+  return lastRefusal();
 }
 
 export function key_count(): i32 {

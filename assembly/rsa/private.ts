@@ -10,7 +10,8 @@
 // After each use the pair (r^e, r^-1) is squared, which keeps it a valid pair at the
 // cost of two squarings mod n; every BLIND_REFRESH uses a new r is drawn
 // (BoringSSL's BN_BLINDING does the same with a count of 32).
-import { OK, ERR_FAULT, ERR_KEY_INVALID } from "../status";
+import { OK, ERR_FAULT } from "../status";
+import { REFUSED_RSA_N_NOT_PQ, REFUSED_RSA_QI, refuse } from "../keys/refusals";
 import {
   MAX_LIMBS, add, bitLengthVartime, copy, eqMask, isZeroMask, limbsFor, mul, reduceOnce, setLimb, subSmall, zero, cmpVartime,
 } from "../bn/limbs";
@@ -166,7 +167,7 @@ export function privateOp(key: usize, out: usize, x: usize): i32 {
  * Completes a private key whose header and context of n are set: contexts of p and
  * q, dp, dq, qi, and a first blinding pair. pBits is the larger bit length of p and q;
  * p, q, dp, dq, qi are values the caller has range-checked, in limbsFor(pBits) limbs.
- * Checks n = p q and qi q = 1 mod p (ERR_KEY_INVALID).
+ * Checks n = p q and qi q = 1 mod p (ERR_KEY_INVALID, with the reason recorded: keys/refusals.ts).
  */
 export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usize, qi: usize, pBits: i32): i32 {
   store<i32>(key + H_LP, limbsFor(pBits));
@@ -177,7 +178,7 @@ export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usiz
   mul(PROD, p, Lp, q, Lp);
   let ok = eqMask(PROD, ctxM(ctxN(key)), Ln) & isZeroMask(PROD + (<usize>Ln << 2), 2 * Lp - Ln);
   zero(PROD, 2 * Lp);
-  if (ok == 0) return ERR_KEY_INVALID;
+  if (ok == 0) return refuse(REFUSED_RSA_N_NOT_PQ);
   montCtxInitL(ctxP(key), p, bitLengthVartime(p, Lp), Lp); // the sizes of p and q are public
   montCtxInitL(ctxQ(key), q, bitLengthVartime(q, Lp), Lp);
   mont2CtxInit(ctxPQ(key), ctxP(key), ctxQ(key));
@@ -195,7 +196,7 @@ export function setupPrivate(key: usize, p: usize, q: usize, dp: usize, dq: usiz
   setLimb(H, 0, 1);
   ok = eqMask(TMP, H, Lp);
   zero(TMP, Lp);
-  if (ok == 0) return ERR_KEY_INVALID;
+  if (ok == 0) return refuse(REFUSED_RSA_QI);
   return newBlinding(key);
 }
 

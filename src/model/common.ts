@@ -39,4 +39,6 @@ export interface ListOptions {
   maxresults?: number;
   /** The opaque $skiptoken from a previous nextLink. */
   skiptoken?: string;
+  /** Certificate lists: include certificates whose issuance is still pending (query includePending). */
+  includePending?: boolean;
 }

@@ -30,11 +30,19 @@ export interface KeyAttributes extends Attributes {
   hsmPlatform?: string;
 }
 
+/** KeyReleasePolicy (7.3+): `data` is base64url of the policy JSON (policy grammar: attestation/policy.ts). */
+export interface KeyReleasePolicy {
+  contentType?: string;
+  immutable?: boolean;
+  data?: string;
+}
+
 export interface KeyBundle {
   key: JsonWebKey;
   attributes: KeyAttributes;
   tags?: Tags;
   managed?: boolean;
+  release_policy?: KeyReleasePolicy;
 }
 
 export interface DeletedKeyBundle extends KeyBundle {
@@ -64,6 +72,7 @@ export interface KeyCreateParameters {
   attributes?: KeyAttributes;
   tags?: Tags;
   crv?: CurveName | string;
+  release_policy?: KeyReleasePolicy;
 }
 
 export interface KeyImportParameters {
@@ -71,12 +80,26 @@ export interface KeyImportParameters {
   key: JsonWebKey;
   attributes?: KeyAttributes;
   tags?: Tags;
+  release_policy?: KeyReleasePolicy;
 }
 
 export interface KeyUpdateParameters {
   key_ops?: string[];
   attributes?: KeyAttributes;
   tags?: Tags;
+  release_policy?: KeyReleasePolicy;
+}
+
+/** POST /keys/{name}/{version}/release. enc: CKM_RSA_AES_KEY_WRAP (default), RSA_AES_KEY_WRAP_256, RSA_AES_KEY_WRAP_384. */
+export interface KeyReleaseParameters {
+  target: string;
+  nonce?: string;
+  enc?: string;
+}
+
+/** `value` is a JWS whose payload carries the released key (Key Vault's KeyReleaseResult). */
+export interface KeyReleaseResult {
+  value: string;
 }
 
 export interface KeyOperationsParameters {
@@ -162,4 +185,5 @@ export interface KeysApi {
   getRotationPolicy(name: string, ctx: RequestContext): Promise<KeyRotationPolicy>;
   updateRotationPolicy(name: string, body: KeyRotationPolicy, ctx: RequestContext): Promise<KeyRotationPolicy>;
   getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes>;
+  releaseKey(name: string, version: string | undefined, body: KeyReleaseParameters, ctx: RequestContext): Promise<KeyReleaseResult>;
 }

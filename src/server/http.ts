@@ -29,7 +29,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { router } = options;
   const common = {
     logger: options.logger ?? false,
-    bodyLimit: router.maxBodyBytes,
+    bodyLimit: router.largestBodyBytes,
     exposeHeadRoutes: false,
     requestTimeout: options.requestTimeout ?? 60_000,
     genReqId: () => randomUUID(),
@@ -50,7 +50,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   // Raw bytes for every content type (and for none): the router parses.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: router.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: router.largestBodyBytes }, (_req, body, done) => done(null, body));
 
   app.addHook("onRequest", async (req, reply) => {
     const refused = router.preflight(toHttpRequest(req), { requestId: req.id, log: req.log as ServerLogger });
@@ -124,7 +124,7 @@ function sendClientError(router: Router, log: ServerLogger, error: Error, socket
 function sendError(router: Router, req: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const e = error as { statusCode?: number; code?: string; message?: string };
   let kvError: unknown;
-  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE" || e?.statusCode === 413) kvError = bodyTooLarge(router.maxBodyBytes);
+  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE" || e?.statusCode === 413) kvError = bodyTooLarge(router.largestBodyBytes);
   else if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
     kvError = httpErrors.badParameter(`The request is malformed (${e.code ?? e.statusCode}).`);
   } else kvError = error;

@@ -5,7 +5,8 @@
 // VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
 import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
-import type { KeyVaultError } from "../vault/errors.js";
+import { KeyVaultError } from "../vault/errors.js";
+import { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from "../vault/index.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
 import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
 import { compile, matchPath, routes, type CompiledRoute, type PathMatch } from "./routes.js";
@@ -38,7 +39,7 @@ export interface RouterOptions {
   defaultHost?: string;
   /** The challenge's `resource`. Default https://vault.azure.net. */
   authResource?: string;
-  /** Largest accepted body in bytes. Default 1 MiB. */
+  /** Largest accepted body in bytes, for every route without a limit of its own (restore has one). Default 1 MiB. */
   maxBodyBytes?: number;
   log?: ServerLogger;
 }
@@ -60,12 +61,12 @@ export interface Router {
   /** An answer in Key Vault's envelope for a failure that the transport found (e.g. a body too large). */
   errorResponse(req: HttpRequest, err: unknown, opts?: HandleOptions): HttpResponse;
   readonly maxBodyBytes: number;
+  /** The largest body any route takes (the transport's own limit). */
+  readonly largestBodyBytes: number;
 }
 
-/** Key Vault data-plane versions for keys, oldest first (the REST reference's list). */
-export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"] as const;
-/** 2026-04-01 is what @azure/keyvault-secrets 4.12 sends by default. */
-export const LATEST_API_VERSION = "2026-04-01";
+/** The api-versions and their shapes are the vault's (src/vault/api-versions.ts). */
+export { LATEST_API_VERSION, SUPPORTED_API_VERSIONS };
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const HOST =
@@ -80,6 +81,8 @@ export function createRouter(options: RouterOptions): Router {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const baseLog = options.log ?? silentLogger;
   const compiled = routes.map(compile);
+  const largestBodyBytes = Math.max(maxBodyBytes, ...routes.map((r) => r.maxBodyBytes ?? 0));
+  const limitOf = (r: CompiledRoute) => Math.max(maxBodyBytes, r.route.maxBodyBytes ?? 0);
 
   function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
     const headers: Record<string, string> = {
@@ -102,30 +105,36 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
+    if (isPing(req) || isAnonymous(req)) return undefined;
     const denied = checkAuthorization(req.headers.authorization);
     return denied ? fail(req, denied, opts) : undefined;
   }
 
   async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
     try {
+      if (isPing(req)) {
+        const headers = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
+        return { status: 200, headers, body: req.method === "HEAD" ? undefined : PING_BODY };
+      }
       const early = preflight(req, opts);
       if (early) return early;
 
       const { path, query } = splitUrl(req.url);
       const { route, match } = findRoute(compiled, req.method, path);
 
-      const apiVersion = checkApiVersion(query);
+      const apiVersion = route.route.anonymous ? "" : checkApiVersion(query);
       const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
       const list = listOptions(query);
-      if (!route.route.body) checkSize(req.body, maxBodyBytes);
-      const body = route.route.body ? parseBody(req, maxBodyBytes) : undefined;
+      const limit = limitOf(route);
+      if (!route.route.body) checkSize(req.body, limit);
+      const body = route.route.body ? parseBody(req, limit) : undefined;
       const what = objectWord(path);
       const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
       const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
-      const headers = baseHeaders(req, opts);
+      const headers = { ...baseHeaders(req, opts), ...route.route.headers?.(result, { name, version, body, list, ctx }) };
       if (status === 204) return { status, headers };
       headers["content-type"] = "application/json; charset=utf-8";
       return { status, headers, body: JSON.stringify(result ?? {}) };
@@ -141,7 +150,16 @@ export function createRouter(options: RouterOptions): Router {
     return `${scheme}://${host.toLowerCase()}`;
   }
 
-  return { preflight, handle, errorResponse: fail, maxBodyBytes };
+  /** The built-in attestation service's routes take no token. */
+  function isAnonymous(req: HttpRequest): boolean {
+    try {
+      return findRoute(compiled, req.method, splitUrl(req.url).path).route.route.anonymous === true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { preflight, handle, errorResponse: fail, maxBodyBytes, largestBodyBytes };
 }
 
 /** "https://vault.example:8443/" -> "https://vault.example:8443"; refuses anything with a path, query or user. */
@@ -164,6 +182,15 @@ export function normaliseVaultUrl(raw: string): string {
   }
   return `${url.protocol}//${url.host}`;
 }
+
+/**
+ * GET or HEAD /ping answers 200 with no authentication and no api-version, for readiness probes
+ * (it is not a Key Vault route). The process answering it serves requests already.
+ */
+function isPing(req: HttpRequest): boolean {
+  return (req.method === "GET" || req.method === "HEAD") && pathOf(req.url) === "/ping";
+}
+const PING_BODY = JSON.stringify({ status: "ok" });
 
 function single(v: HeaderValue): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -213,7 +240,7 @@ function checkApiVersion(query: URLSearchParams): string {
     throw httpErrors.badParameter(`The api-version query parameter is missing. Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`);
   }
   const v = all[0];
-  if (all.length > 1 || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+  if (all.length > 1 || !SUPPORTED_API_VERSIONS.includes(v!)) {
     throw httpErrors.badParameter(
       `The specified version (${printable(all.join(","))}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}). Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`,
     );
@@ -230,6 +257,12 @@ function listOptions(query: URLSearchParams): ListOptions {
   }
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
+  const pending = query.get("includePending");
+  if (pending !== null) {
+    if (!/^(true|false)$/i.test(pending))
+      throw httpErrors.badParameter(`includePending must be true or false, got '${printable(pending)}'.`);
+    options.includePending = pending.toLowerCase() === "true";
+  }
   return options;
 }
 
@@ -271,8 +304,9 @@ function checkSize(body: Uint8Array | string | null | undefined, max: number): v
   if (byteLength(body) > max) throw bodyTooLarge(max);
 }
 
+/** A limit of ours, not a mistake of the client's: 413 (RFC 9110 §15.5.14), in Key Vault's envelope. */
 export function bodyTooLarge(max: number): KeyVaultError {
-  return httpErrors.badParameter(`The request body is larger than the limit of ${max} bytes.`);
+  return new KeyVaultError(413, "RequestEntityTooLarge", `The request body is larger than this server's limit of ${max} bytes.`);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -319,4 +353,21 @@ function checkContentType(header: string | undefined): void {
 function printable(s: string): string {
   const clean = s.replace(/[^\x20-\x7e]/g, "?");
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
+}
+
+let sharedRoutes: CompiledRoute[] | undefined;
+
+/**
+ * The object name that a request's path addresses ("/keys/K/sign" gives "K"), percent-decoded, as
+ * sent; undefined for a request without one (lists, /rng, restore) or that no route takes. The worker
+ * pool (./workers/pool.ts) sends every request for one name to one worker by it.
+ */
+export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
+  try {
+    sharedRoutes ??= routes.map(compile);
+    const { match } = findRoute(sharedRoutes, req.method, splitUrl(req.url).path);
+    return match.name === undefined ? undefined : decodeURIComponent(match.name);
+  } catch {
+    return undefined;
+  }
 }

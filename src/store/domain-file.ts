@@ -1,7 +1,7 @@
 // A security-domain file that several vaults share (`--security-domain FILE`), so that a backup made
 // by one restores into another. It holds the domain key sealed (SecurityDomainRecord as JSON), never
 // in clear. This is the file I/O the vault itself must not do (it runs in browsers too).
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { SecurityDomainRecord } from "./records.js";
 import type { SharedDomainSource } from "./types.js";
 
@@ -29,9 +29,20 @@ export class DomainFile implements SharedDomainSource {
     return { id: r.id, sealed: r.sealed };
   }
 
+  /**
+   * Writes the domain once: the file is created exclusively, so that two servers that start at the same
+   * moment never each make a domain of their own and silently overwrite one another's.
+   */
   async save(record: SecurityDomainRecord): Promise<void> {
-    writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-    // `mode` applies only when the file is created: an existing one is made private too.
-    chmodSync(this.#path, 0o600);
+    try {
+      writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST") throw err;
+      const other = await this.load();
+      if (other?.id === record.id) return;
+      throw new Error(
+        `${this.description} was created by another server while this one was starting (domain ${other?.id}); start again to use it`,
+      );
+    }
   }
 }

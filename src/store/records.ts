@@ -2,10 +2,13 @@
 // sees a REST body and never imports the vault. Key material and secret values are in a record only
 // sealed by the core (base64url).
 
-/** Key Vault's three object kinds. A name is unique within a kind, case-insensitively. */
-export type ObjectKind = "key" | "secret" | "certificate";
+/**
+ * Key Vault's three object kinds, and the certificate API's vault-wide records (its issuers, and its
+ * contacts as one record). A name is unique within a kind, case-insensitively.
+ */
+export type ObjectKind = "key" | "secret" | "certificate" | "certificate-issuer" | "certificate-contacts";
 
-export const OBJECT_KINDS: readonly ObjectKind[] = ["key", "secret", "certificate"];
+export const OBJECT_KINDS: readonly ObjectKind[] = ["key", "secret", "certificate", "certificate-issuer", "certificate-contacts"];
 
 export interface AttributesRecord {
   enabled: boolean;
@@ -35,6 +38,15 @@ export interface DeletionRecord {
   scheduledPurgeDate: number;
 }
 
+/**
+ * A delete or a recover that the vault reports done but that other reads see only from `until`
+ * (milliseconds since the epoch): Key Vault's eventual consistency, which the SDKs' pollers wait out.
+ */
+export interface SettlingRecord {
+  op: "delete" | "recover";
+  until: number;
+}
+
 /** An object: all its versions, its deletion state and the kind's per-object state (rotation policy, ...). */
 export interface ObjectRecord<P = Record<string, unknown>, S = Record<string, unknown>> {
   kind: ObjectKind;
@@ -43,6 +55,7 @@ export interface ObjectRecord<P = Record<string, unknown>, S = Record<string, un
   /** Oldest first; the last one is the current version. */
   versions: VersionRecord<P>[];
   deleted?: DeletionRecord;
+  settling?: SettlingRecord;
   state?: S;
 }
 
@@ -55,6 +68,8 @@ export interface KeyVersionProps {
   keyOps: string[];
   /** The public members of the key (n, e, crv, x, y); never a private one. */
   publicJwk: Record<string, string>;
+  /** Exportable keys only: the release policy as Key Vault returns it (data = base64url of canonical JSON). */
+  releasePolicy?: { contentType: string; immutable: boolean; data: string };
 }
 
 /** What a secret version records besides its sealed value. */
@@ -67,6 +82,16 @@ export interface SecretVersionProps {
 /** A secret's own state: whether a certificate manages it. */
 export interface SecretState {
   managed?: boolean;
+}
+
+/** What a certificate version records. Its key and its secret are versions of the same id in their own kinds. */
+export interface CertificateVersionProps {
+  /** The certificate's DER, base64 (standard); absent while the version waits for its issuer (pending). */
+  cer?: string;
+  /** The certificates above it (a merged or imported chain), DER base64 each, nearest issuer first. */
+  chain?: string[];
+  /** The content type of the version's secret: application/x-pkcs12 or application/x-pem-file. */
+  contentType?: string;
 }
 
 export interface SecurityDomainRecord {
@@ -129,11 +154,14 @@ export function parseStoredRecord(kind: ObjectKind, id: string, json: string): O
   return value as ObjectRecord;
 }
 
+/** The kinds whose objects always have a version (issuers and contacts have state only). */
+const VERSIONED = new Set<ObjectKind>(["key", "secret", "certificate"]);
+
 function shapeProblem(value: unknown, kind: ObjectKind, id: string): string | undefined {
   if (!isObject(value)) return "it is not a JSON object";
   if (value.kind !== kind) return `its kind is not ${kind}`;
   if (typeof value.name !== "string" || nameKey(value.name) !== id) return "its name does not match the name it is stored under";
-  if (!Array.isArray(value.versions) || value.versions.length === 0) return "it has no versions";
+  if (!Array.isArray(value.versions) || (value.versions.length === 0 && VERSIONED.has(kind))) return "it has no versions";
   for (const v of value.versions) {
     if (!isObject(v) || typeof v.version !== "string" || !isObject(v.attributes) || !isObject(v.props)) return "a version is malformed";
   }

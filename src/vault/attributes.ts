@@ -32,9 +32,6 @@ export function parseAttributes(raw: unknown): SettableAttributes {
   if (a.enabled !== undefined && a.enabled !== null && typeof a.enabled !== "boolean") {
     throw badParameter("attributes.enabled must be true or false.");
   }
-  if (a.exportable === true) {
-    throw badParameter("Exportable keys require a release policy, which this vault does not support.");
-  }
   const out: SettableAttributes = {};
   if (typeof a.enabled === "boolean") out.enabled = a.enabled;
   const nbf = unixSeconds(a.nbf, "nbf");

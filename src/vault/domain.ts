@@ -2,7 +2,7 @@
 // from the store or from a domain shared with other vaults (so a backup made by one restores into
 // another). The domain key leaves the core only sealed, under a key the core derives from a domain
 // secret (the emulator has no hardware root; the secret is configurable).
-import { decodeBase64url, encodeBase64url } from "../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 import { toHex } from "../encoding/hex.js";
 import type { KeyHandle } from "../engine/index.js";
 import { OBJECT_KINDS, type ObjectStore, type SecurityDomainRecord, type SharedDomainSource } from "../store/types.js";

@@ -7,6 +7,9 @@ import type { ObjectStore, SharedDomainSource } from "../store/types.js";
 import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
 import { openSecurityDomain, type SecurityDomain } from "./domain.js";
 import type { VaultEngine } from "./engine.js";
+import { CertificateObjects } from "./certificates/certificates.js";
+import type { JSONWebKeySet } from "jose";
+import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
 import { SecretObjects } from "./secrets/secrets.js";
 import { NameLocks } from "./lifecycle/locks.js";
@@ -26,17 +29,25 @@ export interface VaultOptions {
   maxUnsealedKeys?: number;
   /** Per-name locks, shared with another Vault on the same store (a restarted engine's; see recovery.ts). */
   locks?: NameLocks;
+  /** A delete or recover becomes visible to other reads this many ms later, as on the real service. Default 0. */
+  deleteDelayMs?: number;
+  /** Further trusted attestation signers (a JWKS), besides the built-in attestation service. */
+  attestationJwks?: JSONWebKeySet;
 }
 
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
+  readonly certificates: CertificateObjects;
+  readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
 
-  private constructor(services: VaultServices) {
+  private constructor(services: VaultServices, attestation: VaultAttestation) {
     this.#domain = services.domain;
-    this.keys = new KeyObjects(services);
+    this.attestation = attestation;
+    this.keys = new KeyObjects(services, attestation);
     this.secrets = new SecretObjects(services);
+    this.certificates = new CertificateObjects(services, this.keys, this.secrets);
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
@@ -46,15 +57,23 @@ export class Vault implements VaultApi {
       ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
     });
     const clock = options.clock ?? Date.now;
-    return new Vault({
-      engine: options.hsm,
-      store,
-      domain,
-      locks: options.locks ?? new NameLocks(),
-      now: () => Math.floor(clock() / 1000),
-      recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
-      ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),
-    });
+    const deleteDelayMs = options.deleteDelayMs ?? 0;
+    if (!Number.isSafeInteger(deleteDelayMs) || deleteDelayMs < 0)
+      throw new Error(`deleteDelayMs must be a whole number of ms >= 0, got ${deleteDelayMs}`);
+    return new Vault(
+      {
+        engine: options.hsm,
+        store,
+        domain,
+        locks: options.locks ?? new NameLocks(),
+        now: () => Math.floor(clock() / 1000),
+        nowMs: clock,
+        recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
+        deleteDelayMs,
+        ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),
+      },
+      new VaultAttestation(options.hsm, options.attestationJwks, clock),
+    );
   }
 
   /** The public identifier of this vault's security domain (hex). */

@@ -8,13 +8,15 @@ import * as nc from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KeyVaultError } from "../../src/vault/index.js";
+import { invalidBackup } from "../../src/vault/lifecycle/backup.js";
 import { ecKey, octKey, rsaKey } from "../src/jwk/keys.js";
 import { ctx, type Fixture, openVault } from "../src/vault/fixture.js";
 import { aesKw, nodePublicKey } from "../src/vault/node-check.js";
 import { keyHsm, pkcs8, transferBlob } from "../src/vault/transfer.js";
 import { b64u, memberArb } from "./arbitraries.js";
 
-const INVALID_BACKUP = "The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.";
+/** The one answer to every defective backup (the vault's own, so that this test follows its wording). */
+const INVALID_BACKUP = invalidBackup().message;
 
 let f: Fixture;
 const oct = octKey(256);

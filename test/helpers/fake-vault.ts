@@ -7,6 +7,7 @@ import { KeyVaultError, kindErrors } from "../../src/vault/errors.js";
 const keyNotFound = (name: string) => kindErrors("Key").notFound(name);
 import type {
   BackupKeyResult,
+  CertificatesApi,
   DeletedKeyBundle,
   DeletedKeyItem,
   GetRandomBytesRequest,
@@ -28,6 +29,8 @@ import type {
   ListOptions,
   ListResult,
   RandomBytes,
+  KeyReleaseParameters,
+  KeyReleaseResult,
   RequestContext,
 } from "../../src/model/index.js";
 
@@ -48,6 +51,15 @@ export class FakeVault implements VaultApi, KeysApi {
       (_t, method: string) =>
       async (...args: unknown[]) => {
         this.#record(`secrets.${method}`, ...args);
+        return {};
+      },
+  });
+  /** Certificates: every call is recorded (as "certificates.<method>") and answers an empty object. */
+  readonly certificates: CertificatesApi = new Proxy({} as CertificatesApi, {
+    get:
+      (_t, method: string) =>
+      async (...args: unknown[]) => {
+        this.#record(`certificates.${method}`, ...args);
         return {};
       },
   });
@@ -206,5 +218,9 @@ export class FakeVault implements VaultApi, KeysApi {
   async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
     this.#record("getRandomBytes", body);
     return { value: Buffer.alloc(Math.min(Math.max(0, Number(body.count) | 0), 1024)).toString("base64url") };
+  }
+  async releaseKey(name: string, version: string | undefined, body: KeyReleaseParameters, ctx: RequestContext): Promise<KeyReleaseResult> {
+    this.#record("releaseKey", name, version, body, ctx);
+    return { value: "released" };
   }
 }

@@ -1,7 +1,7 @@
 // Test-only access to the raw core, for fuzzing the ABI and scanning linear memory.
 // The public engine never exposes these; only tests instantiate the module this way.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { RELEASE_WASM, TEST_WASM } from "./wasm.js";
 
 export interface RawCore {
   exports: Record<string, any>;
@@ -13,9 +13,12 @@ export interface RawCore {
   read(len: number): Uint8Array;
 }
 
-/** A bare instance of build/hsm.wasm; `seed: false` leaves its DRBG unseeded (for known-answer tests). */
-export async function rawCore(options: { seed?: boolean } = {}): Promise<RawCore> {
-  const bytes = readFileSync(join(import.meta.dirname, "../../build/hsm.wasm"));
+/**
+ * A bare instance of build/hsm.wasm (or, with `test: true`, of build/hsm.test.wasm and its hooks);
+ * `seed: false` leaves its DRBG unseeded (for known-answer tests).
+ */
+export async function rawCore(options: { seed?: boolean; test?: boolean } = {}): Promise<RawCore> {
+  const bytes = readFileSync(options.test ? TEST_WASM : RELEASE_WASM);
   const { instance } = await WebAssembly.instantiate(bytes, {
     env: {
       abort() {

@@ -54,6 +54,16 @@ describe("check-layers", () => {
       /vault\/io\.ts: imports node:fs, but src\/vault must run in a browser/,
     ],
     [
+      "a node: import in the offline vault",
+      { "offline/vault.ts": 'import { Worker } from "node:worker_threads";\n' },
+      /offline\/vault\.ts: imports node:worker_threads, but src\/offline must run in a browser/,
+    ],
+    [
+      "a node: import in the worker pool, which browsers load",
+      { "server/workers/pool.ts": 'import { cpus } from "node:os";\n' },
+      /server\/workers\/pool\.ts: imports node:os, but src\/server must run in a browser/,
+    ],
+    [
       "a lazy node: import outside the engine's loader",
       { "jwk/io.ts": 'export const f = () => import("node:fs");\n' },
       /jwk\/io\.ts: imports node:fs/,

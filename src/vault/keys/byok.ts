@@ -2,13 +2,13 @@
 // enc:"CKM_RSA_AES_KEY_WRAP"}, ciphertext} whose ciphertext is RSA-OAEP-SHA1(ephemeral AES key) ‖
 // AES-KWP(target key). The whole unwrap happens in the core: the target key never enters host memory.
 import type { KeyHandle } from "../../engine/index.js";
-import { decodeBase64url } from "../../jwk/base64url.js";
-import { curveInfo } from "../../jwk/curves.js";
+import { decodeBase64url } from "../../encoding/base64url.js";
+import { curveInfo } from "../../engine/index.js";
 import type { JsonWebKey } from "../../model/index.js";
 import type { VaultEngine } from "../engine.js";
 import { badParameter } from "../errors.js";
 import { engineCall } from "../errormap.js";
-import type { Family } from "../algorithms.js";
+import type { Family } from "../../engine/index.js";
 
 export interface TransferRequest {
   /** The kid of the key exchange key, as the blob names it. */

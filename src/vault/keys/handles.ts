@@ -7,7 +7,7 @@
 // A handle from get() is valid until the next get() or add(): callers use it synchronously, in the
 // same turn, so that no other request can evict it in between.
 import type { KeyHandle } from "../../engine/index.js";
-import { decodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url } from "../../encoding/base64url.js";
 import { nameKey, type KeyVersionProps, type ObjectRecord, type VersionRecord } from "../../store/types.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";

@@ -1,6 +1,6 @@
 // key_ops: the defaults for each kty and the checks on what a client asks for (DESIGN.md).
 import { badParameter } from "../errors.js";
-import type { Family } from "../algorithms.js";
+import type { Family } from "../../engine/index.js";
 
 export const KNOWN_OPS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey", "import", "export"] as const;
 

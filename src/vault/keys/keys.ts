@@ -3,7 +3,7 @@
 // soft delete, lists and backup; this file adds what is a key's own: its material in the engine,
 // its cryptographic operations, rotation and BYOK.
 import type { KeyHandle } from "../../engine/index.js";
-import { encodeBase64url, decodeBase64url } from "../../jwk/base64url.js";
+import { encodeBase64url, decodeBase64url } from "../../encoding/base64url.js";
 import { baseKty } from "../../jwk/parse.js";
 import type {
   BackupKeyResult,
@@ -16,6 +16,8 @@ import type {
   KeyItem,
   KeyOperationResult,
   KeyOperationsParameters,
+  KeyReleaseParameters,
+  KeyReleaseResult,
   KeyRestoreParameters,
   KeyRotationPolicy,
   KeysApi,
@@ -29,30 +31,49 @@ import type {
   RequestContext,
 } from "../../model/index.js";
 import type { KeyVersionProps } from "../../store/types.js";
-import type { CryptoOp } from "../algorithms.js";
+import type { CryptoOp } from "../../engine/index.js";
 import { newAttributes, parseAttributes, parseTags } from "../attributes.js";
 import { engineCall } from "../errormap.js";
 import { badParameter, forbidden, kindErrors, operationForbidden } from "../errors.js";
-import { checkSealedOpens } from "../lifecycle/backup.js";
+import { shapeOf } from "../api-versions.js";
+import type { VaultAttestation } from "../attestation.js";
 import type { KindSpec } from "../lifecycle/kind.js";
+import { ManagedObjects } from "../lifecycle/managed.js";
 import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
 import { checkName } from "../names.js";
 import { kekOf, parseTransfer, unwrapTransfer } from "./byok.js";
+import { type ExportRequest, parseExportRequest, resolveExport, updatedPolicy } from "./exportable.js";
+import { releaseKey } from "./release.js";
 import { UnsealedKeys } from "./handles.js";
 import { resolveKeyOps } from "./keyops.js";
-import { generator, sealedVersion, shapeOf } from "./material.js";
+import { generator, sealedVersion, shapeOf as keyShapeOf } from "./material.js";
 import { checkAlgName, checkDigest, checkOperation, optionalBytes, requireBytes } from "./operations.js";
 import { type KeyDescription, parseCreate, parseImport, plainImport } from "./requests.js";
 import { defaultPolicy, expiryFor, parsePolicy, rotationDueAt } from "./rotation.js";
 import { deletedKeyBundle, deletedKeyItem, type KeyRecord, type KeyState, type KeyVersion, keyBundle, keyItem, kidOf } from "./views.js";
 
+/**
+ * A key that backs a certificate is Key Vault's to change: the keys API refuses (recorded traffic:
+ * DELETE /keys/{certificate} is 403 Forbidden, innererror KeyManagedByKeyVault). Returns the record.
+ */
+function refuseManaged(rec: KeyRecord, operation: string): KeyRecord {
+  if (rec.state?.managed) {
+    throw forbidden(`Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`, "KeyManagedByKeyVault");
+  }
+  return rec;
+}
+
 export class KeyObjects implements KeysApi {
   readonly #s: VaultServices;
   readonly #life: ObjectLifecycle<KeyVersionProps, KeyState>;
   readonly #unsealed: UnsealedKeys;
+  /** The certificate kind's access to the keys it manages (lifecycle/managed.ts). */
+  readonly managed: ManagedObjects<KeyVersionProps, KeyState>;
+  readonly #attestation: VaultAttestation;
 
-  constructor(services: VaultServices) {
+  constructor(services: VaultServices, attestation: VaultAttestation) {
     this.#s = services;
+    this.#attestation = attestation;
     this.#unsealed = new UnsealedKeys(services.engine, services.domain, services.maxUnsealedKeys);
     const spec: KindSpec<KeyVersionProps, KeyState> = {
       kind: "key",
@@ -62,16 +83,24 @@ export class KeyObjects implements KeysApi {
       errors: kindErrors("Key"),
       refresh: (rec, now) => this.#rotateIfDue(rec, now),
       forget: (rec) => this.#unsealed.forget(rec),
-      checkRestoredVersion: (v, _name) => {
+      checkRestoredVersion: (v, _name, state) => {
         if (typeof v.props.kty !== "string" || baseKty(v.props.kty) === undefined) throw new Error("unknown kty");
         if (typeof v.props.keySize !== "number" || !Array.isArray(v.props.keyOps) || typeof v.props.publicJwk !== "object") {
           throw new Error("malformed key version");
         }
-        // Every sealed version must open under this domain before the restore is accepted.
-        checkSealedOpens(services.engine, services.domain, v.sealed);
+        // Every sealed version must open under this domain, with the exportability its attributes claim.
+        const material = typeof v.sealed === "string" ? decodeBase64url(v.sealed) : undefined;
+        if (!material) throw new Error("no sealed material");
+        const h = services.engine.unseal(services.domain.handle, material);
+        const exportable = services.engine.isExportable(h);
+        services.engine.destroy(h);
+        if (exportable !== (v.attributes.exportable === true)) throw new Error("exportable attribute disagrees with the sealed key");
+        // A certificate's exportable key needs no release policy: its secret is how it leaves.
+        if (exportable && !v.props.releasePolicy && !state?.managed) throw new Error("exportable key without a release policy");
       },
     };
     this.#life = new ObjectLifecycle(spec, services);
+    this.managed = new ManagedObjects(this.#life);
   }
 
   // ---------------------------------------------------------------- create, import, get, update
@@ -79,15 +108,17 @@ export class KeyObjects implements KeysApi {
   async createKey(name: string, body: KeyCreateParameters, ctx: RequestContext): Promise<KeyBundle> {
     checkName(name);
     const request = parseCreate(body);
-    return this.#life.exclusive(name, () => this.#addVersion(name, request, generator(this.#s.engine, request.shape), ctx));
+    const exportReq = parseExportRequest(body.attributes, body.release_policy, ctx.apiVersion);
+    return this.#life.exclusive(name, () => this.#addVersion(name, request, exportReq, generator(this.#s.engine, request.shape), ctx));
   }
 
   async importKey(name: string, body: KeyImportParameters, ctx: RequestContext): Promise<KeyBundle> {
     checkName(name);
     const { description, jwk } = parseImport(body);
-    if (jwk.key_hsm !== undefined) return this.#importTransfer(name, description, jwk, ctx);
+    const exportReq = parseExportRequest(body.attributes, body.release_policy, ctx.apiVersion);
+    if (jwk.key_hsm !== undefined) return this.#importTransfer(name, description, exportReq, jwk, ctx);
     const { keySize, make } = plainImport(this.#s.engine, jwk);
-    return this.#life.exclusive(name, () => this.#addVersion(name, { ...description, keySize }, make, ctx));
+    return this.#life.exclusive(name, () => this.#addVersion(name, { ...description, keySize }, exportReq, make, ctx));
   }
 
   async getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle> {
@@ -102,17 +133,25 @@ export class KeyObjects implements KeysApi {
     const b = requireObject(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const v = this.#life.version(rec, version);
       const family = baseKty(v.props.kty)!;
       const keyOps = b.key_ops !== undefined ? resolveKeyOps(b.key_ops, family, v.props.kty) : v.props.keyOps;
       const attrs = parseAttributes(b.attributes);
+      const exportable = v.attributes.exportable === true;
+      const asked = (b.attributes as { exportable?: unknown } | undefined)?.exportable;
+      if (asked !== undefined && asked !== null && asked !== exportable) {
+        throw badParameter("AKV.SKR.1003: The exportable attribute of an existing key cannot be changed.");
+      }
+      const releasePolicy = updatedPolicy(b.release_policy, exportable, v.props.releasePolicy, ctx.apiVersion);
       const tags = b.tags !== undefined ? parseTags(b.tags) : v.tags;
       const merged = { ...v.attributes, ...attrs, updated: this.#s.now() };
       if (merged.nbf !== undefined && merged.exp !== undefined && merged.exp <= merged.nbf) {
         throw badParameter("attributes.exp must be later than attributes.nbf.");
       }
       const { tags: _old, ...rest } = v;
-      const updated: KeyVersion = { ...rest, props: { ...v.props, keyOps }, attributes: merged, ...(tags !== undefined ? { tags } : {}) };
+      const props = { ...v.props, keyOps, ...(releasePolicy ? { releasePolicy } : {}) };
+      const updated: KeyVersion = { ...rest, props, attributes: merged, ...(tags !== undefined ? { tags } : {}) };
       await this.#life.replaceVersion(rec, updated);
       return keyBundle(rec, updated, ctx);
     });
@@ -124,8 +163,10 @@ export class KeyObjects implements KeysApi {
     return this.#life.list(false, options, ctx, (rec) => keyItem(rec, this.#life.current(rec), ctx, false));
   }
 
+  /** The versions of a key; of a missing key, an empty list, as the service answers (JS SDK test "list 0 versions of a non-existing key"). */
   async listKeyVersions(name: string, options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
-    const rec = await this.#life.exclusive(name, () => this.#life.live(name));
+    const loaded = await this.#life.exclusive(name, () => this.#life.load(name));
+    const rec: KeyRecord = loaded && this.#life.isLive(loaded) ? loaded : { kind: "key", name, versions: [] };
     return this.#life.listVersions(rec, options, ctx, (v) => keyItem(rec, v, ctx, true));
   }
 
@@ -134,6 +175,7 @@ export class KeyObjects implements KeysApi {
   async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "delete");
       await this.#life.softDelete(rec, ctx);
       return deletedKeyBundle(rec, this.#life.current(rec), ctx);
     });
@@ -153,13 +195,14 @@ export class KeyObjects implements KeysApi {
   async recoverDeletedKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
+      refuseManaged(rec, "recover");
       await this.#life.recover(rec);
       return keyBundle(rec, this.#life.current(rec), ctx);
     });
   }
 
   async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name));
+    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name, (rec) => refuseManaged(rec, "purge")));
   }
 
   // ---------------------------------------------------------------- backup and restore
@@ -271,6 +314,7 @@ export class KeyObjects implements KeysApi {
   async rotateKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "rotate");
       return keyBundle(rec, await this.#rotate(rec), ctx);
     });
   }
@@ -287,6 +331,7 @@ export class KeyObjects implements KeysApi {
     const policy = parsePolicy(body);
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.live(name);
+      refuseManaged(rec, "update");
       const now = this.#s.now();
       const created = rec.state?.rotationPolicy?.attributes?.created ?? now;
       const rotationPolicy = { ...policy, attributes: { ...policy.attributes, created, updated: now } };
@@ -301,6 +346,27 @@ export class KeyObjects implements KeysApi {
     for (const name of await this.#life.names()) await this.#life.exclusive(name, () => this.#life.load(name));
   }
 
+  // ---------------------------------------------------------------- release
+
+  /** Secure key release: the key wrapped for the attested target, in a signed KeyReleaseResult. */
+  async releaseKey(name: string, version: string | undefined, body: KeyReleaseParameters, ctx: RequestContext): Promise<KeyReleaseResult> {
+    checkName(name);
+    if (!shapeOf(ctx.apiVersion).keyRelease) {
+      throw badParameter(`The release operation needs api-version 7.3-preview or later; this request has ${ctx.apiVersion}.`);
+    }
+    return this.#life.exclusive(name, async () => {
+      const rec = await this.#life.live(name);
+      const v = this.#life.version(rec, version);
+      return releaseKey(
+        { engine: this.#s.engine, attestation: this.#attestation, handle: () => this.#unsealed.get(rec.name, v) },
+        rec,
+        v,
+        body,
+        ctx,
+      );
+    });
+  }
+
   async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
     const b = requireObject(body);
     if (!Number.isInteger(b.count) || b.count < 1 || b.count > 128) {
@@ -312,13 +378,28 @@ export class KeyObjects implements KeysApi {
   // ---------------------------------------------------------------- internals
 
   /** Makes the key, seals it into a new version and stores it. Runs under the name's lock. */
-  async #addVersion(name: string, d: KeyDescription, make: () => KeyHandle, ctx: RequestContext): Promise<KeyBundle> {
+  async #addVersion(
+    name: string,
+    d: KeyDescription,
+    exportReq: ExportRequest,
+    make: () => KeyHandle,
+    ctx: RequestContext,
+  ): Promise<KeyBundle> {
     let handle: KeyHandle | undefined;
     try {
-      const { record, version } = await this.#life.addVersion(name, () => {
+      const { record, version } = await this.#life.addVersion(name, (existing) => {
+        if (existing) refuseManaged(existing, "create");
+        const cur = existing ? this.#life.current(existing) : undefined;
+        const { exportable, policy } = resolveExport(
+          exportReq,
+          d.kty.endsWith("-HSM"),
+          cur ? { exportable: cur.attributes.exportable === true, policy: cur.props.releasePolicy } : undefined,
+        );
         handle = engineCall(() => this.#unsealed.withRoom(make));
-        const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable: false };
-        return sealedVersion(this.#s.engine, this.#s.domain, handle, d, attributes, d.tags);
+        // Exportability is fixed here, before the first seal (CKA_EXTRACTABLE).
+        if (exportable) engineCall(() => this.#s.engine.makeExportable(handle!));
+        const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable };
+        return sealedVersion(this.#s.engine, this.#s.domain, handle, d, attributes, d.tags, policy);
       });
       this.#unsealed.add(record.name, version.version, handle!);
       return keyBundle(record, version, ctx);
@@ -333,6 +414,7 @@ export class KeyObjects implements KeysApi {
   async #importTransfer(
     name: string,
     d: Omit<KeyDescription, "keySize">,
+    exportReq: ExportRequest,
     jwk: NonNullable<KeyImportParameters["key"]>,
     ctx: RequestContext,
   ): Promise<KeyBundle> {
@@ -350,6 +432,7 @@ export class KeyObjects implements KeysApi {
         this.#addVersion(
           name,
           { ...d, keySize },
+          exportReq,
           () => {
             taken = true;
             return handle;
@@ -405,8 +488,11 @@ export class KeyObjects implements KeysApi {
   async #rotate(rec: KeyRecord): Promise<KeyVersion> {
     const v = this.#life.current(rec);
     const family = baseKty(v.props.kty)!;
-    const handle = engineCall(() => this.#unsealed.withRoom(generator(this.#s.engine, shapeOf(v.props, family))));
+    const handle = engineCall(() => this.#unsealed.withRoom(generator(this.#s.engine, keyShapeOf(v.props, family))));
     try {
+      // A new version of an exportable key is exportable, under the same release policy.
+      const exportable = v.attributes.exportable === true;
+      if (exportable) engineCall(() => this.#s.engine.makeExportable(handle));
       const now = this.#s.now();
       const exp = expiryFor(rec.state?.rotationPolicy, now);
       const attributes = {
@@ -415,7 +501,7 @@ export class KeyObjects implements KeysApi {
           now,
           v.attributes.recoverableDays ?? this.#s.recoverableDays,
         ),
-        exportable: false,
+        exportable,
       };
       const next = sealedVersion(
         this.#s.engine,
@@ -424,6 +510,7 @@ export class KeyObjects implements KeysApi {
         { family, kty: v.props.kty, keySize: v.props.keySize, keyOps: [...v.props.keyOps] },
         attributes,
         v.tags && { ...v.tags },
+        exportable ? v.props.releasePolicy : undefined,
       );
       await this.#life.write({ ...rec, versions: [...rec.versions, next] });
       rec.versions.push(next);

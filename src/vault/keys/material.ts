@@ -1,10 +1,10 @@
 // Making key material and the version that records it. Create, import, BYOK and rotation all end
 // here: one place generates by family, one place seals a new key into a version record.
 import type { KeyHandle } from "../../engine/index.js";
-import { encodeBase64url, decodeBase64url } from "../../jwk/base64url.js";
+import { encodeBase64url, decodeBase64url } from "../../encoding/base64url.js";
 import { publicMembers } from "../../jwk/public.js";
 import type { AttributesRecord, KeyVersionProps, VersionRecord } from "../../store/types.js";
-import type { Family } from "../algorithms.js";
+import type { Family } from "../../engine/index.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
 import { engineCall } from "../errormap.js";
@@ -54,6 +54,7 @@ export function sealedVersion(
   description: { family: Family; kty: string; keySize: number; keyOps: string[] },
   attributes: AttributesRecord,
   tags: Record<string, string> | undefined,
+  releasePolicy?: KeyVersionProps["releasePolicy"],
 ): VersionRecord<KeyVersionProps> {
   const sealed = encodeBase64url(engineCall(() => engine.seal(domain.handle, handle)));
   const publicJwk = description.family === "oct" ? {} : engineCall(() => engine.publicJwk(handle));
@@ -61,7 +62,13 @@ export function sealedVersion(
     version: newVersionId((n) => engine.randomBytes(n)),
     attributes,
     ...(tags !== undefined ? { tags } : {}),
-    props: { kty: description.kty, keySize: description.keySize, keyOps: description.keyOps, publicJwk: publicMembers(publicJwk) },
+    props: {
+      kty: description.kty,
+      keySize: description.keySize,
+      keyOps: description.keyOps,
+      publicJwk: publicMembers(publicJwk),
+      ...(releasePolicy ? { releasePolicy: { ...releasePolicy } } : {}),
+    },
     sealed,
   };
 }

@@ -1,8 +1,8 @@
 // The checks every cryptographic operation makes before the engine is called: key_ops, enabled,
 // the nbf/exp window, and the algorithm against the key's type, size and curve.
-import { aesBitsOf, ALL_ALGORITHMS, algorithmsFor, CURVE_OF_ALG, type CryptoOp, DIGEST_LENGTH } from "../algorithms.js";
+import { aesBitsOf, ALL_ALGORITHMS, algorithmsFor, CURVE_OF_ALG, type CryptoOp, DIGEST_LENGTH } from "../../engine/index.js";
 import { baseKty } from "../../jwk/parse.js";
-import { decodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url } from "../../encoding/base64url.js";
 import { badParameter, forbidden, operationForbidden } from "../errors.js";
 import type { KeyVersion } from "./views.js";
 

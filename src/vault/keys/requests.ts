@@ -1,11 +1,11 @@
 // The bodies of create (POST /keys/{name}/create) and import (PUT /keys/{name}), checked and turned
 // into what a new key version is made from. Nothing here touches the engine.
 import type { KeyHandle } from "../../engine/index.js";
-import { curveInfo } from "../../jwk/curves.js";
+import { curveInfo } from "../../engine/index.js";
 import { baseKty, OCT_SIZES, parsePrivateJwk, RSA_SIZES } from "../../jwk/parse.js";
-import { encodeBase64url } from "../../jwk/base64url.js";
+import { importParsedJwk } from "../../jwk/import.js";
 import type { KeyCreateParameters, KeyImportParameters } from "../../model/index.js";
-import type { Family } from "../algorithms.js";
+import type { Family } from "../../engine/index.js";
 import { parseAttributes, parseTags, type SettableAttributes } from "../attributes.js";
 import type { VaultEngine } from "../engine.js";
 import { jwkCall } from "../errormap.js";
@@ -90,37 +90,11 @@ export function parseImport(body: KeyImportParameters): {
   };
 }
 
-/** A private JWK, checked, with the engine call that imports it and the key's size. */
+/**
+ * A private JWK: its shape checked here (jwk/parse.ts), and the engine call that imports it, where the
+ * core checks the key and says why it refuses one (jwk/import.ts). Also the key's size.
+ */
 export function plainImport(engine: VaultEngine, jwk: unknown): { keySize: number; make: () => KeyHandle } {
   const parsed = jwkCall(() => parsePrivateJwk(jwk));
-  if (parsed.kty === "RSA") {
-    const enc = (x: Uint8Array) => encodeBase64url(x);
-    return {
-      keySize: parsed.bits,
-      make: () =>
-        engine.importRsa({
-          n: enc(parsed.n),
-          e: enc(parsed.e),
-          d: enc(parsed.d),
-          p: enc(parsed.p),
-          q: enc(parsed.q),
-          dp: enc(parsed.dp),
-          dq: enc(parsed.dq),
-          qi: enc(parsed.qi),
-        }),
-    };
-  }
-  if (parsed.kty === "EC") {
-    return {
-      keySize: parsed.curve.bits,
-      make: () =>
-        engine.importEc({
-          crv: parsed.curve.crv,
-          x: encodeBase64url(parsed.x),
-          y: encodeBase64url(parsed.y),
-          d: encodeBase64url(parsed.d),
-        }),
-    };
-  }
-  return { keySize: parsed.bits, make: () => engine.importOct(parsed.k) };
+  return { keySize: parsed.kty === "EC" ? parsed.curve.bits : parsed.bits, make: () => importParsedJwk(engine, parsed) };
 }

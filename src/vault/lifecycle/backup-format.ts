@@ -14,6 +14,13 @@ export const FORMAT_VERSION = 2;
 /** Key backups made before the object lifecycle; still restored. */
 export const LEGACY_KEY_FORMAT_VERSION = 1;
 export const DOMAIN_ID_LENGTH = 16;
+/**
+ * The largest backup blob the vault makes (and so restores): 64 MiB, a key of several thousand
+ * versions. The core encrypts it in pieces (assembly/api/backup-stream.ts); the router takes a
+ * restore body up to RESTORE_BODY_BYTES, the blob in base64url inside {"value": ...}.
+ */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
+export const RESTORE_BODY_BYTES = Math.ceil(MAX_BACKUP_BYTES / 3) * 4 + 4096;
 
 export interface BackupHeader {
   formatVersion: number;

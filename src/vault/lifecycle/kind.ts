@@ -12,6 +12,12 @@ export interface KindSpec<P, S> {
   deletedCollection: string;
   errors: KindErrors;
   /**
+   * Kinds whose lock on the same name is taken with this kind's, in this order, whenever this kind
+   * takes its own: a certificate's operations also write its key and its secret. Never a cycle:
+   * keys and secrets take only their own lock.
+   */
+  companions?: ObjectKind[];
+  /**
    * Runs whenever a live record is loaded, under its lock: a kind may bring the record up to date
    * with the clock (a due rotation, a due renewal) and store it.
    */
@@ -22,5 +28,5 @@ export interface KindSpec<P, S> {
    * Checks one version of a record read from a backup (under the name the backup carries); throws on
    * anything wrong. Runs before anything is written.
    */
-  checkRestoredVersion(version: VersionRecord<P>, name: string): void;
+  checkRestoredVersion(version: VersionRecord<P>, name: string, state: S | undefined): void;
 }

@@ -25,9 +25,13 @@ export interface VaultServices {
   locks: NameLocks;
   /** Unix seconds. */
   now(): number;
+  /** Milliseconds since the epoch (the same clock). */
+  nowMs(): number;
   recoverableDays: number;
   /** How many keys the engine keeps unsealed at most (a working set; see keys/handles.ts). */
   maxUnsealedKeys?: number;
+  /** A delete or recover is seen by other reads only this many ms later (Key Vault's eventual consistency); 0: at once. */
+  deleteDelayMs: number;
 }
 
 export class ObjectLifecycle<P, S> {
@@ -39,10 +43,16 @@ export class ObjectLifecycle<P, S> {
     this.#s = services;
   }
 
-  /** Checks the name, then runs fn alone for that name. */
+  /** Checks the name, then runs fn alone for that name (holding the companions' locks too). */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
     checkName(name, this.spec.label);
-    return this.#s.locks.exclusive(this.spec.kind, name, fn);
+    return this.#locked(name, fn);
+  }
+
+  #locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const kinds = [this.spec.kind, ...(this.spec.companions ?? [])];
+    const run = (i: number): Promise<T> => (i === kinds.length ? fn() : this.#s.locks.exclusive(kinds[i]!, name, () => run(i + 1)));
+    return run(0);
   }
 
   /** Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live. */
@@ -63,14 +73,34 @@ export class ObjectLifecycle<P, S> {
 
   async live(name: string): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name);
-    if (!rec || rec.deleted) throw this.spec.errors.notFound(name);
+    if (!rec || !this.isLive(rec)) throw this.spec.errors.notFound(name);
     return rec;
   }
 
   async deleted(name: string): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name);
-    if (!rec?.deleted) throw this.spec.errors.deletedNotFound(name);
+    if (!rec || !this.isDeleted(rec)) throw this.spec.errors.deletedNotFound(name);
     return rec;
+  }
+
+  /** Live, and not a recovery that other reads do not see yet. */
+  isLive(rec: ObjectRecord<P, S>): boolean {
+    return !rec.deleted && !this.#settling(rec, "recover");
+  }
+
+  /** Deleted, and not a deletion that other reads do not see yet. */
+  isDeleted(rec: ObjectRecord<P, S>): boolean {
+    return rec.deleted !== undefined && !this.#settling(rec, "delete");
+  }
+
+  #settling(rec: ObjectRecord<P, S>, op: "delete" | "recover"): boolean {
+    return rec.settling?.op === op && this.#s.nowMs() < rec.settling.until;
+  }
+
+  /** Starts the window in which a delete or recover is not yet seen (none without a delay). */
+  #settle(rec: ObjectRecord<P, S>, op: "delete" | "recover"): void {
+    if (this.#s.deleteDelayMs > 0) rec.settling = { op, until: this.#s.nowMs() + this.#s.deleteDelayMs };
+    else delete rec.settling;
   }
 
   current(rec: ObjectRecord<P, S>): VersionRecord<P> {
@@ -119,6 +149,13 @@ export class ObjectLifecycle<P, S> {
    * fail the operation (forget is best effort: an engine that refuses has lost them already).
    */
   async softDelete(rec: ObjectRecord<P, S>, ctx: RequestContext): Promise<void> {
+    this.markDeleted(rec, ctx);
+    await this.write(rec);
+    this.spec.forget?.(rec);
+  }
+
+  /** Sets the deletion record of a soft delete (purge date now + recoverableDays; seen after the delete delay), without writing it. */
+  markDeleted(rec: ObjectRecord<P, S>, ctx: RequestContext): void {
     const now = this.#s.now();
     const days = this.current(rec).attributes.recoverableDays ?? this.#s.recoverableDays;
     rec.deleted = {
@@ -126,13 +163,18 @@ export class ObjectLifecycle<P, S> {
       deletedDate: now,
       scheduledPurgeDate: now + days * 86_400,
     };
-    await this.write(rec);
-    this.spec.forget?.(rec);
+    this.#settle(rec, "delete");
   }
 
   async recover(rec: ObjectRecord<P, S>): Promise<void> {
-    delete rec.deleted;
+    this.markRecovered(rec);
     await this.write(rec);
+  }
+
+  /** Removes the deletion record (a recovery), without writing it. */
+  markRecovered(rec: ObjectRecord<P, S>): void {
+    delete rec.deleted;
+    this.#settle(rec, "recover");
   }
 
   /** Removes the record, then wipes its unsealed copies (see softDelete for the order). */
@@ -145,7 +187,7 @@ export class ObjectLifecycle<P, S> {
    * Purges a deleted object. A corrupt record is removed too, whatever its state: it can be neither
    * read, nor deleted, nor recovered, and purge is the way out that its error message names.
    */
-  async purgeDeleted(name: string): Promise<void> {
+  async purgeDeleted(name: string, check?: (rec: ObjectRecord<P, S>) => unknown): Promise<void> {
     try {
       await this.#s.store.get(this.spec.kind, name);
     } catch (e) {
@@ -154,7 +196,9 @@ export class ObjectLifecycle<P, S> {
       this.spec.forget?.({ kind: this.spec.kind, name, versions: [] });
       return;
     }
-    await this.purge(await this.deleted(name));
+    const rec = await this.deleted(name);
+    check?.(rec);
+    await this.purge(rec);
   }
 
   /** The stored record; one that cannot be read is a clear error that names it and the way out. */
@@ -181,8 +225,13 @@ export class ObjectLifecycle<P, S> {
 
   // ---------------------------------------------------------------- lists
 
-  /** A page of live objects (deleted: false) or deleted ones, each shown by `view`; O(page). */
-  async list<T>(deleted: boolean, options: ListOptions, ctx: RequestContext, view: (rec: ObjectRecord<P, S>) => T): Promise<ListResult<T>> {
+  /** A page of live objects (deleted: false) or deleted ones, each shown by `view` (undefined: left out); O(page). */
+  async list<T>(
+    deleted: boolean,
+    options: ListOptions,
+    ctx: RequestContext,
+    view: (rec: ObjectRecord<P, S>) => T | undefined,
+  ): Promise<ListResult<T>> {
     const path = `/${deleted ? this.spec.deletedCollection : this.spec.collection}`;
     const { after, max } = storeWindow(options, path);
     const batch = (await this.#s.store.list(this.spec.kind, {
@@ -195,12 +244,13 @@ export class ObjectLifecycle<P, S> {
     for (const listed of batch.slice(0, max)) {
       // Under the object's lock, as every read: a due purge or refresh happens here too. A record that
       // became unreadable since the store listed it is left out, as the store leaves out corrupt ones.
-      const rec = await this.#s.locks
-        .exclusive(this.spec.kind, listed.name, () => this.load(listed.name))
-        .catch((e) => (corruptErrors.has(e) ? undefined : Promise.reject(e)));
-      if (rec && (rec.deleted !== undefined) === deleted) value.push(view(rec));
+      const rec = await this.#locked(listed.name, () => this.load(listed.name)).catch((e) =>
+        corruptErrors.has(e) ? undefined : Promise.reject(e),
+      );
+      const item = rec && (deleted ? this.isDeleted(rec) : this.isLive(rec)) ? view(rec) : undefined;
+      if (item !== undefined) value.push(item);
     }
-    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max);
+    return storePage(value, more, nameKey(batch[Math.min(max, batch.length) - 1]?.name ?? ""), ctx, path, max, options);
   }
 
   /** A page of the versions of one live object, oldest first. */
@@ -224,9 +274,20 @@ export class ObjectLifecycle<P, S> {
     return engineCall(() => createBackup(this.#s.engine, this.#s.domain, rec as ObjectRecord, this.#s.now()));
   }
 
+  /** Opens and checks a backup of this kind (see backup.ts); writes nothing. */
+  openBackup(blob: Uint8Array): ObjectRecord<P, S> {
+    return openBackup(this.#s.engine, this.#s.domain, blob, this.spec);
+  }
+
   /** Restores a backup under the name it carries, which must be free. Nothing is written on failure. */
   async restore(blob: Uint8Array): Promise<ObjectRecord<P, S>> {
-    const rec = openBackup(this.#s.engine, this.#s.domain, blob, this.spec);
+    const rec = this.openBackup(blob);
+    // Restored through its own kind's API, an object is that kind's own: no certificate manages it
+    // (a certificate's backup restores its key and secret, managed, with it).
+    if ((rec.state as { managed?: boolean } | undefined)?.managed) {
+      const { managed: _, ...rest } = rec.state as { managed?: boolean };
+      rec.state = rest as S;
+    }
     return this.exclusive(rec.name, async () => {
       const existing = await this.load(rec.name);
       if (existing?.deleted) throw this.spec.errors.conflictDeleted(existing.name);

@@ -1,7 +1,7 @@
 // Paging of list results: maxresults from 1 to 25, an opaque $skiptoken, an absolute nextLink.
 // The token says where to resume (a position in a version list, or the last name of a page of
 // objects) and which list it belongs to, so a token from one list is refused by another.
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import type { ListOptions, ListResult, RequestContext } from "../../model/index.js";
 import { badParameter } from "../errors.js";
 
@@ -37,9 +37,11 @@ function decodeToken(token: string | undefined, scope: string): Token | undefine
   throw badParameter("The $skiptoken is invalid or belongs to another list.");
 }
 
-function nextLink(ctx: RequestContext, path: string, max: number, token: Token): string {
+function nextLink(ctx: RequestContext, path: string, max: number, token: Token, options?: ListOptions): string {
   const encoded = encodeBase64url(new TextEncoder().encode(JSON.stringify(token)));
   const query = new URLSearchParams({ "api-version": ctx.apiVersion, $skiptoken: encoded, maxresults: String(max) });
+  // A list's filter goes on to its next page (certificates' includePending).
+  if (options?.includePending !== undefined) query.set("includePending", String(options.includePending));
   return `${ctx.vaultUrl}${path}?${query.toString()}`;
 }
 
@@ -69,7 +71,8 @@ export function storePage<T>(
   ctx: RequestContext,
   path: string,
   max: number,
+  options?: ListOptions,
 ): ListResult<T> {
   if (!more || lastKey === undefined) return { value, nextLink: null };
-  return { value, nextLink: nextLink(ctx, path, max, { s: path, a: lastKey }) };
+  return { value, nextLink: nextLink(ctx, path, max, { s: path, a: lastKey }, options) };
 }

@@ -2,7 +2,7 @@
 // secrets API. A value is sealed by the core before it is stored (values.ts) and unsealed only to
 // answer set and get. A secret that backs a certificate is managed: the secrets API may read it but
 // not set, update or delete it (Key Vault's SecretManagedByKeyVault).
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import type {
   BackupSecretResult,
   DeletedSecretBundle,
@@ -21,6 +21,7 @@ import type { SecretState, SecretVersionProps } from "../../store/types.js";
 import { newAttributes, parseAttributes, parseTags } from "../attributes.js";
 import { badParameter, forbidden, kindErrors } from "../errors.js";
 import type { KindSpec } from "../lifecycle/kind.js";
+import { ManagedObjects } from "../lifecycle/managed.js";
 import { ObjectLifecycle, requireObject, type VaultServices } from "../lifecycle/objects.js";
 import { checkName, newVersionId } from "../names.js";
 import { checkContentType, sealValue, unsealValue, valueBytes } from "./values.js";
@@ -35,6 +36,8 @@ const disabled = () => forbidden("Operation get is not allowed on a disabled sec
 export class SecretObjects implements SecretsApi {
   readonly #s: VaultServices;
   readonly #life: ObjectLifecycle<SecretVersionProps, SecretState>;
+  /** The certificate kind's access to the secrets it manages (lifecycle/managed.ts). */
+  readonly managed: ManagedObjects<SecretVersionProps, SecretState>;
 
   constructor(services: VaultServices) {
     this.#s = services;
@@ -51,6 +54,7 @@ export class SecretObjects implements SecretsApi {
       },
     };
     this.#life = new ObjectLifecycle(spec, services);
+    this.managed = new ManagedObjects(this.#life);
   }
 
   async setSecret(name: string, body: SecretSetParameters, ctx: RequestContext): Promise<SecretBundle> {
@@ -158,13 +162,18 @@ export class SecretObjects implements SecretsApi {
   async recoverDeletedSecret(name: string, ctx: RequestContext): Promise<SecretBundle> {
     return this.#life.exclusive(name, async () => {
       const rec = await this.#life.deleted(name);
+      if (rec.state?.managed) throw managedByKeyVault("recover");
       await this.#life.recover(rec);
       return secretBundle(rec, this.#life.current(rec), ctx);
     });
   }
 
   async purgeDeletedSecret(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name));
+    return this.#life.exclusive(name, () =>
+      this.#life.purgeDeleted(name, (rec) => {
+        if (rec.state?.managed) throw managedByKeyVault("purge");
+      }),
+    );
   }
 
   async backupSecret(name: string, _ctx: RequestContext): Promise<BackupSecretResult> {

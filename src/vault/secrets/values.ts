@@ -1,7 +1,7 @@
 // A secret's value: its limits, and its sealing. The value is stored only sealed by the core (seal_data:
 // AES-256-GCM under a key derived from the security domain), bound to the secret's name and version,
 // so that a sealed value copied onto another secret or version does not open.
-import { decodeBase64url, encodeBase64url } from "../../jwk/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../../encoding/base64url.js";
 import { nameKey } from "../../store/types.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";

@@ -3,12 +3,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Core } from "../../../src/engine/core.js";
-import { newCore } from "../../helpers/core.js";
+import { newTestCore } from "../../helpers/core.js";
 import { bigToBytes, bitLength, bytesToBig, modInv, modPow } from "../../helpers/bigint.js";
 
 let core: Core;
 beforeAll(async () => {
-  core = await newCore();
+  core = await newTestCore();
 });
 
 const W = 28n;

@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { bigToBytes, CURVES } from "../../helpers/ec.js";
+import { TEST_WASM } from "../../helpers/wasm.js";
 
 type Exports = Record<string, (...args: number[]) => number> & { memory: WebAssembly.Memory };
-const bytes = readFileSync(new URL("../../../build/hsm.wasm", import.meta.url));
+const bytes = readFileSync(TEST_WASM); // the test build: ec_set_pure_rfc6979 is a test hook
 let x: Exports;
 beforeEach(async () => {
   const { instance } = await WebAssembly.instantiate(bytes, {

@@ -2,12 +2,13 @@
 // diagnostic export ec_test_op (assembly/ec/testops.ts). fast-check drives random and edge inputs.
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Core } from "../../../src/engine/core.js";
+import type { Core } from "../../../src/engine/core.js";
+import { newTestCore } from "../../helpers/core.js";
 import { bigToBytes, bytesToBig, CURVES, mod, modPow } from "../../helpers/ec.js";
 
 let core: Core;
 beforeAll(async () => {
-  core = await Core.instantiate(new URL("../../../build/hsm.wasm", import.meta.url));
+  core = await newTestCore();
 });
 
 const OP = {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Hsm, type EcCurve, type HashName } from "../../../src/engine/index.js";
 import { b64url, bigToBytes, CURVES } from "../../helpers/ec.js";
 import { toHex } from "../../helpers/hsm.js";
+import { newTestHsm } from "../../helpers/wasm.js";
 
 interface Signature {
   hash: string;
@@ -84,7 +85,7 @@ const supported = new Set<string>(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 
 let hsm: Hsm;
 beforeAll(async () => {
-  hsm = await Hsm.create({ deterministicEcdsaForTests: true });
+  hsm = await newTestHsm({ deterministicEcdsa: true }); // reachable only through the test build
 });
 
 it("the parsed text has the three sections with ten signatures each", () => {

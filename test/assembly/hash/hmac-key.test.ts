@@ -7,7 +7,7 @@ import { rawCore, type RawCore } from "../../helpers/raw.js";
 
 let core: RawCore;
 beforeAll(async () => {
-  core = await rawCore();
+  core = await rawCore({ test: true });
 });
 
 const algs = [

@@ -31,7 +31,6 @@ describe("parseAttributes", () => {
     [{ exp: 2 ** 60 }, "attributes.exp must be a whole number of seconds since the Unix epoch."],
     [{ nbf: 200, exp: 200 }, "attributes.exp must be later than attributes.nbf."],
     [{ nbf: 200, exp: 100 }, "attributes.exp must be later than attributes.nbf."],
-    [{ exportable: true }, "Exportable keys require a release policy, which this vault does not support."],
   ])("refuses %j", (raw, message) => expectKvErrorSync(() => parseAttributes(raw), bad(message)));
 
   // exportable is a key's own attribute: keys add it (keys.test.ts checks it on every bundle).

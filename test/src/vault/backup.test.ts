@@ -12,7 +12,8 @@ import { ecKey, octKey } from "../jwk/keys.js";
 import { DAY, T0, b64u, bad, ctx, deletedConflict, expectKvError, notFound, openVault, type Fixture } from "./fixture.js";
 import { aesKw } from "./node-check.js";
 
-const INVALID = bad("The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.");
+// Key Vault's own answer (JS SDK recording "fails to restore a key with a malformed backup", 7.4-preview.1).
+const INVALID = { status: 400, code: "Malformed backup blob", message: "Backup blob contains invalid or corrupt version." };
 const dir = mkdtempSync(join(tmpdir(), "wasm-hsm-backup-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { Hsm } from "../../../src/engine/index.js";
 import { DomainFile } from "../../../src/store/domain-file.js";
 import { MemoryStore } from "../../../src/store/memory.js";
-import { Vault, KeyVaultError, type RequestContext } from "../../../src/vault/index.js";
+import { Vault, KeyVaultError, type RequestContext, type VaultOptions } from "../../../src/vault/index.js";
 import type { VaultEngine } from "../../../src/vault/engine.js";
 
 export const ctx: RequestContext = { vaultUrl: "https://vault.test", apiVersion: "7.5" };
@@ -52,7 +52,15 @@ export class DurableMemoryStore extends MemoryStore {
 }
 
 export async function openVault(
-  options: { engine?: TestEngine; store?: MemoryStore; clock?: TestClock; securityDomainFile?: string; sharedDomain?: DomainFile } = {},
+  options: {
+    engine?: TestEngine;
+    store?: MemoryStore;
+    clock?: TestClock;
+    securityDomainFile?: string;
+    sharedDomain?: DomainFile;
+    /** Further Vault.open options (deleteDelayMs, attestationJwks). */
+    vault?: Partial<VaultOptions>;
+  } = {},
 ): Promise<Fixture> {
   const engine = options.engine ?? (await newEngine());
   const store = options.store ?? new DurableMemoryStore();
@@ -63,6 +71,7 @@ export async function openVault(
     clock: clock.now,
     ...(options.securityDomainFile ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
     ...(options.sharedDomain ? { sharedDomain: options.sharedDomain } : {}),
+    ...options.vault,
   });
   return { vault, engine, store, clock };
 }

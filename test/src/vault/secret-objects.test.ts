@@ -342,10 +342,11 @@ describe("backup and restore", () => {
     expect(await vault.secrets.getSecret("bk", versionOf(v1.id), ctx)).toEqual(v1);
     // Another vault (another domain) refuses it, and writes nothing.
     const other = await openVault();
-    await expectKvError(
-      other.vault.secrets.restoreSecret({ value }, ctx),
-      bad("The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain."),
-    );
+    await expectKvError(other.vault.secrets.restoreSecret({ value }, ctx), {
+      status: 400,
+      code: "Malformed backup blob",
+      message: "Backup blob contains invalid or corrupt version.",
+    });
     expect(await other.store.names("secret")).toEqual([]);
   });
 
@@ -355,7 +356,7 @@ describe("backup and restore", () => {
     await vault.keys.createKey("crossk", { kty: "oct", key_size: 128 }, ctx);
     const s = await vault.secrets.backupSecret("cross", ctx);
     const k = await vault.keys.backupKey("crossk", ctx);
-    const invalid = bad("The backup blob is invalid: it is corrupt, truncated, of an unknown format, or from another security domain.");
+    const invalid = { status: 400, code: "Malformed backup blob", message: "Backup blob contains invalid or corrupt version." };
     await expectKvError(vault.keys.restoreKey({ value: s.value }, ctx), invalid);
     await expectKvError(vault.secrets.restoreSecret({ value: k.value }, ctx), invalid);
   });
