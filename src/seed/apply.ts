@@ -4,7 +4,7 @@
 // entry and Key Vault's own message.
 import type { RequestContext } from "../model/index.js";
 import { KeyVaultError } from "../vault/errors.js";
-import type { Vault } from "../vault/index.js";
+import type { VaultApi } from "../model/index.js";
 import { SeedError, type SeedEntry, type VaultSeed } from "./document.js";
 import { pemToJwk } from "./pem.js";
 
@@ -53,7 +53,7 @@ function pick(entry: SeedEntry, members: string[]): Record<string, unknown> {
   return out;
 }
 
-async function seedKey(vault: Vault, e: SeedEntry): Promise<void> {
+async function seedKey(vault: VaultApi, e: SeedEntry): Promise<void> {
   const common = pick(e, ["tags", "attributes"]);
   if (e.jwk !== undefined || e.pem !== undefined) {
     const jwk = e.jwk !== undefined ? (e.jwk as Record<string, unknown>) : await pemToJwk(String(e.pem));
@@ -78,7 +78,7 @@ async function seedKey(vault: Vault, e: SeedEntry): Promise<void> {
   );
 }
 
-export async function applySeed(vault: Vault, seed: VaultSeed, options: { source: string; mode?: SeedMode }): Promise<SeedReport> {
+export async function applySeed(vault: VaultApi, seed: VaultSeed, options: { source: string; mode?: SeedMode }): Promise<SeedReport> {
   const mode = options.mode ?? "skip";
   const report: SeedReport = { created: [], replaced: [], skipped: [] };
   const run = async (

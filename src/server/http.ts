@@ -5,7 +5,10 @@
 //  - Bodies reach the router as raw bytes (one catch-all content-type parser), so the router alone
 //    decides about content types and JSON.
 import { randomUUID } from "node:crypto";
+import { maxHeaderSize, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import { KeyVaultError } from "../vault/errors.js";
 import { httpErrors, type ServerLogger } from "./errors.js";
 import { bodyTooLarge, type HttpRequest, type HttpResponse, type Router } from "./router.js";
 
@@ -34,6 +37,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // Fastify's own refusals of a request line (a bad URL, a parameter too long) go through the router's envelope.
     frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => {
       void sendError(router, req, reply, error);
+    },
+    // Node's HTTP parser refuses some requests before fastify sees them (headers too large, bad framing):
+    // those answers are written here, on the socket, in the envelope too.
+    clientErrorHandler(this: FastifyInstance, error: Error, socket: Duplex) {
+      sendClientError(router, this.log as unknown as ServerLogger, error, socket);
     },
   };
   const app = (options.tls
@@ -80,6 +88,36 @@ function toHttpRequest(req: FastifyRequest, body?: Buffer): HttpRequest {
 function send(reply: FastifyReply, res: HttpResponse): FastifyReply {
   reply.code(res.status).headers(res.headers);
   return res.body === undefined ? reply.send() : reply.send(res.body);
+}
+
+/**
+ * A request that Node's parser refused, answered on the raw socket: 431 for headers over Node's limit,
+ * 408 for a request that took too long, 400 for anything else malformed; then the connection closes.
+ */
+function sendClientError(router: Router, log: ServerLogger, error: Error, socket: Duplex): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ECONNRESET" || socket.destroyed) return;
+  let kvError: KeyVaultError;
+  if (code === "HPE_HEADER_OVERFLOW") {
+    kvError = new KeyVaultError(431, "BadParameter", `The request's headers are larger than the limit of ${maxHeaderSize} bytes in all.`);
+  } else if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    kvError = new KeyVaultError(408, "RequestTimeout", "The request was not received in time.");
+  } else {
+    kvError = httpErrors.badParameter(`The request is malformed (${/^[A-Z_]+$/.test(code ?? "") ? code : "bad framing"}).`);
+  }
+  const res = router.errorResponse({ method: "GET", url: "/", headers: {} }, kvError, { log });
+  const body = res.body ?? "";
+  const head = [`HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? "Error"}`];
+  for (const [name, value] of Object.entries(res.headers)) head.push(`${name}: ${value}`);
+  head.push(`content-length: ${Buffer.byteLength(body)}`, "connection: close");
+  // end(), not write() and destroy(): over TLS a destroyed socket may drop what was written.
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+  // A client that never closes its side does not keep the socket.
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }
 
 /** Fastify's errors (body too large, bad framing, a bad URL) as Key Vault answers: never a 500 for them. */

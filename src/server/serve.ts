@@ -8,7 +8,7 @@ import { MemoryStore } from "../store/memory.js";
 import { DomainFile } from "../store/domain-file.js";
 import type { ObjectStore } from "../store/types.js";
 import type { VaultApi } from "../model/index.js";
-import { Vault, checkJwks, type VaultEngine } from "../vault/index.js";
+import { Vault, checkJwks, openRecoveringVault, type VaultEngine } from "../vault/index.js";
 import { checkAuthResource } from "./auth.js";
 import { createHttpServer, LOG_REDACT } from "./http.js";
 import { createRouter, normaliseVaultUrl } from "./router.js";
@@ -63,6 +63,11 @@ export interface ServeOptions {
   vault?: VaultApi;
   /** The engine under the vault; default: the wasm core (Hsm.create()). */
   engine?: VaultEngine;
+  /**
+   * Makes engines: one at start and a new one after a trap in the core (the vault then re-imports the
+   * domain and unseals keys on demand). Default: Hsm.create(). Not used with `engine`, which is one instance.
+   */
+  engineFactory?: () => Promise<VaultEngine>;
   /**
    * Vault workers (worker_threads), each with its own engine, over this thread's store; 0 or 1 (the
    * default) serves in this thread. Not with `vault` or `engine`.
@@ -128,6 +133,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
   });
 
+  // Files that were open to other users (and are now private), logged once the logger exists.
+  const warnings = [...(tls.warnings ?? [])];
+  // The app's logger, once there is an app (the vaults are opened before it).
+  let appLog: ServerLogger | undefined;
+  const log = (): ServerLogger =>
+    appLog ?? {
+      info() {},
+      warn: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
+      error: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
+    };
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
@@ -154,7 +169,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     // this thread even when workers are asked for (said at start).
     const guarded = accessFor("default") !== undefined || audit !== undefined || options.seed !== undefined;
     const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
-    const inThreadVaults = new Map<string, Vault>();
+    const inThreadVaults = new Map<string, VaultApi>();
     const routerOptions = (vaultName: string) => ({
       vaultUrl,
       authResource,
@@ -176,12 +191,17 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       } else if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
-        store = await SqliteStore.open(
+        const sqlite = await SqliteStore.open(
           isDefault ? join(options.dataDir, "vault.sqlite") : join(options.dataDir, "vaults", spec.name, "vault.sqlite"),
         );
+        warnings.push(...sqlite.warnings);
+        store = sqlite;
       } else {
         store = new MemoryStore();
       }
+      // A corrupt record is left out of lists (and named in the error of a request for it): logged once.
+      store.onCorrupt = (e) =>
+        log().warn({ vault: spec.name, kind: e.kind, name: e.id, reason: e.reason }, "a corrupt stored record is left out of lists");
       const throttle = options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {};
       try {
         if (isDefault && options.vault) {
@@ -211,9 +231,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           };
         }
         workersRefused ||= wantsWorkers;
-        const hsm: VaultEngine = (isDefault ? options.engine : undefined) ?? (await Hsm.create());
-        const vault = await Vault.open({
-          hsm,
+        const common = {
           store,
           clock: clock.now,
           ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
@@ -224,10 +242,31 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
               ? { sharedDomain: new DomainFile(options.securityDomainFile) }
               : {}),
           ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
-        });
+        };
+        // One engine given: that instance. Otherwise engines from a factory, replaced after a trap.
+        const engine = isDefault ? options.engine : undefined;
+        const recovering = engine
+          ? undefined
+          : await openRecoveringVault({
+              ...common,
+              engine: options.engineFactory ?? (() => Hsm.create()),
+              onRestart: ({ restarts, cause, error }) =>
+                error
+                  ? log().error(
+                      { vault: spec.name, err: error, cause },
+                      "the HSM engine could not be restarted; requests get 503 until it is",
+                    )
+                  : log().error(
+                      { vault: spec.name, cause, restarts },
+                      "the HSM engine trapped and was restarted; keys are unsealed again from the store",
+                    ),
+            });
+        const single = engine ? await Vault.open({ ...common, hsm: engine }) : undefined;
+        const vault: VaultApi = recovering ?? single!;
+        const current = (): Vault => recovering?.currentVault ?? single!;
         inThreadVaults.set(spec.name, vault);
         return {
-          controls: vaultControls(vault),
+          controls: vaultControls(current),
           router: createRouter({ ...routerOptions(spec.name), vault }),
           ...throttle,
           close: () => store.close(),
@@ -273,6 +312,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       },
     });
     if (pool) pool.log = app.log as ServerLogger;
+    appLog = app.log as ServerLogger;
+    for (const w of warnings) app.log.warn(w);
     if (workersRefused) {
       app.log.warn("access control, audit and seeding run in this thread: the default vault is served without workers");
     }

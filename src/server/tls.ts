@@ -13,6 +13,7 @@ import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from "n
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { isIP } from "node:net";
+import { securePrivateDir, securePrivateFile } from "../store/private-files.js";
 
 export interface TlsMaterial {
   cert: string;
@@ -23,6 +24,8 @@ export interface TlsMaterial {
   generated: boolean;
   /** The names and addresses a self-signed certificate covers. */
   hosts?: string[];
+  /** What was open to other users in the kept folder (and is now private), for the server to log. */
+  warnings?: string[];
 }
 
 export interface TlsOptions {
@@ -68,19 +71,21 @@ export async function loadOrCreateTls(options: TlsOptions): Promise<TlsMaterial>
   const dir = certificateDir(options.dir ?? tlsDir(), hosts);
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
+  // 0700 and a 0600 key, whoever made the folder (the private key is in the clear); reported if they were not.
+  const warnings = [...securePrivateDir(dir, "TLS directory"), ...securePrivateFile(keyFile)];
   const kept = await readKept(certFile, keyFile);
-  if (kept && usable(kept.x509, hosts)) return { cert: kept.cert, key: kept.key, certFile, generated: false, hosts };
+  if (kept && usable(kept.x509, hosts)) return { cert: kept.cert, key: kept.key, certFile, generated: false, hosts, warnings };
 
   await privateDir(dir);
   const release = await lock(join(dir, "lock"));
   try {
     // Another server may have made it while this one waited for the lock.
     const now = await readKept(certFile, keyFile);
-    if (now && usable(now.x509, hosts)) return { cert: now.cert, key: now.key, certFile, generated: false, hosts };
+    if (now && usable(now.x509, hosts)) return { cert: now.cert, key: now.key, certFile, generated: false, hosts, warnings };
     const made = await selfSigned(hosts);
     await writeAtomic(keyFile, made.key, 0o600);
     await writeAtomic(certFile, made.cert, 0o644);
-    return { ...made, certFile, generated: true, hosts };
+    return { ...made, certFile, generated: true, hosts, warnings };
   } finally {
     await release();
   }

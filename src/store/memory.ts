@@ -1,7 +1,16 @@
 // The default store: records in memory, copied (as JSON) on the way in and out so that callers can
 // never alias, and so corrupt, what is stored. Each kind keeps its case-folded names in a sorted
 // array, so that a page of a list costs O(log n + page).
-import { assertNoClearMaterial, nameKey, type ObjectKind, type ObjectRecord, type SecurityDomainRecord } from "./records.js";
+import {
+  assertNoClearMaterial,
+  type CorruptRecordError,
+  nameKey,
+  type ObjectKind,
+  type ObjectRecord,
+  parseStoredRecord,
+  reportCorrupt,
+  type SecurityDomainRecord,
+} from "./records.js";
 import type { ListQuery, ObjectStore } from "./types.js";
 
 interface Entry {
@@ -43,7 +52,9 @@ export class MemoryStore implements ObjectStore {
   readonly durable: boolean = false;
   readonly #records = new Map<string, Entry>();
   readonly #sorted = new Map<ObjectKind, SortedNames>();
+  readonly #reported = new Set<string>();
   #domain?: string;
+  onCorrupt?: (error: CorruptRecordError) => void;
 
   async getDomain(): Promise<SecurityDomainRecord | undefined> {
     return this.#domain === undefined ? undefined : JSON.parse(this.#domain);
@@ -54,8 +65,9 @@ export class MemoryStore implements ObjectStore {
   }
 
   async get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined> {
-    const entry = this.#records.get(`${kind}/${nameKey(name)}`);
-    return entry === undefined ? undefined : JSON.parse(entry.json);
+    const key = nameKey(name);
+    const entry = this.#records.get(`${kind}/${key}`);
+    return entry === undefined ? undefined : parseStoredRecord(kind, key, entry.json);
   }
 
   async put(record: ObjectRecord): Promise<void> {
@@ -80,14 +92,26 @@ export class MemoryStore implements ObjectStore {
       const key = names.at(i);
       if (key === undefined) break;
       const entry = this.#records.get(`${kind}/${key}`)!;
-      if (entry.deleted === query.deleted) out.push(JSON.parse(entry.json));
+      if (entry.deleted !== query.deleted) continue;
+      try {
+        out.push(parseStoredRecord(kind, key, entry.json));
+      } catch (err) {
+        reportCorrupt(err, this.#reported, this.onCorrupt);
+      }
     }
     return out;
   }
 
   async names(kind: ObjectKind): Promise<string[]> {
     const out: string[] = [];
-    for (const [k, entry] of this.#records) if (k.startsWith(`${kind}/`)) out.push((JSON.parse(entry.json) as ObjectRecord).name);
+    for (const [k, entry] of this.#records) {
+      if (!k.startsWith(`${kind}/`)) continue;
+      try {
+        out.push(parseStoredRecord(kind, k.slice(kind.length + 1), entry.json).name);
+      } catch (err) {
+        reportCorrupt(err, this.#reported, this.onCorrupt);
+      }
+    }
     return out;
   }
 

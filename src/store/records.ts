@@ -120,3 +120,67 @@ export function assertNoClearMaterial(record: ObjectRecord): void {
     }
   }
 }
+
+/**
+ * A stored record that cannot be read: not JSON, or not the shape of an ObjectRecord (no versions, ...).
+ * The stores skip such records in lists and names, and throw this from get(), so that one bad record
+ * never breaks the rest; the vault can still purge it. The reason never quotes the record.
+ */
+export class CorruptRecordError extends Error {
+  readonly kind: ObjectKind;
+  /** The case-folded name under which it is stored. */
+  readonly id: string;
+  readonly reason: string;
+  constructor(kind: ObjectKind, id: string, reason: string) {
+    super(`the stored ${kind} record ${JSON.stringify(id)} is corrupt: ${reason}`);
+    this.name = "CorruptRecordError";
+    this.kind = kind;
+    this.id = id;
+    this.reason = reason;
+  }
+}
+
+/** Parses a record as stored under (kind, id), checking the shape that every reader relies on. */
+export function parseStoredRecord(kind: ObjectKind, id: string, json: string): ObjectRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    // JSON.parse's message quotes the text; the record may hold sealed material, so it stays out.
+    throw new CorruptRecordError(kind, id, "it is not valid JSON");
+  }
+  const reason = shapeProblem(value, kind, id);
+  if (reason !== undefined) throw new CorruptRecordError(kind, id, reason);
+  return value as ObjectRecord;
+}
+
+/** The kinds whose objects always have a version (issuers and contacts have state only). */
+const VERSIONED = new Set<ObjectKind>(["key", "secret", "certificate"]);
+
+function shapeProblem(value: unknown, kind: ObjectKind, id: string): string | undefined {
+  if (!isObject(value)) return "it is not a JSON object";
+  if (value.kind !== kind) return `its kind is not ${kind}`;
+  if (typeof value.name !== "string" || nameKey(value.name) !== id) return "its name does not match the name it is stored under";
+  if (!Array.isArray(value.versions) || (value.versions.length === 0 && VERSIONED.has(kind))) return "it has no versions";
+  for (const v of value.versions) {
+    if (!isObject(v) || typeof v.version !== "string" || !isObject(v.attributes) || !isObject(v.props)) return "a version is malformed";
+  }
+  if (value.deleted !== undefined && !(isObject(value.deleted) && typeof value.deleted.scheduledPurgeDate === "number")) {
+    return "its deletion record is malformed";
+  }
+  if (value.state !== undefined && !isObject(value.state)) return "its state is malformed";
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Rethrows anything but a CorruptRecordError; tells `sink` about each corrupt record once (per `seen`). */
+export function reportCorrupt(err: unknown, seen: Set<string>, sink: ((e: CorruptRecordError) => void) | undefined): void {
+  if (!(err instanceof CorruptRecordError)) throw err;
+  const key = `${err.kind}/${err.id}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  sink?.(err);
+}

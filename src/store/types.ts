@@ -1,6 +1,6 @@
 // Where vault records live. The vault reads and writes whole objects (all versions at once), so a
 // restore or a rotation is one atomic write. Names are looked up case-insensitively (nameKey).
-import type { ObjectKind, ObjectRecord, SecurityDomainRecord } from "./records.js";
+import type { CorruptRecordError, ObjectKind, ObjectRecord, SecurityDomainRecord } from "./records.js";
 
 export * from "./records.js";
 
@@ -17,19 +17,26 @@ export interface ObjectStore {
   readonly durable: boolean;
   getDomain(): Promise<SecurityDomainRecord | undefined>;
   putDomain(record: SecurityDomainRecord): Promise<void>;
+  /** The record, undefined if there is none; throws CorruptRecordError for one that cannot be read. */
   get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined>;
   /** Replaces the whole record atomically; durable before the promise resolves. */
   put(record: ObjectRecord): Promise<void>;
   remove(kind: ObjectKind, name: string): Promise<void>;
-  /** One page of records of a kind, in order of their case-folded names: O(page), not O(store). */
+  /** One page of records of a kind, in order of their case-folded names: O(page), not O(store). Corrupt records are skipped. */
   list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]>;
-  /** Every stored name of a kind, deleted ones included, in no particular order. */
+  /** Every stored name of a kind, deleted ones included, in no particular order (corrupt records left out). */
   names(kind: ObjectKind): Promise<string[]>;
   /**
    * Stores shared by several processes (PostgreSQL) serialise the read-modify-write of one name across
    * them; the vault runs every operation on a name, and the opening of its security domain, inside it.
    */
   exclusive?<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T>;
+
+  /**
+   * Told once per corrupt record that a list or names() skipped (get() throws CorruptRecordError
+   * instead), so that the server can log it.
+   */
+  onCorrupt?: (error: CorruptRecordError) => void;
   close(): Promise<void>;
 }
 

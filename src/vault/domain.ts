@@ -5,7 +5,7 @@
 import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 import { toHex } from "../encoding/hex.js";
 import type { KeyHandle } from "../engine/index.js";
-import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../store/types.js";
+import { OBJECT_KINDS, type ObjectStore, type SecurityDomainRecord, type SharedDomainSource } from "../store/types.js";
 import type { VaultEngine } from "./engine.js";
 
 export const DEFAULT_DOMAIN_SECRET = "wasm-hsm emulator security domain v1";
@@ -33,6 +33,16 @@ export async function openSecurityDomain(engine: VaultEngine, store: ObjectStore
         "use the file this store was made with, or a new store",
     );
   }
+  if (!stored && !shared) {
+    // Records open only under the domain they were sealed with: a new domain would orphan them all.
+    const orphan = await anyObject(store);
+    if (orphan) {
+      throw new Error(
+        `the store holds objects (${orphan}) but no security domain: refusing to make a new domain, under which ` +
+          "none of them would open. Restore the store from a copy, or give the domain it was made with (--security-domain)",
+      );
+    }
+  }
   let record: SecurityDomainRecord | undefined = stored ?? shared;
   let handle: KeyHandle;
   if (record) {
@@ -52,4 +62,15 @@ export async function openSecurityDomain(engine: VaultEngine, store: ObjectStore
   }
   const id = engine.sealingKeyId(handle);
   return { handle, id, idHex: toHex(id) };
+}
+
+/** "key k1" for some object in the store, deleted or not; undefined if it holds none. */
+async function anyObject(store: ObjectStore): Promise<string | undefined> {
+  for (const kind of OBJECT_KINDS) {
+    for (const deleted of [false, true]) {
+      const [first] = await store.list(kind, { deleted, limit: 1 });
+      if (first) return `${kind} ${first.name}`;
+    }
+  }
+  return undefined;
 }

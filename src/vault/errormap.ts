@@ -15,6 +15,32 @@ const CLIENT_CODES = new Set([
   "WRONG_KEY_KIND",
 ]);
 
+/** The 503s that stand for the engine's CAPACITY status. */
+const fullErrors = new WeakSet<object>();
+
+/** True when the engine's instance is gone (a trap in the core): raw, or already mapped to its 503. */
+export function isInstanceLost(e: unknown): boolean {
+  return (
+    (e instanceof HsmError && e.code === "INSTANCE_LOST") ||
+    e instanceof WebAssembly.RuntimeError ||
+    (typeof e === "object" && e !== null && lostErrors.has(e))
+  );
+}
+
+const lostErrors = new WeakSet<object>();
+
+/** The answer for a request that met a lost engine: 503, retry (the host restarts the engine; keys are in the store). */
+export function instanceLostError(): KeyVaultError {
+  const lost = new KeyVaultError(503, "ServiceUnavailable", "The HSM was restarted after an internal fault; retry the request.");
+  lostErrors.add(lost);
+  return lost;
+}
+
+/** True for the engine's CAPACITY status, raw or already mapped to its 503. */
+export function isCapacityError(e: unknown): boolean {
+  return (e instanceof HsmError && e.code === "CAPACITY") || (typeof e === "object" && e !== null && fullErrors.has(e));
+}
+
 export function fromEngineError(e: unknown): never {
   if (e instanceof KeyVaultError) throw e;
   if (e instanceof JwkError) throw badParameter(e.message);
@@ -22,6 +48,13 @@ export function fromEngineError(e: unknown): never {
     if (e.code === "DECRYPT_FAILED")
       throw badParameter("The ciphertext could not be decrypted: it is not authentic or not correctly padded.");
     if (CLIENT_CODES.has(e.code)) throw badParameter(e.message);
+    if (e.code === "INSTANCE_LOST") throw instanceLostError();
+    // The engine's real limits (key slots, key memory): the service is full, not the request wrong.
+    if (e.code === "CAPACITY") {
+      const full = new KeyVaultError(503, "ServiceUnavailable", "The HSM has no room for another key now; retry later.");
+      fullErrors.add(full);
+      throw full;
+    }
     throw new KeyVaultError(500, "InternalError", `The HSM failed: ${e.message}`);
   }
   throw e;

@@ -28,6 +28,10 @@ export interface VaultOptions {
   /** The secret under which the domain key is sealed for storage. */
   domainSecret?: string;
   recoverableDays?: number;
+  /** How many keys the engine keeps unsealed at most; the least recently used are wiped and unsealed again on demand. */
+  maxUnsealedKeys?: number;
+  /** Per-name locks, shared with another Vault on the same store (a restarted engine's; see recovery.ts). */
+  locks?: NameLocks;
   /** A delete or recover becomes visible to other reads this many ms later, as on the real service. Default 0. */
   deleteDelayMs?: number;
   /** Further trusted attestation signers (a JWKS), besides the built-in attestation service. */
@@ -71,11 +75,12 @@ export class Vault implements VaultApi {
         engine: options.hsm,
         store,
         domain,
-        locks: new NameLocks(store),
+        locks: options.locks ?? new NameLocks(store),
         now: () => Math.floor(clock() / 1000),
         nowMs: clock,
         recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
         deleteDelayMs,
+        ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),
       },
       new VaultAttestation(options.hsm, options.attestationJwks, clock),
       new TextEncoder().encode(options.domainSecret ?? DEFAULT_DOMAIN_SECRET),

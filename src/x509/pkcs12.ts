@@ -86,10 +86,19 @@ function parse(binary: string, what: string): Node {
 }
 
 /** Refuses a PBE or MAC whose parameters ask for more work than MAX_PFX_ITERATIONS (every INTEGER in them counts). */
+/**
+ * A count in a DER INTEGER of up to 4 bytes (longer: Infinity, over any limit). An empty one is
+ * malformed: forge's getInt(0) would throw an error of its own, which is no X509Error.
+ */
+function countOf(value: string, what: string): number {
+  if (value.length === 0) throw bad(`${what} is an empty INTEGER`);
+  return value.length > 4 ? Number.POSITIVE_INFINITY : forge.util.createBuffer(value).getInt(value.length * 8);
+}
+
 function checkWork(params: Node | undefined): void {
   if (!params) return;
   if (params.type === asn1.Type.INTEGER && typeof params.value === "string" && params.tagClass === asn1.Class.UNIVERSAL) {
-    const n = params.value.length > 4 ? Number.POSITIVE_INFINITY : forge.util.createBuffer(params.value).getInt(params.value.length * 8);
+    const n = countOf(params.value, "an iteration count");
     if (n > MAX_PFX_ITERATIONS) throw new X509Error(`The PKCS#12 data asks for ${n} iterations; the limit is ${MAX_PFX_ITERATIONS}.`);
   }
   if (Array.isArray(params.value)) for (const child of params.value as Node[]) checkWork(child);
@@ -136,8 +145,10 @@ function verifyMac(macData: Node, authSafe: string, password: string): void {
   const mdOid = oid(seq(algId, "the MAC algorithm")[0], "the MAC algorithm");
   const makeMd = MAC_DIGESTS[mdOid];
   if (!makeMd) throw new X509Error(`The PKCS#12 MAC uses the unsupported digest ${mdOid}.`);
+  if (iterNode && (iterNode.type !== asn1.Type.INTEGER || typeof iterNode.value !== "string"))
+    throw bad("the MAC's iteration count is not an INTEGER");
   checkWork(iterNode);
-  const iterations = iterNode ? forge.util.createBuffer(iterNode.value as string).getInt((iterNode.value as string).length * 8) : 1;
+  const iterations = iterNode ? countOf(iterNode.value as string, "the MAC's iteration count") : 1;
   const expected = octets(digestNode, "the MAC");
   const salt = forge.util.createBuffer(octets(saltNode, "the MAC salt"));
   const macWith = (pw: string | null) => {

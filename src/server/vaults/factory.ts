@@ -22,15 +22,21 @@ export interface VaultFactoryOptions {
   recoverableDays?: number;
 }
 
-/** The controls of a vault in this thread (its clock is the directory's ShiftableClock already). */
-export function vaultControls(vault: Vault): VaultControls {
+/**
+ * The controls of a vault in this thread (its clock is the directory's ShiftableClock already). `vault`
+ * is a Vault, or a getter of the current one (a vault whose engine is replaced after a trap).
+ */
+export function vaultControls(vault: Vault | (() => Vault)): VaultControls {
+  const v = typeof vault === "function" ? vault : () => vault;
   return {
-    securityDomainId: vault.securityDomainId,
-    sweep: () => vault.sweep(),
-    exportContents: () => vault.exportContents(),
-    importContents: (blob) => vault.importContents(blob),
-    sealedDomain: async () => vault.sealedDomain(),
-    keyShape: (name) => vault.keys.shape(name),
+    get securityDomainId() {
+      return v().securityDomainId;
+    },
+    sweep: () => v().sweep(),
+    exportContents: () => v().exportContents(),
+    importContents: (blob) => v().importContents(blob),
+    sealedDomain: async () => v().sealedDomain(),
+    keyShape: (name) => v().keys.shape(name),
     setClockOffset: async () => {},
   };
 }

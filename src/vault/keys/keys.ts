@@ -74,7 +74,7 @@ export class KeyObjects implements KeysApi {
   constructor(services: VaultServices, attestation: VaultAttestation) {
     this.#s = services;
     this.#attestation = attestation;
-    this.#unsealed = new UnsealedKeys(services.engine, services.domain);
+    this.#unsealed = new UnsealedKeys(services.engine, services.domain, services.maxUnsealedKeys);
     const spec: KindSpec<KeyVersionProps, KeyState> = {
       kind: "key",
       label: "key",
@@ -202,7 +202,7 @@ export class KeyObjects implements KeysApi {
   }
 
   async purgeDeletedKey(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => this.#life.purge(refuseManaged(await this.#life.deleted(name), "purge")));
+    return this.#life.exclusive(name, () => this.#life.purgeDeleted(name, (rec) => refuseManaged(rec, "purge")));
   }
 
   // ---------------------------------------------------------------- backup and restore
@@ -407,7 +407,7 @@ export class KeyObjects implements KeysApi {
           d.kty.endsWith("-HSM"),
           cur ? { exportable: cur.attributes.exportable === true, policy: cur.props.releasePolicy } : undefined,
         );
-        handle = engineCall(make);
+        handle = engineCall(() => this.#unsealed.withRoom(make));
         // Exportability is fixed here, before the first seal (CKA_EXTRACTABLE).
         if (exportable) engineCall(() => this.#s.engine.makeExportable(handle!));
         const attributes = { ...newAttributes(d.attributes, this.#s.now(), this.#s.recoverableDays), exportable };
@@ -434,8 +434,9 @@ export class KeyObjects implements KeysApi {
     const kek = kekOf(transfer.kid);
     // The two locks are never held together, so imports that cross KEKs cannot deadlock.
     const { handle, keySize } = await this.#life.exclusive(kek.name, async () => {
-      const kekHandle = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
-      return unwrapTransfer(this.#s.engine, kekHandle, transfer);
+      const kekVersion = await this.#kekForTransfer(transfer.kid, kek.name, kek.version);
+      // The KEK's handle is taken and used in one turn, so that no other request can evict it in between.
+      return this.#unsealed.withRoom(() => unwrapTransfer(this.#s.engine, this.#unsealed.get(kekVersion.name, kekVersion.v), transfer));
     });
     let taken = false;
     try {
@@ -458,8 +459,8 @@ export class KeyObjects implements KeysApi {
     }
   }
 
-  /** The KEK named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
-  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<KeyHandle> {
+  /** The KEK version named by a transfer blob's kid, checked for the import operation. Runs under the KEK's lock. */
+  async #kekForTransfer(kid: string, kekName: string, kekVersion: string | undefined): Promise<{ name: string; v: KeyVersion }> {
     const rec = await this.#life.load(kekName);
     if (!rec || rec.deleted) throw badParameter(`The key exchange key ${kid} was not found in this vault.`);
     const v = kekVersion ? rec.versions.find((x) => x.version === kekVersion) : this.#life.current(rec);
@@ -467,7 +468,7 @@ export class KeyObjects implements KeysApi {
     if (v.props.kty !== "RSA-HSM") throw badParameter("The key exchange key must be an RSA-HSM key.");
     if (!v.props.keyOps.includes("import")) throw operationForbidden("import");
     if (v.attributes.enabled === false) throw forbidden("Operation import is not allowed on a disabled key.");
-    return this.#unsealed.get(rec.name, v);
+    return { name: rec.name, v };
   }
 
   async #operate<T>(
@@ -499,7 +500,7 @@ export class KeyObjects implements KeysApi {
   async #rotate(rec: KeyRecord): Promise<KeyVersion> {
     const v = this.#life.current(rec);
     const family = baseKty(v.props.kty)!;
-    const handle = engineCall(generator(this.#s.engine, keyShapeOf(v.props, family)));
+    const handle = engineCall(() => this.#unsealed.withRoom(generator(this.#s.engine, keyShapeOf(v.props, family))));
     try {
       // A new version of an exportable key is exportable, under the same release policy.
       const exportable = v.attributes.exportable === true;

@@ -8,8 +8,17 @@ const DURATION_RE = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H
 const DAY = 86_400;
 const MIN_EXPIRY_DAYS = 28;
 const MIN_ROTATE_DAYS = 7;
+/**
+ * The longest duration a policy may hold: 100 years. Without a bound, "P" + "9" x 400 + "D" is
+ * Infinity seconds, an expiry that JSON stores as null, and a key that rotates on every read.
+ */
+export const MAX_DURATION_DAYS = 36_500;
+const MAX_DURATION_SECONDS = MAX_DURATION_DAYS * DAY;
 
-/** Seconds in an ISO 8601 duration, or undefined if it is not one. */
+/**
+ * Seconds in an ISO 8601 duration, or undefined if it is not one. The result may exceed the bound
+ * (even be Infinity) so that validation can say so; use boundedDuration to compute with a duration.
+ */
 export function durationSeconds(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
   const m = DURATION_RE.exec(text);
@@ -18,11 +27,25 @@ export function durationSeconds(text: unknown): number | undefined {
   return (y! * 365 + mo! * 30 + w! * 7 + d!) * DAY + h! * 3600 + mi! * 60 + s!;
 }
 
+/** Seconds in a duration within the bound; undefined for anything else (a policy stored before the bound existed). */
+export function boundedDuration(text: unknown): number | undefined {
+  const seconds = durationSeconds(text);
+  return seconds !== undefined && seconds <= MAX_DURATION_SECONDS ? seconds : undefined;
+}
+
 function requireDuration(text: unknown, what: string): number {
   const seconds = durationSeconds(text);
   if (seconds === undefined || seconds <= 0)
-    throw badParameter(`${what} must be an ISO 8601 duration such as P90D; got ${JSON.stringify(text)}.`);
+    throw badParameter(`${what} must be an ISO 8601 duration such as P90D; got ${printable(text)}.`);
+  if (seconds > MAX_DURATION_SECONDS)
+    throw badParameter(`${what} must be at most P${MAX_DURATION_DAYS}D (100 years); got ${printable(text)}.`);
   return seconds;
+}
+
+/** A client's value in a message: JSON, cut short. */
+function printable(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
 
 /** The policy every key has until one is set (as the service reports it). */
@@ -75,17 +98,31 @@ export function parsePolicy(raw: unknown): KeyRotationPolicy {
   return { lifetimeActions: out, attributes: expirySeconds !== undefined ? { expiryTime: attributes.expiryTime! } : {} };
 }
 
-/** The time (Unix seconds) at which the policy's Rotate action falls due for a version, if it has one. */
-export function rotationDueAt(policy: KeyRotationPolicy | undefined, created: number, exp: number | undefined): number | undefined {
-  const rotate = policy?.lifetimeActions?.find((a) => a.action.type === "Rotate");
-  if (!rotate) return undefined;
-  if (rotate.trigger.timeAfterCreate) return created + durationSeconds(rotate.trigger.timeAfterCreate)!;
-  if (rotate.trigger.timeBeforeExpiry && exp !== undefined) return exp - durationSeconds(rotate.trigger.timeBeforeExpiry)!;
-  return undefined;
+/**
+ * The time (Unix seconds) at which the policy's Rotate action falls due for a version, if it has one.
+ * Only finite times fall due: an expiry stored as null (or anything but a number), or a duration out
+ * of bounds, never makes a rotation due.
+ */
+export function rotationDueAt(policy: KeyRotationPolicy | undefined, created: unknown, exp: unknown): number | undefined {
+  const rotate = policy?.lifetimeActions?.find((a) => a.action?.type === "Rotate");
+  if (!rotate?.trigger) return undefined;
+  let due: number | undefined;
+  if (rotate.trigger.timeAfterCreate) {
+    const after = boundedDuration(rotate.trigger.timeAfterCreate);
+    if (after !== undefined && isTime(created)) due = created + after;
+  } else if (rotate.trigger.timeBeforeExpiry) {
+    const before = boundedDuration(rotate.trigger.timeBeforeExpiry);
+    if (before !== undefined && isTime(exp)) due = exp - before;
+  }
+  return due !== undefined && Number.isSafeInteger(due) ? due : undefined;
 }
 
-/** Expiry for a version created at `now` under the policy, if the policy sets one. */
+/** Expiry for a version created at `now` under the policy, if the policy sets one (within bounds). */
 export function expiryFor(policy: KeyRotationPolicy | undefined, now: number): number | undefined {
-  const d = durationSeconds(policy?.attributes?.expiryTime);
+  const d = boundedDuration(policy?.attributes?.expiryTime);
   return d === undefined ? undefined : now + d;
+}
+
+function isTime(t: unknown): t is number {
+  return typeof t === "number" && Number.isSafeInteger(t);
 }

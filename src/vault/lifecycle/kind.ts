@@ -22,7 +22,7 @@ export interface KindSpec<P, S> {
    * with the clock (a due rotation, a due renewal) and store it.
    */
   refresh?(record: ObjectRecord<P, S>, now: number): Promise<void>;
-  /** Drops any unsealed copy of the record's material (on delete and purge). */
+  /** Drops any unsealed copy of the record's material (on delete and purge), after the store is written; never throws. */
   forget?(record: ObjectRecord<P, S>): void;
   /**
    * Checks one version of a record read from a backup (under the name the backup carries); throws on

@@ -3,16 +3,19 @@
 // A kind plugs in through KindSpec. Methods that read or write a record must run inside
 // `exclusive(name, ...)`; the public API of each kind takes that lock once per operation.
 import type { DeletionInfo, ListOptions, ListResult, RequestContext } from "../../model/index.js";
-import { nameKey, type ObjectRecord, type ObjectStore, type VersionRecord } from "../../store/types.js";
+import { CorruptRecordError, nameKey, type ObjectRecord, type ObjectStore, type VersionRecord } from "../../store/types.js";
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
 import { engineCall } from "../errormap.js";
-import { badParameter } from "../errors.js";
+import { badParameter, KeyVaultError } from "../errors.js";
 import { checkName } from "../names.js";
 import { createBackup, openBackup } from "./backup.js";
 import type { KindSpec } from "./kind.js";
 import type { NameLocks } from "./locks.js";
 import { page, storePage, storeWindow } from "./paging.js";
+
+/** The errors made for corrupt records (a list leaves those records out). */
+const corruptErrors = new WeakSet<object>();
 
 /** What every kind's lifecycle shares with the vault. */
 export interface VaultServices {
@@ -25,6 +28,8 @@ export interface VaultServices {
   /** Milliseconds since the epoch (the same clock). */
   nowMs(): number;
   recoverableDays: number;
+  /** How many keys the engine keeps unsealed at most (a working set; see keys/handles.ts). */
+  maxUnsealedKeys?: number;
   /** A delete or recover is seen by other reads only this many ms later (Key Vault's eventual consistency); 0: at once. */
   deleteDelayMs: number;
 }
@@ -52,7 +57,7 @@ export class ObjectLifecycle<P, S> {
 
   /** Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live. */
   async load(name: string): Promise<ObjectRecord<P, S> | undefined> {
-    const rec = (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
+    const rec = await this.#read(name);
     if (!rec) return undefined;
     const now = this.#s.now();
     if (rec.deleted) {
@@ -144,6 +149,10 @@ export class ObjectLifecycle<P, S> {
 
   // ---------------------------------------------------------------- soft delete
 
+  /**
+   * The store is the truth, so it is written first; wiping the unsealed copies comes after and cannot
+   * fail the operation (forget is best effort: an engine that refuses has lost them already).
+   */
   async softDelete(rec: ObjectRecord<P, S>, ctx: RequestContext): Promise<void> {
     this.markDeleted(rec, ctx);
     await this.write(rec);
@@ -173,9 +182,45 @@ export class ObjectLifecycle<P, S> {
     this.#settle(rec, "recover");
   }
 
+  /** Removes the record, then wipes its unsealed copies (see softDelete for the order). */
   async purge(rec: ObjectRecord<P, S>): Promise<void> {
-    this.spec.forget?.(rec);
     await this.#s.store.remove(this.spec.kind, rec.name);
+    this.spec.forget?.(rec);
+  }
+
+  /**
+   * Purges a deleted object. A corrupt record is removed too, whatever its state: it can be neither
+   * read, nor deleted, nor recovered, and purge is the way out that its error message names.
+   */
+  async purgeDeleted(name: string, check?: (rec: ObjectRecord<P, S>) => unknown): Promise<void> {
+    try {
+      await this.#s.store.get(this.spec.kind, name);
+    } catch (e) {
+      if (!(e instanceof CorruptRecordError)) throw e;
+      await this.#s.store.remove(this.spec.kind, name);
+      this.spec.forget?.({ kind: this.spec.kind, name, versions: [] });
+      return;
+    }
+    const rec = await this.deleted(name);
+    check?.(rec);
+    await this.purge(rec);
+  }
+
+  /** The stored record; one that cannot be read is a clear error that names it and the way out. */
+  async #read(name: string): Promise<ObjectRecord<P, S> | undefined> {
+    try {
+      return (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
+    } catch (e) {
+      if (!(e instanceof CorruptRecordError)) throw e;
+      const error = new KeyVaultError(
+        500,
+        "InternalError",
+        `The stored record of ${this.spec.label} ${name} is corrupt (${e.reason}): it cannot be read, changed or recovered. ` +
+          `Purge it with DELETE /${this.spec.deletedCollection}/${name}.`,
+      );
+      corruptErrors.add(error);
+      throw error;
+    }
   }
 
   deletionInfo(rec: ObjectRecord<P, S>): DeletionInfo {
@@ -202,8 +247,11 @@ export class ObjectLifecycle<P, S> {
     const more = batch.length > max;
     const value: T[] = [];
     for (const listed of batch.slice(0, max)) {
-      // Under the object's lock, as every read: a due purge or refresh happens here too.
-      const rec = await this.#locked(listed.name, () => this.load(listed.name));
+      // Under the object's lock, as every read: a due purge or refresh happens here too. A record that
+      // became unreadable since the store listed it is left out, as the store leaves out corrupt ones.
+      const rec = await this.#locked(listed.name, () => this.load(listed.name)).catch((e) =>
+        corruptErrors.has(e) ? undefined : Promise.reject(e),
+      );
       const item = rec && (deleted ? this.isDeleted(rec) : this.isLive(rec)) ? view(rec) : undefined;
       if (item !== undefined) value.push(item);
     }

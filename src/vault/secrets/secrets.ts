@@ -174,11 +174,11 @@ export class SecretObjects implements SecretsApi {
   }
 
   async purgeDeletedSecret(name: string, _ctx: RequestContext): Promise<void> {
-    return this.#life.exclusive(name, async () => {
-      const rec = await this.#life.deleted(name);
-      if (rec.state?.managed) throw managedByKeyVault("purge");
-      await this.#life.purge(rec);
-    });
+    return this.#life.exclusive(name, () =>
+      this.#life.purgeDeleted(name, (rec) => {
+        if (rec.state?.managed) throw managedByKeyVault("purge");
+      }),
+    );
   }
 
   async backupSecret(name: string, _ctx: RequestContext): Promise<BackupSecretResult> {
