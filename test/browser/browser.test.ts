@@ -116,7 +116,7 @@ describe.skipIf(!present)("the offline vault in Chromium", () => {
           await page.waitForFunction(() => "runChecks" in globalThis, undefined, { timeout: 20_000 });
           const report = (await page.evaluate((w) => (globalThis as any).runChecks(w), worker)) as PageReport;
           expect(report.errors, logs.join("\n")).toEqual([]);
-          expect(Object.keys(report.checks)).toHaveLength(7);
+          expect(Object.keys(report.checks)).toHaveLength(8);
           for (const [name, ok] of Object.entries(report.checks)) expect(ok, name).toBe(true);
           // node:crypto agrees with WebCrypto about the page's signatures.
           const data = Buffer.from(report.message);

@@ -4,6 +4,7 @@
 // WebCrypto; it returns what it saw, and the test checks it again with node:crypto.
 import { CryptographyClient, KeyClient, type JsonWebKey, type KeyVaultKey } from "@azure/keyvault-keys";
 import { SecretClient } from "@azure/keyvault-secrets";
+import { CertificateClient } from "@azure/keyvault-certificates";
 // @ts-expect-error: resolved in the browser by the import map (dist/browser/wasm-hsm.js or .inline.js)
 import { createOfflineVault } from "wasm-hsm";
 import type { OfflineVault } from "../../src/offline/browser.js";
@@ -113,6 +114,32 @@ async function runChecks(worker: boolean): Promise<PageReport> {
       const now = await sc.getSecret(`secret-${worker}`);
       const old = await sc.getSecret(`secret-${worker}`, { version: v1.properties.version! });
       return now.value === "second" && old.value === "first";
+    });
+    await check("certificate: a self-signed certificate whose key signs, verified by WebCrypto with the certificate's key", async () => {
+      const certs = new CertificateClient(vault.url, vault.credential, vault.clientOptions);
+      const name = `cert-${worker}`;
+      const poller = await certs.beginCreateCertificate(
+        name,
+        { issuerName: "Self", subject: "CN=browser.example", keyType: "EC", keyCurveName: "P-256" },
+        { intervalInMs: 10 },
+      );
+      const cert = await poller.pollUntilDone();
+      const key = await kc.getKey(name);
+      const sig = (await cc(key).sign("ES256", digest)).result;
+      const pub = await crypto.subtle.importKey(
+        "jwk",
+        { kty: "EC", crv: "P-256", x: b64u(key.key!.x!), y: b64u(key.key!.y!) },
+        { name: "ECDSA", namedCurve: "P-256" },
+        false,
+        ["verify"],
+      );
+      const ok = await crypto.subtle.verify(
+        { name: "ECDSA", hash: "SHA-256" },
+        pub,
+        new Uint8Array(sig),
+        new TextEncoder().encode(message),
+      );
+      return ok && (cert.cer?.length ?? 0) > 100 && cert.properties.x509Thumbprint !== undefined;
     });
     await check("backup, delete, purge, restore: the key and the secret come back", async () => {
       const keyBlob = (await kc.backupKey(ec.name))!;

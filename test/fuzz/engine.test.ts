@@ -94,6 +94,7 @@ const CALLS: Record<string, fc.Arbitrary<unknown[]>> = {
   importRsaPublic: fc.tuple(jwkLikeArb("RSA")),
   keyCount: fc.tuple(),
   ecPublicPoint: fc.tuple(crvArb, b64Arb),
+  memoryBytes: fc.tuple(),
   makeExportable: fc.tuple(handleArb.filter((h) => !pool.includes(h as number))),
   isExportable: fc.tuple(handleArb),
   exportPkcs8: fc.tuple(handleArb),

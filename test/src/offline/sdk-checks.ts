@@ -9,9 +9,11 @@ import {
   publicEncrypt,
   randomBytes,
   verify,
+  X509Certificate,
 } from "node:crypto";
 import { CryptographyClient, KeyClient, type KeyVaultKey } from "@azure/keyvault-keys";
 import { SecretClient } from "@azure/keyvault-secrets";
+import { CertificateClient, DefaultCertificatePolicy } from "@azure/keyvault-certificates";
 import { expect, it } from "vitest";
 import type { OfflineVault } from "../../../src/offline/node.js";
 import { nodePublicKey, restError, sdkJwk } from "../../helpers/sdk.js";
@@ -87,6 +89,19 @@ export function sdkChecks(vault: () => OfflineVault): void {
     expect(names).toContain(name);
     const missing = await restError(sc.getSecret(uniq("missing")));
     expect([missing.statusCode, missing.code]).toEqual([404, "SecretNotFound"]);
+  });
+
+  it("certificates: a self-signed certificate with DefaultCertificatePolicy, whose key signs through KeyClient", async () => {
+    const cc2 = new CertificateClient(vault().url, vault().credential, vault().clientOptions);
+    const name = uniq("cert");
+    const poller = await cc2.beginCreateCertificate(name, DefaultCertificatePolicy, { intervalInMs: 10 });
+    const cert = await poller.pollUntilDone();
+    const x509 = new X509Certificate(Buffer.from(cert.cer!));
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    const data = randomBytes(32);
+    const key = await kc().getKey(name);
+    const sig = await cc(key).sign("RS256", sha(256, data));
+    expect(verify("sha256", data, x509.publicKey, sig.result)).toBe(true);
   });
 
   it("backup, delete, purge, restore: the restored key signs what the original's public key verifies", async () => {
