@@ -15,13 +15,14 @@ export const ALLOWED = {
   store: ["encoding"],
   x509: ["jwk", "encoding"],
   vault: ["model", "x509", "jwk", "store", "engine", "encoding", "attestation"],
-  server: ["vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
-  offline: ["server", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
-  library: ["server", "offline", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
+  seed: ["vault", "model", "store", "engine", "jwk", "encoding"],
+  server: ["seed", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  offline: ["server", "seed", "vault", "model", "store", "engine", "jwk", "encoding", "attestation"],
+  library: ["server", "offline", "seed", "vault", "model", "x509", "store", "engine", "jwk", "encoding", "attestation"],
 };
 
 /** Layers that must run in a browser: no static `node:` import, no `Buffer`. */
-const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault", "offline"];
+const NODE_FREE = ["encoding", "model", "engine", "jwk", "attestation", "x509", "vault", "seed", "offline"];
 /** Files of the store and the server that the vault and the offline vault load, which must run in a browser too. */
 const NODE_FREE_FILES = [
   "store/memory.ts",
@@ -33,6 +34,12 @@ const NODE_FREE_FILES = [
   "server/auth.ts",
   "server/errors.ts",
   "server/workers/protocol.ts",
+  "server/vaults/clock.ts",
+  "server/vaults/directory.ts",
+  "server/vaults/factory.ts",
+  "server/vaults/management.ts",
+  "server/vaults/routing.ts",
+  "server/vaults/throttle.ts",
   "server/workers/host.ts",
   "server/workers/pool.ts",
   "server/workers/store-proxy.ts",

@@ -3,7 +3,11 @@
 // the certificate to trust, logs to standard error, and stops cleanly on SIGINT, SIGTERM and SIGHUP.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer } from "./server/serve.js";
+import { parse as parseYaml } from "yaml";
+import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer, type ServeOptions } from "./server/serve.js";
+import { parsePrincipals } from "./server/access/principals.js";
+import type { VaultSpec } from "./server/vaults/directory.js";
+import { parseLimits, SERVICE_LIMITS } from "./server/vaults/throttle.js";
 import { loadOrCreateTls, tlsDir } from "./server/tls.js";
 import { defaultWorkerCount } from "./server/workers/node-pool.js";
 
@@ -31,6 +35,19 @@ Options:
                            the real service, so that the SDKs' pollers wait (default: 0)
   --attestation-jwks FILE  trust the attestation signers of this JWKS for key release too (the
                            built-in attestation service under /_attestation is always trusted)
+  --vault NAME[=HOST][:PORT]  another vault, chosen by the Host NAME.localhost or HOST, or served on
+                           a port of its own (repeatable); the management API is under /management
+  --seed FILE              create keys, secrets and certificates at start (YAML or JSON)
+  --seed-mode MODE         skip (default: leave existing objects alone) or replace (a new version)
+  --throttle LIMITS        service-limits (Key Vault's documented limits) or a YAML/JSON file of limits:
+                           over a limit, 429 with Retry-After
+  --store URL              keep the default vault in PostgreSQL (postgres://...): several servers on
+                           one store serve one vault
+  --auth MODE              any (default: any well-formed token) or strict (the emulator's tokens only)
+  --principals FILE        principals and their Key Vault roles (YAML or JSON); without it, anyone may
+                           do anything
+  --identity-port N        serve the managed-identity endpoints (IMDS, App Service) on plain HTTP here
+  --audit-log FILE         one AuditEvent JSON line per request (0600)
   -h, --help               this text
   --version                the version
 
@@ -41,6 +58,54 @@ Environment:
 `;
 
 class UsageError extends Error {}
+
+/** `--vault NAME[=HOST][:PORT]`: a vault, an alias host, a port of its own. */
+function parseVault(raw: string): VaultSpec {
+  const m = /^([a-z0-9-]+)(?:=([A-Za-z0-9.-]+))?(?::(\d{1,5}))?$/i.exec(raw);
+  if (!m) throw new UsageError(`--vault must be NAME, NAME=HOST, NAME:PORT or NAME=HOST:PORT, got ${JSON.stringify(raw)}`);
+  return {
+    name: m[1]!.toLowerCase(),
+    ...(m[2] ? { aliases: [m[2].toLowerCase()] } : {}),
+    ...(m[3] ? { port: parsePort(m[3], "--vault's port") } : {}),
+  };
+}
+
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The emulator controls and identity options (issues 17 and 18), from the command line. */
+function controlOptions(values: Record<string, unknown>): Partial<ServeOptions> {
+  const out: Partial<ServeOptions> = {};
+  if (values.vault) out.vaults = (values.vault as string[]).map(parseVault);
+  if (values.seed !== undefined) {
+    const mode = (values["seed-mode"] as string | undefined) ?? "skip";
+    if (mode !== "skip" && mode !== "replace") throw new UsageError(`--seed-mode must be skip or replace, got ${JSON.stringify(mode)}`);
+    out.seed = { text: readText(values.seed as string, "--seed"), source: values.seed as string, mode };
+  } else if (values["seed-mode"] !== undefined) throw new UsageError("--seed-mode goes with --seed");
+  if (values.throttle !== undefined) {
+    const t = values.throttle as string;
+    out.throttle = t === "service-limits" ? SERVICE_LIMITS : parseLimits(parseYaml(readText(t, "--throttle")), t);
+  }
+  if (values.store !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(values.store as string)) throw new UsageError("--store takes a postgres:// connection string");
+    out.storeUrl = values.store as string;
+  }
+  if (values.auth !== undefined) {
+    if (values.auth !== "any" && values.auth !== "strict")
+      throw new UsageError(`--auth must be any or strict, got ${JSON.stringify(values.auth)}`);
+    out.auth = values.auth;
+  }
+  if (values.principals !== undefined)
+    out.principals = parsePrincipals(readText(values.principals as string, "--principals"), values.principals as string);
+  if (values["identity-port"] !== undefined) out.identityPort = parsePort(values["identity-port"] as string, "--identity-port");
+  if (values["audit-log"] !== undefined) out.auditLogFile = values["audit-log"] as string;
+  return out;
+}
 
 function parsePort(raw: string, what: string): number {
   if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
@@ -101,6 +166,15 @@ export async function main(argv: string[]): Promise<void> {
         workers: { type: "string" },
         "delete-delay-ms": { type: "string" },
         "attestation-jwks": { type: "string" },
+        vault: { type: "string", multiple: true },
+        seed: { type: "string" },
+        "seed-mode": { type: "string" },
+        throttle: { type: "string" },
+        store: { type: "string" },
+        auth: { type: "string" },
+        principals: { type: "string" },
+        "identity-port": { type: "string" },
+        "audit-log": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -152,6 +226,7 @@ export async function main(argv: string[]): Promise<void> {
       workers: values.workers !== undefined ? parseWorkers(values.workers) : defaultWorkerCount(),
       ...(deleteDelayRaw !== undefined ? { deleteDelayMs: Number(deleteDelayRaw) } : {}),
       ...(values["attestation-jwks"] !== undefined ? { attestationJwksFile: values["attestation-jwks"] } : {}),
+      ...controlOptions(values),
     });
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
@@ -188,4 +263,7 @@ export async function main(argv: string[]): Promise<void> {
   // One line, first on standard output: `vault URL [listening on URL] ; NODE_EXTRA_CA_CERTS=file`.
   const where = running.url === running.listenUrl ? running.url : `${running.url} listening on ${running.listenUrl}`;
   process.stdout.write(`wasm-hsm: vault ${where} ; NODE_EXTRA_CA_CERTS=${running.certFile}\n`);
+  for (const [name, url] of Object.entries(running.vaultPorts)) say(`vault ${name} on ${url}`);
+  if (running.identityUrl)
+    say(`managed identity on ${running.identityUrl} (IMDS: AZURE_POD_IDENTITY_AUTHORITY_HOST=${running.identityUrl})`);
 }

@@ -5,3 +5,4 @@ export * from "../index";
 export * from "./bn";
 export * from "./ec";
 export * from "./hmac";
+export * from "./ct";

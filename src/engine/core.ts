@@ -91,6 +91,11 @@ export class Core {
     return parts.map((p) => p.length);
   }
 
+  /** Size of the instance's linear memory in bytes (it only grows). */
+  get memoryBytes(): number {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
   /** Copies len bytes out of OUT, starting at offset. */
   read(len: number, offset = 0): Uint8Array {
     return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();

@@ -321,6 +321,11 @@ export class Hsm {
   keyCount(): number {
     return this.#core.call("key_count", "keyCount");
   }
+
+  /** Size of the core's linear memory in bytes (metrics, the memory benchmark); it never shrinks. */
+  memoryBytes(): number {
+    return this.#core.memoryBytes;
+  }
 }
 
 function hashIdOf(hash: HashName): number {

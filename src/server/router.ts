@@ -8,7 +8,9 @@ import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
 import { KeyVaultError } from "../vault/errors.js";
 import { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from "../vault/index.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
-import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
+import type { AccessControl, Caller } from "./access/control.js";
+import { auditEvent, type AuditSink } from "./audit/event.js";
+import { errorAnswer, httpErrors, silentLogger, type ErrorEnvelope, type ServerLogger } from "./errors.js";
 import { compile, matchPath, routes, type CompiledRoute, type PathMatch } from "./routes.js";
 
 export type HeaderValue = string | string[] | undefined;
@@ -17,6 +19,8 @@ export interface HttpRequest {
   method: string;
   /** As on the request line: path and query ("/keys/k?api-version=7.6"), or an absolute URL. */
   url: string;
+  /** The client's address, for audit lines (the transport knows it). */
+  remoteAddress?: string;
   /** Header names in lower case. */
   headers: Record<string, HeaderValue>;
   body?: Uint8Array | string | null;
@@ -42,6 +46,12 @@ export interface RouterOptions {
   /** Largest accepted body in bytes, for every route without a limit of its own (restore has one). Default 1 MiB. */
   maxBodyBytes?: number;
   log?: ServerLogger;
+  /** Token checks and role-based access (access/control.ts). Default: any well-formed token may do anything. */
+  access?: AccessControl;
+  /** Where audit lines go (audit/event.ts). */
+  audit?: AuditSink;
+  /** The vault's name, for audit lines and 403 messages. Default "default". */
+  vaultName?: string;
 }
 
 export interface HandleOptions {
@@ -83,6 +93,7 @@ export function createRouter(options: RouterOptions): Router {
   const compiled = routes.map(compile);
   const largestBodyBytes = Math.max(maxBodyBytes, ...routes.map((r) => r.maxBodyBytes ?? 0));
   const limitOf = (r: CompiledRoute) => Math.max(maxBodyBytes, r.route.maxBodyBytes ?? 0);
+  const vaultName = options.vaultName ?? "default";
 
   function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
     const headers: Record<string, string> = {
@@ -104,13 +115,58 @@ export function createRouter(options: RouterOptions): Router {
     return { status, headers, body: JSON.stringify(body) };
   }
 
+  /** What the audit line of a request says about it, filled in as the request goes. */
+  interface Audited {
+    started: number;
+    operation: string;
+    apiVersion: string;
+    objectUrl: string;
+    caller?: Caller;
+    rbac: boolean;
+  }
+
+  function audit(req: HttpRequest, res: HttpResponse, a: Audited): HttpResponse {
+    // The built-in attestation service is not Key Vault's data plane: it is not audited.
+    if (!options.audit || a.operation === "Attestation") return res;
+    let code: string | undefined;
+    if (res.status >= 400 && res.body) {
+      const e = (JSON.parse(res.body) as ErrorEnvelope).error;
+      // The code, not the message: a message may echo what the client sent.
+      code = e.innererror ? `${e.code} (${e.innererror.code})` : e.code;
+    }
+    options.audit.write(
+      auditEvent({
+        ...a,
+        vaultName,
+        status: res.status,
+        ...(code !== undefined ? { message: code } : {}),
+        ...(req.remoteAddress !== undefined ? { callerIp: req.remoteAddress } : {}),
+        ...(single(req.headers["x-ms-client-request-id"]) !== undefined
+          ? { correlationId: single(req.headers["x-ms-client-request-id"])! }
+          : {}),
+        ...(single(req.headers["user-agent"]) !== undefined ? { userAgent: single(req.headers["user-agent"])! } : {}),
+        requestUri: `${fixedBase ?? (single(req.headers.host) ? `${scheme}://${single(req.headers.host)}` : "")}${req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "")}`,
+      }),
+    );
+    return res;
+  }
+
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
     if (isPing(req) || isAnonymous(req)) return undefined;
     const denied = checkAuthorization(req.headers.authorization);
-    return denied ? fail(req, denied, opts) : undefined;
+    if (!denied) return undefined;
+    const apiVersion = splitUrl(req.url).query.get("api-version") ?? "";
+    return audit(req, fail(req, denied, opts), {
+      started: performance.now(),
+      operation: "Authentication",
+      apiVersion,
+      objectUrl: "",
+      rbac: false,
+    });
   }
 
   async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
+    const a: Audited = { started: performance.now(), operation: "Unknown", apiVersion: "", objectUrl: "", rbac: false };
     try {
       if (isPing(req)) {
         const headers = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
@@ -120,7 +176,14 @@ export function createRouter(options: RouterOptions): Router {
       if (early) return early;
 
       const { path, query } = splitUrl(req.url);
+      a.apiVersion = query.get("api-version") ?? "";
       const { route, match } = findRoute(compiled, req.method, path);
+      a.operation = route.route.access.operation;
+      if (options.access && !route.route.anonymous) {
+        const caller = await options.access.authenticate(single(req.headers.authorization));
+        if (caller instanceof KeyVaultError) return audit(req, fail(req, caller, opts), { ...a, operation: "Authentication" });
+        a.caller = caller;
+      }
 
       const apiVersion = route.route.anonymous ? "" : checkApiVersion(query);
       const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
@@ -131,15 +194,26 @@ export function createRouter(options: RouterOptions): Router {
       const what = objectWord(path);
       const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
       const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
+      const collection = objectCollection(path);
+      a.objectUrl = name && collection ? `${ctx.vaultUrl}/${collection}/${name}${version ? `/${version}` : ""}` : ctx.vaultUrl;
+      if (options.access && !route.route.anonymous) {
+        const decision = options.access.authorize(
+          a.caller!,
+          route.route.access.action,
+          name && collection ? `/${collection}/${name}` : "/",
+        );
+        if (decision instanceof KeyVaultError) return audit(req, fail(req, decision, opts), a);
+        a.rbac = decision.rbac;
+      }
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
       const headers = { ...baseHeaders(req, opts), ...route.route.headers?.(result, { name, version, body, list, ctx }) };
-      if (status === 204) return { status, headers };
+      if (status === 204) return audit(req, { status, headers }, a);
       headers["content-type"] = "application/json; charset=utf-8";
-      return { status, headers, body: JSON.stringify(result ?? {}) };
+      return audit(req, { status, headers, body: JSON.stringify(result ?? {}) }, a);
     } catch (err) {
-      return fail(req, err, opts);
+      return audit(req, fail(req, err, opts), a);
     }
   }
 
@@ -264,6 +338,11 @@ function listOptions(query: URLSearchParams): ListOptions {
     options.includePending = pending.toLowerCase() === "true";
   }
   return options;
+}
+
+/** "keys", "secrets" or "certificates": the collection of the object a path names (deleted ones too). */
+function objectCollection(path: string): string | undefined {
+  return /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
 }
 
 /** "key", "secret" or "certificate": the kind a path names, for messages. */

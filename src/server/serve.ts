@@ -15,6 +15,19 @@ import { createRouter, normaliseVaultUrl } from "./router.js";
 import { loadOrCreateTls, tlsDir } from "./tls.js";
 import type { ServerLogger } from "./errors.js";
 import { startServerPool } from "./workers/node-pool.js";
+import { createServer as createPlainServer } from "node:http";
+import { applySeed, parseSeed, type SeedMode } from "../seed/index.js";
+import { createAccessControl } from "./access/control.js";
+import type { Principal } from "./access/principals.js";
+import { DEFAULT_AUTH_RESOURCE } from "./auth.js";
+import { AuditFile } from "./audit/file.js";
+import { createIdentityEndpoints } from "./identity/endpoints.js";
+import { TokenIssuer } from "./identity/issuer.js";
+import type { Router } from "./router.js";
+import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory, type VaultSpec } from "./vaults/directory.js";
+import { poolControls, vaultControls } from "./vaults/factory.js";
+import { createDirectoryRouter } from "./vaults/routing.js";
+import { Throttle, type ThrottleLimits } from "./vaults/throttle.js";
 import type { WorkerPool } from "./workers/pool.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -64,7 +77,27 @@ export interface ServeOptions {
   deleteDelayMs?: number;
   /** A JWKS file of further trusted attestation signers for key release. */
   attestationJwksFile?: string;
+  /** Named vaults besides the default one (`--vault NAME[=HOST][:PORT]`). */
+  vaults?: VaultSpec[];
+  /** A seed document's text and where it came from (`--seed FILE`), applied at start. */
+  seed?: { text: string; source: string; mode?: SeedMode };
+  /** Simulated throttling (`--throttle`): Key Vault's limits, or custom ones. */
+  throttle?: ThrottleLimits;
+  /** A PostgreSQL store for the default vault (`--store postgres://...`), shared by several servers. */
+  storeUrl?: string;
+  /** `any` (default): any well-formed token; `strict`: tokens of the emulator's issuer only. */
+  auth?: "any" | "strict";
+  /** Principals and their role assignments (`--principals FILE`); without them everyone may do everything. */
+  principals?: Principal[];
+  /** A plain-HTTP port for the managed-identity endpoints (`--identity-port`); none without it. */
+  identityPort?: number;
+  /** The secret App Service clients send in X-IDENTITY-HEADER. Default: a fixed one. */
+  identityHeader?: string;
+  /** Audit log file (`--audit-log`): one AuditEvent JSON line per request. */
+  auditLogFile?: string;
 }
+
+export const DEFAULT_IDENTITY_HEADER = "wasm-hsm-identity-header";
 
 export interface RunningServer {
   /** The vault URL to give to KeyClient: vaultUrl if given, else listenUrl. */
@@ -80,6 +113,10 @@ export interface RunningServer {
   certificateMade: boolean;
   /** The names and addresses a self-signed certificate covers; undefined for a given one. */
   certificateHosts?: string[];
+  /** The managed-identity endpoints (http://host:port), when `identityPort` is given. */
+  identityUrl?: string;
+  /** Each named vault with a port of its own: name -> https URL. */
+  vaultPorts: Record<string, string>;
   /** Stops accepting, finishes the requests in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -96,71 +133,171 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
   });
 
-  // Files that were open to other users (and are now private), logged once the logger exists.
-  const warnings = [...(tls.warnings ?? [])];
-  // The app's logger, once there is an app (the vault is opened before it).
-  let appLog: ServerLogger | undefined;
-  const log = (): ServerLogger =>
-    appLog ?? {
-      info() {},
-      warn: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
-      error: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
-    };
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
 
+  // Files that were open to other users (and are now private), logged once the logger exists.
+  const warnings = [...(tls.warnings ?? [])];
+  // The app's logger, once there is an app (the vaults are opened before it).
+  let appLog: ServerLogger | undefined;
+  const toStderr = (obj: object, msg?: string) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`);
+  const log = (): ServerLogger => appLog ?? { info() {}, warn: toStderr, error: toStderr };
+
   try {
-    let vault = options.vault;
+    const audit = options.auditLogFile !== undefined ? new AuditFile(options.auditLogFile) : undefined;
+    const issuer =
+      options.auth === "strict" || options.principals || options.identityPort !== undefined
+        ? new TokenIssuer(await Hsm.create(), vaultUrl ?? `https://${host}:${port}`)
+        : undefined;
+    const resource = authResource ?? DEFAULT_AUTH_RESOURCE;
+    const accessFor = (vaultName: string) =>
+      options.auth === "strict" || options.principals
+        ? createAccessControl({
+            mode: options.auth ?? "any",
+            ...(issuer ? { issuer } : {}),
+            audiences: [resource, `${resource}/`],
+            ...(options.principals ? { principals: options.principals } : {}),
+            vaultName,
+          })
+        : undefined;
+    // Access control and audit run in the router of an in-thread vault: they keep the default vault in
+    // this thread even when workers are asked for (said at start).
+    const guarded = accessFor("default") !== undefined || audit !== undefined || options.seed !== undefined;
+    const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
+    const inThreadVaults = new Map<string, Vault>();
+    const routerOptions = (vaultName: string) => ({
+      vaultUrl,
+      authResource,
+      maxBodyBytes: options.maxBodyBytes,
+      scheme: "https" as const,
+      vaultName,
+      ...(accessFor(vaultName) ? { access: accessFor(vaultName)! } : {}),
+      ...(audit ? { audit } : {}),
+    });
     let pool: WorkerPool | undefined;
-    if (!vault) {
+    let workersRefused = false;
+
+    const factory: VaultFactory = async (spec, clock) => {
+      const isDefault = spec.name === DEFAULT_VAULT;
       let store: ObjectStore;
-      if (options.dataDir !== undefined) {
+      if (isDefault && options.storeUrl !== undefined) {
+        const { PostgresStore } = await import("../store/postgres.js");
+        store = await PostgresStore.open(options.storeUrl);
+      } else if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
-        const sqlite = await SqliteStore.open(join(options.dataDir, "vault.sqlite"));
+        const sqlite = await SqliteStore.open(
+          isDefault ? join(options.dataDir, "vault.sqlite") : join(options.dataDir, "vaults", spec.name, "vault.sqlite"),
+        );
         warnings.push(...sqlite.warnings);
         store = sqlite;
       } else {
         store = new MemoryStore();
       }
-      cleanups.push(() => store.close());
       // A corrupt record is left out of lists (and named in the error of a request for it): logged once.
-      store.onCorrupt = (e) => log().warn({ kind: e.kind, name: e.id, reason: e.reason }, "a corrupt stored record is left out of lists");
-      const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
-      if ((options.workers ?? 0) > 1 && options.engine === undefined) {
-        const started = await startServerPool(
-          store,
-          { ...options, ...(attestationJwks ? { attestationJwks } : {}) },
-          { vaultUrl, authResource },
-        );
-        cleanups.push(() => started.close());
-        pool = started;
-      } else {
+      store.onCorrupt = (e) =>
+        log().warn({ vault: spec.name, kind: e.kind, name: e.id, reason: e.reason }, "a corrupt stored record is left out of lists");
+      const throttle = options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {};
+      try {
+        if (isDefault && options.vault) {
+          return {
+            controls: externalControls(),
+            router: createRouter({ ...routerOptions(spec.name), vault: options.vault }),
+            ...throttle,
+            close: () => store.close(),
+          };
+        }
+        const wantsWorkers = isDefault && (options.workers ?? 0) > 1 && options.engine === undefined;
+        if (wantsWorkers && !guarded) {
+          const started = await startServerPool(
+            store,
+            { ...options, ...(attestationJwks ? { attestationJwks } : {}) },
+            { vaultUrl, authResource },
+          );
+          pool = started;
+          return {
+            controls: poolControls(started),
+            router: started.router,
+            ...throttle,
+            close: async () => {
+              await started.close();
+              await store.close();
+            },
+          };
+        }
+        workersRefused ||= wantsWorkers;
+        const given = isDefault ? options.engine : undefined;
         const common = {
           store,
+          clock: clock.now,
           ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
           ...(attestationJwks ? { attestationJwks } : {}),
-          ...(options.securityDomainFile !== undefined ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+          ...(spec.securityDomain
+            ? { sharedDomain: { description: "the imported security domain", load: async () => spec.securityDomain, save: async () => {} } }
+            : isDefault && options.securityDomainFile !== undefined
+              ? { sharedDomain: new DomainFile(options.securityDomainFile) }
+              : {}),
           ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
         };
         // One engine given: that instance. Otherwise engines from a factory, replaced after a trap.
-        vault = options.engine
-          ? await Vault.open({ ...common, hsm: options.engine })
+        const vault: Vault = given
+          ? await Vault.open({ ...common, hsm: given })
           : await openRecoveringVault({
               ...common,
               engine: options.engineFactory ?? (() => Hsm.create()),
               onRestart: ({ restarts, cause, error }) =>
                 error
-                  ? log().error({ err: error, cause }, "the HSM engine could not be restarted; requests get 503 until it is")
-                  : log().error({ cause, restarts }, "the HSM engine trapped and was restarted; keys are unsealed again from the store"),
+                  ? log().error(
+                      { vault: spec.name, err: error, cause },
+                      "the HSM engine could not be restarted; requests get 503 until it is",
+                    )
+                  : log().error(
+                      { vault: spec.name, cause, restarts },
+                      "the HSM engine trapped and was restarted; keys are unsealed again from the store",
+                    ),
             });
+        inThreadVaults.set(spec.name, vault);
+        return {
+          controls: vaultControls(vault),
+          router: createRouter({ ...routerOptions(spec.name), vault }),
+          ...throttle,
+          close: () => store.close(),
+        };
+      } catch (err) {
+        await store.close().catch(() => {});
+        throw err;
+      }
+    };
+    const directory = await VaultDirectory.open(factory, options.vaults ?? []);
+    cleanups.push(() => directory.close());
+    if (options.seed) {
+      const doc = parseSeed(options.seed.text, options.seed.source);
+      for (const [name, seed] of doc.vaults) {
+        const vault = inThreadVaults.get(name);
+        if (!vault) throw new Error(`${options.seed.source}: vaults.${name}: no such vault; declare it with --vault ${name}`);
+        await applySeed(vault, seed, { source: options.seed.source, ...(options.seed.mode ? { mode: options.seed.mode } : {}) });
       }
     }
+    const identity = issuer
+      ? createIdentityEndpoints({
+          issuer,
+          ...(options.principals ? { principals: options.principals } : {}),
+          identityHeader: options.identityHeader ?? DEFAULT_IDENTITY_HEADER,
+        })
+      : undefined;
+    const withTokenService = (router: Router): Router =>
+      identity
+        ? {
+            ...router,
+            preflight: (req, opts) => (identity.isTokenServicePath(req.url) ? undefined : router.preflight(req, opts)),
+            handle: async (req, opts) => (await identity.handleTokenService(req)) ?? router.handle(req, opts),
+          }
+        : router;
 
     const app = createHttpServer({
-      router: pool?.router ?? createRouter({ vault: vault!, vaultUrl, authResource, maxBodyBytes: options.maxBodyBytes, scheme: "https" }),
+      router: withTokenService(createDirectoryRouter({ directory })),
       tls,
       logger: {
         level: options.logLevel ?? "info",
@@ -171,6 +308,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     if (pool) pool.log = app.log as ServerLogger;
     appLog = app.log as ServerLogger;
     for (const w of warnings) app.log.warn(w);
+    if (workersRefused) {
+      app.log.warn("access control, audit and seeding run in this thread: the default vault is served without workers");
+    }
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
         "the security domain is stored sealed under the built-in secret, which anyone can read: " +
@@ -182,6 +322,40 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     const address = app.server.address() as AddressInfo;
     const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : address.family === "IPv6" ? `[${address.address}]` : host;
     const listenUrl = `https://${shownHost}:${address.port}`;
+    if (issuer) issuer.baseUrl = vaultUrl ?? listenUrl;
+    // A vault with a port of its own (--vault NAME:PORT) answers there whatever the Host header says.
+    const vaultPorts: Record<string, string> = {};
+    for (const v of directory.list()) {
+      if (v.port === undefined) continue;
+      const own = createHttpServer({
+        router: withTokenService(createDirectoryRouter({ directory, vaultName: v.name })),
+        tls,
+        logger: false,
+      });
+      await own.listen({ host, port: v.port });
+      cleanups.push(() => own.close());
+      vaultPorts[v.name] = `https://${shownHost}:${(own.server.address() as AddressInfo).port}`;
+    }
+    let identityUrl: string | undefined;
+    if (identity && options.identityPort !== undefined) {
+      const server = createPlainServer(async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const answer = await identity.handleManagedIdentity({
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.identityPort, host, () => resolve());
+      });
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      identityUrl = `http://${shownHost}:${(server.address() as AddressInfo).port}`;
+    }
     let closed: Promise<void> | undefined;
     return {
       url: vaultUrl ?? listenUrl,
@@ -192,6 +366,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       cert: tls.cert,
       certificateMade: tls.generated,
       certificateHosts: tls.hosts,
+      ...(identityUrl ? { identityUrl } : {}),
+      vaultPorts,
       close: () => (closed ??= cleanup()),
     };
   } catch (err) {
@@ -213,4 +389,20 @@ async function readJwks(file: string): Promise<{ keys: ReturnType<typeof checkJw
   } catch (e) {
     throw new Error(`--attestation-jwks ${file}: ${(e as Error).message}`);
   }
+}
+
+/** The controls of a vault an embedder opened (`vault` option): the emulator cannot sweep or export it. */
+function externalControls(): VaultControls {
+  const no = async (): Promise<never> => {
+    throw new Error("this vault was opened by the embedder: the management API cannot reach it");
+  };
+  return {
+    securityDomainId: "",
+    sweep: async () => {},
+    exportContents: no,
+    importContents: no,
+    sealedDomain: no,
+    keyShape: async () => undefined,
+    setClockOffset: async () => {},
+  };
 }

@@ -31,6 +31,11 @@ export interface ObjectStore {
    * instead), so that the server can log it.
    */
   onCorrupt?: (error: CorruptRecordError) => void;
+  /**
+   * Stores shared by several processes (PostgreSQL) serialise the read-modify-write of one name across
+   * them; the vault runs every operation on a name, and the opening of its security domain, inside it.
+   */
+  exclusive?<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -3,9 +3,12 @@
 // one method of one kind per request.
 import type { VaultApi } from "../model/index.js";
 import { MemoryStore } from "../store/memory.js";
-import type { ObjectStore, SharedDomainSource } from "../store/types.js";
+import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../store/types.js";
 import { DEFAULT_RECOVERABLE_DAYS } from "./attributes.js";
-import { openSecurityDomain, type SecurityDomain } from "./domain.js";
+import { exportContents, importContents } from "./contents.js";
+import { DEFAULT_DOMAIN_SECRET, openSecurityDomain, type SecurityDomain } from "./domain.js";
+import { engineCall } from "./errormap.js";
+import { encodeBase64url } from "../encoding/base64url.js";
 import type { VaultEngine } from "./engine.js";
 import { CertificateObjects } from "./certificates/certificates.js";
 import type { JSONWebKeySet } from "jose";
@@ -41,8 +44,12 @@ export class Vault implements VaultApi {
   readonly certificates: CertificateObjects;
   readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
+  readonly #services: VaultServices;
+  readonly #domainSecret: Uint8Array;
 
-  private constructor(services: VaultServices, attestation: VaultAttestation) {
+  private constructor(services: VaultServices, attestation: VaultAttestation, domainSecret: Uint8Array) {
+    this.#domainSecret = domainSecret;
+    this.#services = services;
     this.#domain = services.domain;
     this.attestation = attestation;
     this.keys = new KeyObjects(services, attestation);
@@ -51,11 +58,14 @@ export class Vault implements VaultApi {
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
-    const store = options.store ?? new MemoryStore();
-    const domain = await openSecurityDomain(options.hsm, store, {
-      ...(options.sharedDomain ? { shared: options.sharedDomain } : {}),
-      ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
-    });
+    const store: ObjectStore = options.store ?? new MemoryStore();
+    const open = (): Promise<SecurityDomain> =>
+      openSecurityDomain(options.hsm, store, {
+        ...(options.sharedDomain ? { shared: options.sharedDomain } : {}),
+        ...(options.domainSecret !== undefined ? { secret: options.domainSecret } : {}),
+      });
+    // Processes sharing a store must not each make a domain: the first makes it, the others open it.
+    const domain = store.exclusive ? await store.exclusive("domain", "", open) : await open();
     const clock = options.clock ?? Date.now;
     const deleteDelayMs = options.deleteDelayMs ?? 0;
     if (!Number.isSafeInteger(deleteDelayMs) || deleteDelayMs < 0)
@@ -65,7 +75,7 @@ export class Vault implements VaultApi {
         engine: options.hsm,
         store,
         domain,
-        locks: options.locks ?? new NameLocks(),
+        locks: options.locks ?? new NameLocks(store),
         now: () => Math.floor(clock() / 1000),
         nowMs: clock,
         recoverableDays: options.recoverableDays ?? DEFAULT_RECOVERABLE_DAYS,
@@ -73,7 +83,39 @@ export class Vault implements VaultApi {
         ...(options.maxUnsealedKeys !== undefined ? { maxUnsealedKeys: options.maxUnsealedKeys } : {}),
       },
       new VaultAttestation(options.hsm, options.attestationJwks, clock),
+      new TextEncoder().encode(options.domainSecret ?? DEFAULT_DOMAIN_SECRET),
     );
+  }
+
+  /**
+   * The security domain, sealed under the domain secret: what another vault needs to open this one's
+   * records (an export moved to another emulator). The domain key itself never leaves the core in clear.
+   */
+  sealedDomain(): SecurityDomainRecord {
+    const engine = this.#services.engine;
+    return {
+      id: this.#domain.idHex,
+      sealed: encodeBase64url(engineCall(() => engine.exportSealingKey(this.#domain.handle, this.#domainSecret))),
+    };
+  }
+
+  /** Purges every deleted object whose date has passed and applies every due rotation (after a clock change). */
+  async sweep(): Promise<void> {
+    for (const life of this.#kinds()) await life.sweep();
+  }
+
+  /** Every object of every kind, sealed under the security domain (contents.ts). */
+  exportContents(): Promise<Uint8Array> {
+    return exportContents(this.#services.engine, this.#domain, this.#kinds(), this.#services.now());
+  }
+
+  /** Imports an export of a vault of the same security domain; returns how many objects it held. */
+  importContents(blob: Uint8Array): Promise<number> {
+    return importContents(this.#services.engine, this.#domain, this.#kinds(), blob);
+  }
+
+  #kinds() {
+    return [this.keys.lifecycle, this.secrets.lifecycle, this.certificates.lifecycle];
   }
 
   /** The public identifier of this vault's security domain (hex). */

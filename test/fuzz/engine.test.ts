@@ -93,6 +93,7 @@ const CALLS: Record<string, fc.Arbitrary<unknown[]>> = {
   importRsa: fc.tuple(jwkLikeArb("RSA")),
   importRsaPublic: fc.tuple(jwkLikeArb("RSA")),
   keyCount: fc.tuple(),
+  memoryBytes: fc.tuple(),
   ecPublicPoint: fc.tuple(crvArb, b64Arb),
   makeExportable: fc.tuple(handleArb.filter((h) => !pool.includes(h as number))),
   isExportable: fc.tuple(handleArb),

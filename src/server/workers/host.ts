@@ -9,6 +9,7 @@ import { errorAnswer, type ServerLogger } from "../errors.js";
 import { createRouter, type HttpResponse, type Router } from "../router.js";
 import {
   cloneableLogObject,
+  type ControlOp,
   type FromWorker,
   type HostPort,
   type LogLevel,
@@ -20,6 +21,8 @@ import { ProxySharedDomain, ProxyStore } from "./store-proxy.js";
 
 export function startVaultHost(port: HostPort): void {
   let router: Router | undefined;
+  let vault: Vault | undefined;
+  let clockOffsetMs = 0;
   let nextCall = 1;
   const calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const post = (msg: FromWorker) => port.post(msg);
@@ -50,8 +53,10 @@ export function startVaultHost(port: HostPort): void {
 
   async function init(config: VaultWorkerConfig): Promise<void> {
     const hsm = await Hsm.create(config.wasm ? { wasm: config.wasm } : {});
-    const vault = await Vault.open({
+    clockOffsetMs = config.clockOffsetMs ?? 0;
+    vault = await Vault.open({
       hsm,
+      clock: () => Date.now() + clockOffsetMs,
       store: new ProxyStore(storeCall, config.durable),
       sharedDomain: new ProxySharedDomain(storeCall),
       ...(config.domainSecret !== undefined ? { domainSecret: config.domainSecret } : {}),
@@ -72,8 +77,43 @@ export function startVaultHost(port: HostPort): void {
     post({ type: "response", id, res });
   }
 
+  async function control(op: ControlOp, args: unknown[]): Promise<unknown> {
+    if (!vault) throw new KeyVaultError(503, "ServiceUnavailable", "The vault is not open yet.");
+    switch (op) {
+      case "setClockOffset":
+        clockOffsetMs = args[0] as number;
+        return undefined;
+      case "sweep":
+        return vault.sweep();
+      case "exportContents":
+        return vault.exportContents();
+      case "importContents":
+        return vault.importContents(args[0] as Uint8Array);
+      case "sealedDomain":
+        return vault.sealedDomain();
+      case "keyShape":
+        return vault.keys.shape(args[0] as string);
+    }
+  }
+
   port.onMessage((msg) => {
     switch (msg.type) {
+      case "control":
+        control(msg.op, msg.args).then(
+          (value) => post({ type: "control-result", id: msg.id, ok: true, value }),
+          (err: unknown) => {
+            const e = err as Partial<KeyVaultError>;
+            post({
+              type: "control-result",
+              id: msg.id,
+              ok: false,
+              ...(typeof e.status === "number" ? { status: e.status } : {}),
+              ...(typeof e.code === "string" ? { code: e.code } : {}),
+              message: err instanceof Error ? err.message : String(err),
+            });
+          },
+        );
+        return;
       case "init":
         init(msg.config).catch((err: unknown) => post({ type: "init-failed", message: err instanceof Error ? err.message : String(err) }));
         return;

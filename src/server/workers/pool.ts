@@ -16,7 +16,15 @@ import type { JSONWebKeySet } from "jose";
 import { KeyVaultError } from "../../vault/errors.js";
 import { silentLogger, type ServerLogger } from "../errors.js";
 import { createRouter, objectNameOf, type HandleOptions, type HttpRequest, type HttpResponse, type Router } from "../router.js";
-import { STORE_OPS, type FromWorker, type StoreOp, type ToWorker, type VaultWorkerConfig, type WorkerPort } from "./protocol.js";
+import {
+  STORE_OPS,
+  type ControlOp,
+  type FromWorker,
+  type StoreOp,
+  type ToWorker,
+  type VaultWorkerConfig,
+  type WorkerPort,
+} from "./protocol.js";
 import { MemorySharedDomain } from "./store-proxy.js";
 
 export interface WorkerPoolOptions {
@@ -52,6 +60,8 @@ interface Pending {
 
 interface Slot {
   index: number;
+  /** Control calls in flight (control-result by id). */
+  controls?: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
   port?: WorkerPort;
   ready?: Promise<WorkerPort>;
   /** The slot's worker has been ready: if it stops, another takes its place at once. */
@@ -80,6 +90,7 @@ export class WorkerPool {
   #nextId = 1;
   #nextSlot = 0;
   #closing = false;
+  #clockOffsetMs = 0;
 
   private constructor(options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1)
@@ -186,6 +197,27 @@ export class WorkerPool {
     await this.#ensure(slot);
   }
 
+  /**
+   * A vault-wide operation on one worker's vault (any worker: they share the store and the domain), or on
+   * every worker's (`all`): clock offsets and sweeps must reach each vault.
+   */
+  async control(op: ControlOp, args: unknown[] = [], all = false): Promise<unknown> {
+    if (op === "setClockOffset") this.#clockOffsetMs = args[0] as number;
+    const slots = all ? this.#slots : [this.#slots[this.#pick({ method: "POST", url: "/", headers: {} })]!];
+    const results = await Promise.all(
+      slots.map(async (slot) => {
+        const port = await this.#ensure(slot);
+        const id = this.#nextId++;
+        slot.controls ??= new Map();
+        return new Promise<unknown>((resolve, reject) => {
+          slot.controls!.set(id, { resolve, reject });
+          port.post({ type: "control", id, op, args });
+        });
+      }),
+    );
+    return results[0];
+  }
+
   /** Stops every worker; requests still in flight answer 503. The owner closes the store. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -226,7 +258,10 @@ export class WorkerPool {
         void port.terminate();
       }
     });
-    port.post({ type: "init", config: { ...this.#options.config, durable: this.#options.store.durable } });
+    port.post({
+      type: "init",
+      config: { ...this.#options.config, durable: this.#options.store.durable, clockOffsetMs: this.#clockOffsetMs },
+    });
     return ready;
   }
 
@@ -255,6 +290,17 @@ export class WorkerPool {
       case "store":
         void this.#serveStore(port, msg.id, msg.op, msg.args);
         return;
+      case "control-result": {
+        const call = slot.controls?.get(msg.id);
+        if (!call) return;
+        slot.controls!.delete(msg.id);
+        if (msg.ok) call.resolve(msg.value);
+        else
+          call.reject(
+            msg.status !== undefined ? new KeyVaultError(msg.status, msg.code ?? "InternalError", msg.message) : new Error(msg.message),
+          );
+        return;
+      }
       case "log": {
         const log = (msg.id !== undefined ? slot.pending.get(msg.id)?.opts?.log : undefined) ?? this.log;
         log[msg.level]({ ...msg.obj, worker: slot.index }, msg.msg);
@@ -271,6 +317,9 @@ export class WorkerPool {
     slot.live = false;
     const pending = [...slot.pending.values()];
     slot.pending.clear();
+    for (const c of slot.controls?.values() ?? [])
+      c.reject(new KeyVaultError(503, "ServiceUnavailable", "The vault's worker stopped before it answered."));
+    slot.controls?.clear();
     for (const p of pending) {
       p.resolve(this.#unavailable(p.req, p.opts, "The vault's worker stopped before it answered this request; retry it."));
     }

@@ -14,6 +14,8 @@ export interface VaultWorkerConfig {
   /** Whether the owner's store outlives the process (ObjectStore.durable). */
   durable: boolean;
   recoverableDays?: number;
+  /** How far the vault's clock runs ahead of real time (the management API's time shift), in ms. */
+  clockOffsetMs?: number;
   /** A delete or recover becomes visible this many ms later (--delete-delay-ms). */
   deleteDelayMs?: number;
   /** Further trusted attestation signers (--attestation-jwks), as a JWKS. */
@@ -31,8 +33,13 @@ export interface VaultWorkerConfig {
 export const STORE_OPS = ["getDomain", "putDomain", "get", "put", "remove", "list", "names", "loadShared", "saveShared"] as const;
 export type StoreOp = (typeof STORE_OPS)[number];
 
+/** Vault-wide operations that the emulator's controls (management API, throttle) ask of a worker's vault. */
+export const CONTROL_OPS = ["setClockOffset", "sweep", "exportContents", "importContents", "sealedDomain", "keyShape"] as const;
+export type ControlOp = (typeof CONTROL_OPS)[number];
+
 export type ToWorker =
   | { type: "init"; config: VaultWorkerConfig }
+  | { type: "control"; id: number; op: ControlOp; args: unknown[] }
   | { type: "request"; id: number; req: HttpRequest; requestId?: string }
   | { type: "store-result"; id: number; ok: true; value: unknown }
   | { type: "store-result"; id: number; ok: false; message: string };
@@ -43,6 +50,8 @@ export type FromWorker =
   | { type: "ready"; domainId: string }
   | { type: "init-failed"; message: string }
   | { type: "response"; id: number; res: HttpResponse }
+  | { type: "control-result"; id: number; ok: true; value: unknown }
+  | { type: "control-result"; id: number; ok: false; status?: number; code?: string; message: string }
   | { type: "store"; id: number; op: StoreOp; args: unknown[] }
   /** A log line of the worker's router; `id` is the request it belongs to, if any. */
   | { type: "log"; id?: number; level: LogLevel; obj: Record<string, unknown>; msg?: string };

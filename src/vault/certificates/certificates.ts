@@ -96,6 +96,10 @@ export class CertificateObjects implements CertificatesApi {
     this.#life = new ObjectLifecycle(spec, services);
     this.#w = new CertificateWriter(services, this.#life, this.#keys, this.#secrets);
   }
+  /** The lifecycle of certificates, for vault-wide work (sweeps, export and import of contents). */
+  get lifecycle(): ObjectLifecycle<CertificateVersionProps, CertificateState> {
+    return this.#life;
+  }
 
   // ---------------------------------------------------------------- create, import, merge
 

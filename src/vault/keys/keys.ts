@@ -342,8 +342,20 @@ export class KeyObjects implements KeysApi {
   }
 
   /** Applies every rotation that the clock has passed (also done lazily whenever a key is read). */
-  async runDueRotations(): Promise<void> {
-    for (const name of await this.#life.names()) await this.#life.exclusive(name, () => this.#life.load(name));
+  runDueRotations(): Promise<void> {
+    return this.#life.sweep();
+  }
+
+  /** The type and size of a key's current version, without taking its lock (the throttle's cost of a request). */
+  async shape(name: string): Promise<{ kty: string; keySize: number } | undefined> {
+    const rec = await this.#life.peek(name);
+    const v = rec && !rec.deleted ? this.#life.current(rec) : undefined;
+    return v && { kty: v.props.kty, keySize: v.props.keySize };
+  }
+
+  /** The lifecycle of keys, for vault-wide work (sweeps, export and import of contents). */
+  get lifecycle(): ObjectLifecycle<KeyVersionProps, KeyState> {
+    return this.#life;
   }
 
   // ---------------------------------------------------------------- release

@@ -1,9 +1,15 @@
 // Per-name serialisation: every read-modify-write of one object's record runs alone, so that two
 // requests on the same name never interleave. Names are case-insensitive, and so are the locks.
-import { nameKey, type ObjectKind } from "../../store/types.js";
+import { nameKey, type ObjectKind, type ObjectStore } from "../../store/types.js";
 
 export class NameLocks {
   readonly #tails = new Map<string, Promise<void>>();
+  /** A store shared by several processes adds its own lock inside ours (one waiter per name here, the rest there). */
+  readonly #shared: ObjectStore["exclusive"];
+
+  constructor(store?: ObjectStore) {
+    this.#shared = store?.exclusive?.bind(store);
+  }
 
   async exclusive<T>(kind: ObjectKind, name: string, fn: () => Promise<T>): Promise<T> {
     const id = `${kind}/${nameKey(name)}`;
@@ -16,7 +22,7 @@ export class NameLocks {
     this.#tails.set(id, tail);
     await previous;
     try {
-      return await fn();
+      return await (this.#shared ? this.#shared(kind, name, fn) : fn());
     } finally {
       release();
       if (this.#tails.get(id) === tail) this.#tails.delete(id);

@@ -71,6 +71,11 @@ export class ObjectLifecycle<P, S> {
     return rec;
   }
 
+  /** The stored record as it is, without a lock, a purge or a refresh (for estimates, never for decisions). */
+  async peek(name: string): Promise<ObjectRecord<P, S> | undefined> {
+    return (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
+  }
+
   async live(name: string): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name);
     if (!rec || !this.isLive(rec)) throw this.spec.errors.notFound(name);
@@ -266,6 +271,11 @@ export class ObjectLifecycle<P, S> {
   /** Every stored name of this kind, for sweeps (due rotations). */
   names(): Promise<string[]> {
     return this.#s.store.names(this.spec.kind);
+  }
+
+  /** Loads every object once, under its lock: purges what is due and lets the kind refresh the rest (rotations, renewals). */
+  async sweep(): Promise<void> {
+    for (const name of await this.names()) await this.exclusive(name, () => this.load(name));
   }
 
   // ---------------------------------------------------------------- backup and restore

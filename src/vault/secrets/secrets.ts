@@ -57,6 +57,11 @@ export class SecretObjects implements SecretsApi {
     this.managed = new ManagedObjects(this.#life);
   }
 
+  /** The lifecycle of secrets, for vault-wide work (sweeps, export and import of contents). */
+  get lifecycle(): ObjectLifecycle<SecretVersionProps, SecretState> {
+    return this.#life;
+  }
+
   async setSecret(name: string, body: SecretSetParameters, ctx: RequestContext): Promise<SecretBundle> {
     checkName(name, "secret");
     const b = requireObject(body);

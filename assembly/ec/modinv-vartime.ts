@@ -7,7 +7,7 @@
 // carries the sign). Each batch runs 30 divsteps on the low 32 bits of f and g, giving a matrix
 // T with entries of at most 2^30 in size such that 2^30 (f', g') = T (f, g); T is then applied to
 // the full f, g (exactly) and to d, e (mod the modulus M), which keep f = d x and g = e x mod M.
-import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./safegcd";
+import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./divsteps-matrix";
 
 const MAXN: i32 = 19;
 const F = memory.data(MAXN * 4, 16);
@@ -50,7 +50,7 @@ function fromLimbs(w: usize, a: usize, L: i32, N: i32): void {
 }
 
 /** 30 divsteps on the low 32 bits of f and g; sets the transition matrix, returns the new delta. */
-function divsteps30(delta: i32, f0: i32, g0: i32): i32 {
+function divsteps30Vartime(delta: i32, f0: i32, g0: i32): i32 {
   let u: i32 = 1, v: i32 = 0, q: i32 = 0, r: i32 = 1;
   for (let k = 0; k < 30; k++) {
     if ((g0 & 1) == 0) {
@@ -85,7 +85,7 @@ function divsteps30(delta: i32, f0: i32, g0: i32): i32 {
 }
 
 /** Sign of the N-limb value (its top limb carries it): -1, 0 or 1. */
-function sign(a: usize, N: i32): i32 {
+function signVartime(a: usize, N: i32): i32 {
   const top = limb(a, N - 1);
   if (top < 0) return -1;
   for (let i = N - 1; i >= 0; i--) if (limb(a, i) != 0) return 1;
@@ -104,7 +104,7 @@ function addModulus(a: usize, s: i64, N: i32): void {
 }
 
 /** a - M compared with 0, for a >= 0: true when a >= M. */
-function atLeastModulus(a: usize, N: i32): bool {
+function atLeastModulusVartime(a: usize, N: i32): bool {
   for (let i = N - 1; i >= 0; i--) {
     const x = limb(a, i), m = limb(MOD, i);
     if (x != m) return x > m;
@@ -113,13 +113,13 @@ function atLeastModulus(a: usize, N: i32): bool {
 }
 
 /** (d, e) = T (d, e) / 2^30 mod M, keeping both in [0, M). minv = M^-1 mod 2^30. */
-function updateDE(N: i32, minv: u32): void {
+function updateDEVartime(N: i32, minv: u32): void {
   matrixDE(D, E, MOD, N, minv);
   // From [0, M) the update lands in (-M, 2M): one correction brings it back.
-  if (sign(D, N) < 0) addModulus(D, 1, N);
-  else if (atLeastModulus(D, N)) addModulus(D, -1, N);
-  if (sign(E, N) < 0) addModulus(E, 1, N);
-  else if (atLeastModulus(E, N)) addModulus(E, -1, N);
+  if (signVartime(D, N) < 0) addModulus(D, 1, N);
+  else if (atLeastModulusVartime(D, N)) addModulus(D, -1, N);
+  if (signVartime(E, N) < 0) addModulus(E, 1, N);
+  else if (atLeastModulusVartime(E, N)) addModulus(E, -1, N);
 }
 
 /**
@@ -127,7 +127,7 @@ function updateDE(N: i32, minv: u32): void {
  * words; n0inv = -m^-1 mod 2^32. Returns false if x has no inverse (x = 0, or gcd > 1).
  * VARIABLE TIME.
  */
-export function invDivstepsVartime(o: usize, x: usize, m: usize, L: i32, bits: i32, n0inv: u32): bool {
+export function modInvVartime(o: usize, x: usize, m: usize, L: i32, bits: i32, n0inv: u32): bool {
   const N = (bits + 2 + 29) / 30; // room for the sign and for (-M, 2M)
   const minv = (<u32>0 - n0inv) & <u32>M30; // m^-1 mod 2^30
   toLimbs(MOD, m, L, N);
@@ -141,18 +141,18 @@ export function invDivstepsVartime(o: usize, x: usize, m: usize, L: i32, bits: i
   const maxBatches = (49 * bits + 57) / (17 * 30) + 2;
   let done = false;
   for (let batch = 0; batch < maxBatches; batch++) {
-    if (sign(G, N) == 0) {
+    if (signVartime(G, N) == 0) {
       done = true;
       break;
     }
     const f0 = <i32>(limb(F, 0) | (limb(F, 1) << 30));
     const g0 = <i32>(limb(G, 0) | (limb(G, 1) << 30));
-    delta = divsteps30(delta, f0, g0);
-    updateDE(N, minv);
+    delta = divsteps30Vartime(delta, f0, g0);
+    updateDEVartime(N, minv);
     matrixFG(F, G, N);
   }
   // Now f = +-gcd(m, x), which must be 1: then x^-1 = +-d.
-  const fs = sign(F, N);
+  const fs = signVartime(F, N);
   let one = done && fs != 0;
   if (one) {
     if (fs < 0) {
@@ -163,7 +163,7 @@ export function invDivstepsVartime(o: usize, x: usize, m: usize, L: i32, bits: i
         setLimb(F, i, i < N - 1 ? c & M30 : c);
         c >>= 30;
       }
-      if (sign(D, N) != 0) {
+      if (signVartime(D, N) != 0) {
         for (let i = 0; i < N; i++) setLimb(D, i, -limb(D, i));
         // -d with d in (0, M): normalise the limbs, then add M.
         let c2: i64 = 0;

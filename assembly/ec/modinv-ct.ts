@@ -1,11 +1,11 @@
 // Constant-time modular inversion by divsteps, after Bernstein and Yang, "Fast constant-time gcd
 // computation and modular inversion" (TCHES 2019): §3 (divstep), §11 (Theorem 11.2: a fixed
 // number of divsteps always reaches g = 0) and §12 (batches of steps on the low bits).
-// Same representation as divsteps.ts (signed 30-bit limbs), but every step runs the same
+// Same representation as modinv-vartime.ts (signed 30-bit limbs, divsteps-matrix.ts), but every step runs the same
 // instructions whatever the input: the count of steps is fixed by the size of the modulus, the
 // divstep's cases are masked selects, and the reductions of d, e are masked corrections.
 // The modulus and its size are public; the input x may be secret.
-import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./safegcd";
+import { M30, limb, matrixDE, matrixFG, setLimb, setMatrix } from "./divsteps-matrix";
 
 const MAXN: i32 = 14; // up to 2 + 384 bits
 const F = memory.data(MAXN * 4, 16);
@@ -49,7 +49,7 @@ function fromLimbs(w: usize, a: usize, L: i32, N: i32): void {
  * 2^30 (f', g') = T (f, g). One divstep (§3): if delta > 0 and g is odd, (delta, f, g) becomes
  * (-delta, g, -f); then, if g is odd, g += f; finally (delta + 1, f, g / 2).
  */
-function divsteps30(delta: i32, f: i32, g: i32): i32 {
+function divsteps30Masked(delta: i32, f: i32, g: i32): i32 {
   let u: i32 = 1, v: i32 = 0, q: i32 = 0, r: i32 = 1;
   for (let k = 0; k < 30; k++) {
     const odd = -(g & 1); // all ones if g is odd
@@ -121,7 +121,7 @@ function updateDE(N: i32, minv: u32): void {
  * words (0 maps to 0, as with Fermat). CONSTANT TIME in x: a fixed number of batches, each the
  * same instructions whatever the values.
  */
-export function invDivstepsCt(o: usize, x: usize, m: usize, L: i32, bits: i32): void {
+export function modInvCt(o: usize, x: usize, m: usize, L: i32, bits: i32): void {
   const N = (bits + 2 + 29) / 30; // room for the sign and for (-M, 2M)
   // m^-1 mod 2^30 by Newton's iteration (m public): m m = 1 mod 8, and each step doubles the bits.
   const m0 = load<u32>(m);
@@ -142,7 +142,7 @@ export function invDivstepsCt(o: usize, x: usize, m: usize, L: i32, bits: i32): 
   for (let batch = 0; batch < batches; batch++) {
     const f0 = <i32>(limb(F, 0) | (limb(F, 1) << 30));
     const g0 = <i32>(limb(G, 0) | (limb(G, 1) << 30));
-    delta = divsteps30(delta, f0, g0);
+    delta = divsteps30Masked(delta, f0, g0);
     updateDE(N, minv);
     matrixFG(F, G, N);
   }

@@ -1,11 +1,11 @@
 // Two constant-time fixed-window exponentiations at once (the CRT halves), on the
-// paired layout of mont2.ts. Same method as modexp.ts: WINDOW squarings and one
+// paired layout of mont-pair.ts. Same method as modexp.ts: WINDOW squarings and one
 // multiplication per window, and a table lookup that reads every entry and keeps
 // the wanted one under a mask. The two halves have different exponents, so the
 // mask is built per lane: (mask_p, mask_q, mask_p, mask_q) over each 16 bytes.
 import { MAX_LIMBS, W, limb } from "./limbs";
 import { WINDOW } from "./modexp";
-import { ctx2L, ctx2One, montMul2, montSqr2, mont2Wipe } from "./mont2";
+import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montPairWipe } from "./mont-pair";
 
 const TABLE_SIZE: i32 = 1 << WINDOW;
 const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
@@ -54,31 +54,53 @@ function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
  * paired in [0, 2m). Both exponents have expLimbs limbs and are processed over
  * expBits bits (public). Constant time in the bases and the exponents.
  */
-export function modexpCt2(ctx2: usize, out: usize, base: usize, expP: usize, expQ: usize, expLimbs: i32, expBits: i32): void {
-  const L = ctx2L(ctx2);
+export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, expQ: usize, expLimbs: i32, expBits: i32): void {
+  const L = pairCtxL(pctx);
   const stride = <usize>L << 3;
-  memory.copy(TABLE2, ctx2One(ctx2), stride);
+  memory.copy(TABLE2, pairCtxOne(pctx), stride);
   memory.copy(TABLE2 + stride, base, stride);
   for (let j = 2; j < TABLE_SIZE; j++) {
-    montMul2(ctx2, TABLE2 + <usize>j * stride, TABLE2 + <usize>(j - 1) * stride, base);
+    montMulPair(pctx, TABLE2 + <usize>j * stride, TABLE2 + <usize>(j - 1) * stride, base);
   }
   const windows = (expBits + WINDOW - 1) / WINDOW;
   if (windows == 0) {
-    memory.copy(out, ctx2One(ctx2), stride);
+    memory.copy(out, pairCtxOne(pctx), stride);
     return;
   }
   let w = windows - 1;
   lookup2(ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
   while (w > 0) {
     w--;
-    for (let s = 0; s < WINDOW; s++) montSqr2(ctx2, ACC2, ACC2);
+    for (let s = 0; s < WINDOW; s++) montSqrPair(pctx, ACC2, ACC2);
     lookup2(SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
-    montMul2(ctx2, ACC2, ACC2, SEL2);
+    montMulPair(pctx, ACC2, ACC2, SEL2);
   }
   memory.copy(out, ACC2, stride);
   memory.fill(TABLE2, 0, <usize>TABLE_SIZE * stride);
   memory.fill(ACC2, 0, stride + 16);
   memory.fill(SEL2, 0, stride + 16);
   memory.fill(MASKS, 0, TABLE_SIZE * 16);
-  mont2Wipe();
+  montPairWipe();
+}
+
+/**
+ * out = (base_p^exp mod p, base_q^exp mod q) in Montgomery form, paired, by left-to-right binary
+ * exponentiation with the SAME exponent in both lanes. Variable time in exp: only for public
+ * exponents (RSA's e). base paired in [0, 2m); out may alias base.
+ */
+export function modexpVartimePair(pctx: usize, out: usize, base: usize, exp: usize, expLimbs: i32, expBits: i32): void {
+  const L = pairCtxL(pctx);
+  const stride = <usize>L << 3;
+  if (expBits == 0) {
+    memory.copy(out, pairCtxOne(pctx), stride);
+    return;
+  }
+  memory.copy(ACC2, base, stride);
+  for (let i = expBits - 2; i >= 0; i--) {
+    montSqrPair(pctx, ACC2, ACC2);
+    if (i / <i32>W < expLimbs && ((limb(exp, i / <i32>W) >>> <u32>(i % <i32>W)) & 1) != 0) montMulPair(pctx, ACC2, ACC2, base);
+  }
+  memory.copy(out, ACC2, stride);
+  memory.fill(ACC2, 0, stride + 16);
+  montPairWipe();
 }

@@ -1,7 +1,8 @@
 // Pieces shared by the two Bernstein–Yang inversions ("Fast constant-time gcd computation and
 // modular inversion", 2019): numbers as signed 30-bit limbs, and the application of one batch's
-// transition matrix T to (f, g) and to (d, e). divsteps.ts is the variable-time inversion,
-// ctinv.ts the constant-time one; they differ only in how they take the steps and correct d, e.
+// transition matrix T to (f, g) and to (d, e). modinv-vartime.ts is the variable-time inversion
+// (modInvVartime), modinv-ct.ts the constant-time one (modInvCt); they differ only in how they
+// take the steps and correct d, e. Everything here is constant time.
 
 export const M30: i64 = 0x3fffffff;
 
