@@ -133,20 +133,17 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
   });
 
-  // Files that were open to other users (and are now private), logged once the logger exists.
-  const warnings = [...(tls.warnings ?? [])];
-  // The app's logger, once there is an app (the vaults are opened before it).
-  let appLog: ServerLogger | undefined;
-  const log = (): ServerLogger =>
-    appLog ?? {
-      info() {},
-      warn: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
-      error: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
-    };
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
+
+  // Files that were open to other users (and are now private), logged once the logger exists.
+  const warnings = [...(tls.warnings ?? [])];
+  // The app's logger, once there is an app (the vaults are opened before it).
+  let appLog: ServerLogger | undefined;
+  const toStderr = (obj: object, msg?: string) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`);
+  const log = (): ServerLogger => appLog ?? { info() {}, warn: toStderr, error: toStderr };
 
   try {
     const audit = options.auditLogFile !== undefined ? new AuditFile(options.auditLogFile) : undefined;
@@ -169,7 +166,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     // this thread even when workers are asked for (said at start).
     const guarded = accessFor("default") !== undefined || audit !== undefined || options.seed !== undefined;
     const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
-    const inThreadVaults = new Map<string, VaultApi>();
+    const inThreadVaults = new Map<string, Vault>();
     const routerOptions = (vaultName: string) => ({
       vaultUrl,
       authResource,
@@ -231,6 +228,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           };
         }
         workersRefused ||= wantsWorkers;
+        const given = isDefault ? options.engine : undefined;
         const common = {
           store,
           clock: clock.now,
@@ -244,9 +242,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           ...(options.domainSecret !== undefined ? { domainSecret: options.domainSecret } : {}),
         };
         // One engine given: that instance. Otherwise engines from a factory, replaced after a trap.
-        const engine = isDefault ? options.engine : undefined;
-        const recovering = engine
-          ? undefined
+        const vault: Vault = given
+          ? await Vault.open({ ...common, hsm: given })
           : await openRecoveringVault({
               ...common,
               engine: options.engineFactory ?? (() => Hsm.create()),
@@ -261,12 +258,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
                       "the HSM engine trapped and was restarted; keys are unsealed again from the store",
                     ),
             });
-        const single = engine ? await Vault.open({ ...common, hsm: engine }) : undefined;
-        const vault: VaultApi = recovering ?? single!;
-        const current = (): Vault => recovering?.currentVault ?? single!;
         inThreadVaults.set(spec.name, vault);
         return {
-          controls: vaultControls(current),
+          controls: vaultControls(vault),
           router: createRouter({ ...routerOptions(spec.name), vault }),
           ...throttle,
           close: () => store.close(),

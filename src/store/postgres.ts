@@ -4,7 +4,16 @@
 // (kind, deleted, id) so that a page of a list is O(page). Every write is one statement (a transaction
 // of its own). `exclusive` serialises read-modify-write of one name across processes with a session
 // advisory lock, which the vault takes around every operation on that name.
-import { assertNoClearMaterial, nameKey, type ObjectKind, type ObjectRecord, type SecurityDomainRecord } from "./records.js";
+import {
+  assertNoClearMaterial,
+  type CorruptRecordError,
+  nameKey,
+  type ObjectKind,
+  type ObjectRecord,
+  parseStoredRecord,
+  reportCorrupt,
+  type SecurityDomainRecord,
+} from "./records.js";
 import type { ListQuery, ObjectStore } from "./types.js";
 
 type Pool = import("pg").Pool;
@@ -28,6 +37,8 @@ const LOCK_CLASS = hash32("wasm-hsm objects");
 export class PostgresStore implements ObjectStore {
   readonly durable = true;
   readonly #pool: Pool;
+  readonly #reported = new Set<string>();
+  onCorrupt?: (error: CorruptRecordError) => void;
 
   private constructor(pool: Pool) {
     this.#pool = pool;
@@ -81,8 +92,9 @@ export class PostgresStore implements ObjectStore {
   }
 
   async get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined> {
-    const r = await this.#pool.query("SELECT record FROM wasm_hsm_objects WHERE kind = $1 AND id = $2", [kind, nameKey(name)]);
-    return r.rowCount === 0 ? undefined : JSON.parse(r.rows[0].record);
+    const id = nameKey(name);
+    const r = await this.#pool.query("SELECT record FROM wasm_hsm_objects WHERE kind = $1 AND id = $2", [kind, id]);
+    return r.rowCount === 0 ? undefined : parseStoredRecord(kind, id, r.rows[0].record);
   }
 
   async put(record: ObjectRecord): Promise<void> {
@@ -98,23 +110,46 @@ export class PostgresStore implements ObjectStore {
   }
 
   async list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
-    const r =
-      query.after === undefined
-        ? await this.#pool.query('SELECT record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 ORDER BY id COLLATE "C" LIMIT $3', [
-            kind,
-            query.deleted,
-            query.limit,
-          ])
-        : await this.#pool.query(
-            'SELECT record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 AND id COLLATE "C" > $3 ORDER BY id COLLATE "C" LIMIT $4',
-            [kind, query.deleted, query.after, query.limit],
-          );
-    return r.rows.map((row: { record: string }) => JSON.parse(row.record));
+    const out: ObjectRecord[] = [];
+    let after = query.after;
+    // Reads on past corrupt rows (skipped, reported once) until the page is full or the index runs out.
+    while (out.length < query.limit) {
+      const want = query.limit - out.length;
+      const r =
+        after === undefined
+          ? await this.#pool.query(
+              'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 ORDER BY id COLLATE "C" LIMIT $3',
+              [kind, query.deleted, want],
+            )
+          : await this.#pool.query(
+              'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 AND id COLLATE "C" > $3 ORDER BY id COLLATE "C" LIMIT $4',
+              [kind, query.deleted, after, want],
+            );
+      const rows = r.rows as { id: string; record: string }[];
+      for (const row of rows) {
+        try {
+          out.push(parseStoredRecord(kind, row.id, row.record));
+        } catch (err) {
+          reportCorrupt(err, this.#reported, this.onCorrupt);
+        }
+      }
+      if (rows.length < want) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    return out;
   }
 
   async names(kind: ObjectKind): Promise<string[]> {
-    const r = await this.#pool.query("SELECT record FROM wasm_hsm_objects WHERE kind = $1", [kind]);
-    return r.rows.map((row: { record: string }) => (JSON.parse(row.record) as ObjectRecord).name);
+    const r = await this.#pool.query("SELECT id, record FROM wasm_hsm_objects WHERE kind = $1", [kind]);
+    const out: string[] = [];
+    for (const row of r.rows as { id: string; record: string }[]) {
+      try {
+        out.push(parseStoredRecord(kind, row.id, row.record).name);
+      } catch (err) {
+        reportCorrupt(err, this.#reported, this.onCorrupt);
+      }
+    }
+    return out;
   }
 
   /** Runs fn while holding this name's lock across every process that shares the database. */

@@ -27,16 +27,15 @@ export interface ObjectStore {
   /** Every stored name of a kind, deleted ones included, in no particular order (corrupt records left out). */
   names(kind: ObjectKind): Promise<string[]>;
   /**
-   * Stores shared by several processes (PostgreSQL) serialise the read-modify-write of one name across
-   * them; the vault runs every operation on a name, and the opening of its security domain, inside it.
-   */
-  exclusive?<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T>;
-
-  /**
    * Told once per corrupt record that a list or names() skipped (get() throws CorruptRecordError
    * instead), so that the server can log it.
    */
   onCorrupt?: (error: CorruptRecordError) => void;
+  /**
+   * Stores shared by several processes (PostgreSQL) serialise the read-modify-write of one name across
+   * them; the vault runs every operation on a name, and the opening of its security domain, inside it.
+   */
+  exclusive?<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,6 @@
 //  - Requests that arrive during the restart wait for it; the first request after a trap starts it.
 //  - The old and the new Vault share their per-name locks, so a request still running on the old one
 //    never interleaves with one on the new.
-import type { VaultApi } from "../model/index.js";
 import { MemoryStore } from "../store/memory.js";
 import type { SecurityDomainRecord, SharedDomainSource } from "../store/types.js";
 import type { VaultEngine } from "./engine.js";
@@ -23,13 +22,11 @@ export interface RecoveringVaultOptions extends Omit<VaultOptions, "hsm" | "lock
   onRestart?: (event: { restarts: number; cause?: unknown; error?: unknown }) => void;
 }
 
-/** A VaultApi whose engine is restarted after a trap; `restarts` counts the restarts so far. */
-export type RecoveringVault = VaultApi & {
-  readonly restarts: number;
-  readonly securityDomainId: string;
-  /** The Vault of the current engine, for vault-wide work (sweeps, export and import of contents). */
-  readonly currentVault: Vault;
-};
+/**
+ * A Vault whose engine is restarted after a trap: every member of the current generation's Vault, read
+ * through a proxy (kinds, vault-wide methods, the domain id); `restarts` counts the restarts so far.
+ */
+export type RecoveringVault = Vault & { readonly restarts: number };
 
 interface Generation {
   vault: Vault;
@@ -52,7 +49,7 @@ class DomainInMemory implements SharedDomainSource {
 export async function openRecoveringVault(options: RecoveringVaultOptions): Promise<RecoveringVault> {
   const store = options.store ?? new MemoryStore();
   const sharedDomain = options.sharedDomain ?? (store.durable ? undefined : new DomainInMemory());
-  const locks = new NameLocks(store);
+  const locks = new NameLocks();
   const { engine: makeEngine, onRestart, ...vaultOptions } = options;
 
   async function open(): Promise<Generation> {
@@ -108,13 +105,14 @@ export async function openRecoveringVault(options: RecoveringVaultOptions): Prom
     return current;
   }
 
-  async function call(kind: string, method: string, args: unknown[]): Promise<unknown> {
+  /** Runs one method of the current generation (of the Vault itself, or of one of its kinds) with the restart rules above. */
+  async function call(kind: string | undefined, method: string, args: unknown[]): Promise<unknown> {
     const gen = await ready();
-    const api = (gen.vault as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[kind];
-    const fn = api?.[method];
-    if (typeof fn !== "function") throw new TypeError(`the vault has no operation ${kind}.${method}`);
+    const target = (kind === undefined ? gen.vault : (gen.vault as unknown as Record<string, unknown>)[kind]) as Record<string, unknown>;
+    const fn = target?.[method];
+    if (typeof fn !== "function") throw new TypeError(`the vault has no operation ${kind ? `${kind}.` : ""}${method}`);
     try {
-      const result = await fn.apply(api, args);
+      const result = await (fn as (...a: unknown[]) => unknown).apply(target, args);
       // The answer stands (the store holds it); the next request gets a new engine.
       if (gen.lost) void restart(gen).catch(() => {});
       return result;
@@ -129,13 +127,20 @@ export async function openRecoveringVault(options: RecoveringVaultOptions): Prom
     }
   }
 
+  // Members are read from the current generation on every access: methods become calls through call(),
+  // kinds (objects) become proxies whose methods do, values (the domain id) are read as they are.
   const kinds = new Map<string, object>();
   const kindProxy = (kind: string) => {
     let p = kinds.get(kind);
     if (!p) {
       p = new Proxy(
         {},
-        { get: (_t, method) => (typeof method === "string" ? (...args: unknown[]) => call(kind, method, args) : undefined) },
+        {
+          get: (_t, member) => {
+            const value = (current.vault as unknown as Record<string, Record<string | symbol, unknown> | undefined>)[kind]?.[member];
+            return typeof value === "function" && typeof member === "string" ? (...args: unknown[]) => call(kind, member, args) : value;
+          },
+        },
       );
       kinds.set(kind, p);
     }
@@ -145,9 +150,11 @@ export async function openRecoveringVault(options: RecoveringVaultOptions): Prom
     get(_t, prop) {
       if (prop === "restarts") return restarts;
       if (prop === "securityDomainId") return domainId;
-      if (prop === "currentVault") return current.vault;
       if (prop === "then" || typeof prop !== "string") return undefined;
-      return kindProxy(prop);
+      const value = (current.vault as unknown as Record<string, unknown>)[prop];
+      if (typeof value === "function") return (...args: unknown[]) => call(undefined, prop, args);
+      if (typeof value === "object" && value !== null) return kindProxy(prop);
+      return value;
     },
   });
 }
