@@ -49,7 +49,8 @@ class DomainInMemory implements SharedDomainSource {
 export async function openRecoveringVault(options: RecoveringVaultOptions): Promise<RecoveringVault> {
   const store = options.store ?? new MemoryStore();
   const sharedDomain = options.sharedDomain ?? (store.durable ? undefined : new DomainInMemory());
-  const locks = new NameLocks();
+  // The store's own lock too (a store shared by several processes), as Vault.open takes it.
+  const locks = new NameLocks(store);
   const { engine: makeEngine, onRestart, ...vaultOptions } = options;
 
   async function open(): Promise<Generation> {
