@@ -106,18 +106,26 @@ export async function openRecoveringVault(options: RecoveringVaultOptions): Prom
     return current;
   }
 
-  /** Runs one method of the current generation (of the Vault itself, or of one of its kinds) with the restart rules above. */
-  async function call(kind: string | undefined, method: string, args: unknown[]): Promise<unknown> {
-    const gen = await ready();
+  /**
+   * Runs one method of the current generation (of the Vault itself, or of one of its kinds) with the
+   * restart rules above. A synchronous method stays synchronous, but while a restart is under way
+   * every call waits for it, and so returns a promise.
+   */
+  function call(kind: string | undefined, method: string, args: unknown[]): unknown {
+    if (restarting || current.lost) return ready().then((gen) => invoke(gen, kind, method, args));
+    return invoke(current, kind, method, args);
+  }
+
+  function invoke(gen: Generation, kind: string | undefined, method: string, args: unknown[]): unknown {
     const target = (kind === undefined ? gen.vault : (gen.vault as unknown as Record<string, unknown>)[kind]) as Record<string, unknown>;
     const fn = target?.[method];
     if (typeof fn !== "function") throw new TypeError(`the vault has no operation ${kind ? `${kind}.` : ""}${method}`);
-    try {
-      const result = await (fn as (...a: unknown[]) => unknown).apply(target, args);
+    const settled = (result: unknown) => {
       // The answer stands (the store holds it); the next request gets a new engine.
       if (gen.lost) void restart(gen).catch(() => {});
       return result;
-    } catch (e) {
+    };
+    const failed = (e: unknown): never => {
       const lost = isInstanceLost(e);
       if (lost || gen.lost) {
         void restart(gen, e).catch(() => {});
@@ -125,7 +133,14 @@ export async function openRecoveringVault(options: RecoveringVaultOptions): Prom
         if (lost || !(e instanceof KeyVaultError) || e.status >= 500) throw instanceLostError();
       }
       throw e;
+    };
+    let result: unknown;
+    try {
+      result = (fn as (...a: unknown[]) => unknown).apply(target, args);
+    } catch (e) {
+      return failed(e);
     }
+    return result instanceof Promise ? result.then(settled, failed) : settled(result);
   }
 
   // Members are read from the current generation on every access: methods become calls through call(),

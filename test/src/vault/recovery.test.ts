@@ -137,6 +137,22 @@ describe("a trap in the core", () => {
     await everyKeyWorks(call, generated);
   });
 
+  it("the Vault's own methods (sweep, export of contents) go through the restarted engine too", async () => {
+    const traps = trappingEngines();
+    const vault = await openRecoveringVault({ engine: traps.factory, store: new MemoryStore() });
+    const call = client(vault);
+    await fill(call);
+    const id = vault.securityDomainId;
+    traps.arm("*");
+    await expect(vault.exportContents()).rejects.toMatchObject({ status: 503, code: "ServiceUnavailable" });
+    const exported = await vault.exportContents();
+    expect(exported.length).toBeGreaterThan(100);
+    await vault.sweep();
+    expect(vault.restarts).toBe(1);
+    expect(vault.securityDomainId).toBe(id);
+    expect(vault.sealedDomain().id).toBe(id);
+  });
+
   it("a durable vault re-imports its domain from the store", async () => {
     const traps = trappingEngines();
     const store = await SqliteStore.open(join(dir, "durable", "vault.sqlite"));
