@@ -210,7 +210,11 @@ beforeAll(async () => {
   expect(stopped.code).toBe(0);
 }, 180_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  // Stopped already when the set-up ran to its end; not when it failed half-way.
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
 
 const storeFiles = () =>
   readdirSync(dataDir)
