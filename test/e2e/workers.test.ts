@@ -78,10 +78,14 @@ describe("wasm-hsm serve --workers 2", () => {
     const res = await raw({ path: `/keys/no-such-key-${Date.now()}?api-version=${V}` });
     expect(res.status).toBe(404);
     const id = res.headers["x-ms-request-id"];
-    const line = s
-      .stderr()
-      .split("\n")
-      .find((l) => l.includes(`"reqId":"${id}"`) && l.includes("request refused"));
+    // The line crosses from the worker and then the server's stderr pipe: it may land just after the answer.
+    const find = () =>
+      s
+        .stderr()
+        .split("\n")
+        .find((l) => l.includes(`"reqId":"${id}"`) && l.includes("request refused"));
+    for (let i = 0; i < 50 && find() === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    const line = find();
     expect(line, s.stderr().slice(-2000)).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ status: 404, code: "KeyNotFound", worker: expect.any(Number) });
   });
