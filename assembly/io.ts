@@ -9,12 +9,12 @@ export const IO_OUT_CAPACITY: u32 = IO_CAPACITY + 256;
 const inBuf = memory.data(<i32>IO_CAPACITY, 16);
 const outBuf = memory.data(<i32>IO_OUT_CAPACITY, 16);
 
-// @inline
+@inline
 export function ioIn(): usize {
   return inBuf;
 }
 
-// @inline
+@inline
 export function ioOut(): usize {
   return outBuf;
 }

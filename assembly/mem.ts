@@ -16,19 +16,19 @@ export function ctEqual(a: usize, b: usize, len: usize): i32 {
 }
 
 /** Constant-time: all-ones mask if x == 0, else 0. */
-// @inline
+@inline
 export function ctIsZeroMask(x: u32): u32 {
   return <u32>(<i32>(~x & (x - 1)) >> 31);
 }
 
 /** Constant-time: all-ones mask if a == b, else 0. */
-// @inline
+@inline
 export function ctEqMask(a: u32, b: u32): u32 {
   return ctIsZeroMask(a ^ b);
 }
 
 /** Constant-time select: mask ? a : b, where mask is all-ones or zero. */
-// @inline
+@inline
 export function ctSelect(mask: u32, a: u32, b: u32): u32 {
   return (a & mask) | (b & ~mask);
 }

@@ -1,5 +1,5 @@
-// Run the emulator (`npm start`), then, with the certificate path it printed:
-//   NODE_EXTRA_CA_CERTS=/path/printed/cert.pem node examples/quickstart.mjs
+// quickstart.mjs: with the emulator running (npm start, or npx wasm-hsm serve):
+//   NODE_EXTRA_CA_CERTS=$(npx wasm-hsm cert) node quickstart.mjs
 import { createHash } from "node:crypto";
 import { KeyClient, CryptographyClient } from "@azure/keyvault-keys";
 

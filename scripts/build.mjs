@@ -3,8 +3,9 @@
 //   test     assembly/testing/index.ts  -> build/hsm.test.wasm   the product's API plus the test hooks
 //   debug    assembly/index.ts          -> build/hsm.debug.wasm  assertions kept, source map (--debug, --all)
 // The test build is optimised as the release is (same asconfig target), so that the hooks exercise
-// the same code. With no flag: release and test. --if-needed skips a build whose output is newer
-// than every source in assembly/ and asconfig.json.
+// the same code. With no flag: release and test; --release: the release only (what the package
+// ships, for scripts/build-dist.mjs). --if-needed skips a build whose output is newer than every
+// source in assembly/ and asconfig.json.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,7 +20,13 @@ const builds = {
   test: { entry: "assembly/testing/index.ts", target: "release", out: "build/hsm.test.wasm" },
   debug: { entry: "assembly/index.ts", target: "debug", out: "build/hsm.debug.wasm" },
 };
-const wanted = args.has("--debug") ? ["debug"] : args.has("--all") ? ["release", "test", "debug"] : ["release", "test"];
+const wanted = args.has("--debug")
+  ? ["debug"]
+  : args.has("--all")
+    ? ["release", "test", "debug"]
+    : args.has("--release")
+      ? ["release"]
+      : ["release", "test"];
 
 function newestSource(dir) {
   let newest = statSync(join(root, "asconfig.json")).mtimeMs;

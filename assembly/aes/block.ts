@@ -150,7 +150,7 @@ function bitsliceOut1(q: usize, dst: usize, shiftRows2: bool): void {
   v128.store(dst, v);
 }
 
-// @inline
+@inline
 function rounds(ks: usize): i32 {
   return <i32>load<u32>(ks);
 }

@@ -1,8 +1,11 @@
 // AES-CBC (NIST SP 800-38A §6.2), without padding and with PKCS#7 padding (RFC 5652 §6.3),
-// Key Vault's A*CBC and A*CBCPAD. Encryption is sequential; decryption runs AES_PAR blocks at once.
+// Key Vault's A*CBC and A*CBCPAD. Encryption is sequential (one block at a time, on the
+// vector-permute AES of vperm.ts); decryption runs AES_PAR blocks at once (bitsliced, block.ts).
 // The padding check runs in constant time and every failure is ERR_DECRYPT.
 // Source and destination may be the same buffer, but must not overlap otherwise.
-import { AES_PAR, aesDecryptBlocks, aesEncryptBlocks, aesWipeScratch } from "./block";
+import { AES_PAR, aesDecryptBlocks, aesWipeScratch } from "./block";
+import { aesRounds } from "./schedule";
+import { VK, vpermEncryptBlock, vpermKeysEnc, vpermWipe } from "./vperm";
 import { ctEqMask, wipe, xorInto } from "../mem";
 import { ERR_DECRYPT } from "../status";
 
@@ -11,11 +14,15 @@ const next = memory.data(16, 16);
 const work = memory.data(64, 16);
 
 function encryptBlocks(ks: usize, src: usize, dst: usize, blocks: usize): void {
+  const nr = aesRounds(ks);
+  vpermKeysEnc(ks, nr);
+  let c = v128.load(chain);
   for (let i: usize = 0; i < blocks; i++) {
-    xorInto(chain, src + (i << 4), 16);
-    aesEncryptBlocks(ks, chain, chain, 1);
-    memory.copy(dst + (i << 4), chain, 16);
+    c = vpermEncryptBlock(v128.xor(c, v128.load(src + (i << 4))), VK, nr);
+    v128.store(dst + (i << 4), c);
   }
+  v128.store(chain, c);
+  vpermWipe();
 }
 
 /** CBC encryption of len bytes (a multiple of 16: the caller checks) from src to dst, IV at iv. */

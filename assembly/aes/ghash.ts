@@ -28,7 +28,7 @@ const M1: u64 = 0x2222222222222222;
 const M2: u64 = 0x4444444444444444;
 const M3: u64 = 0x8888888888888888;
 
-// @inline
+@inline
 function rev64(x: u64): u64 {
   x = ((x >> 1) & 0x5555555555555555) | ((x & 0x5555555555555555) << 1);
   x = ((x >> 2) & 0x3333333333333333) | ((x & 0x3333333333333333) << 2);
@@ -39,7 +39,7 @@ function rev64(x: u64): u64 {
 }
 
 /** Low 64 bits of the carry-less product of x and the operand pre-split at p (4 × u64). */
-// @inline
+@inline
 function bmul64(x: u64, p: usize): u64 {
   const x0 = x & M0;
   const x1 = x & M1;

@@ -1,9 +1,10 @@
 // AES Key Wrap (RFC 3394, = NIST SP 800-38F KW) and Key Wrap with Padding (RFC 5649, = KWP).
 // Unwrapping checks the integrity value and the padding without branching on secret data and
 // reports every failure as ERR_DECRYPT, with the output wiped. KW is sequential: each step is one
-// single-block AES call (block.ts), so single-block latency is what matters here.
-import { aesDecryptBlocks, aesEncryptBlocks, aesWipeScratch } from "./block";
-import { aesKeyBits } from "./schedule";
+// single-block AES call, so single-block latency is what matters here: the steps run on the
+// vector-permute AES of vperm.ts, whose round keys are taken out of the schedule once per call.
+import { VK, vpermDecrypt, vpermDecryptBlock, vpermEncrypt, vpermEncryptBlock, vpermKeysDec, vpermKeysEnc, vpermWipe } from "./vperm";
+import { aesKeyBits, aesRounds } from "./schedule";
 import { wipe } from "../mem";
 import { ERR_DECRYPT, ERR_PARAM } from "../status";
 
@@ -19,47 +20,49 @@ const block = memory.data(16, 16);
  * with initial value a (8 bytes as a little-endian u64). Returns the final A.
  */
 function wrapRounds(ks: usize, a: u64, r: usize, n: usize): u64 {
+  const nr = aesRounds(ks);
+  vpermKeysEnc(ks, nr);
+  // B = AES(K, A | R[i]) with A kept in lane 0 of a register from one step to the next.
+  let b = i64x2.splat(a);
   for (let j: usize = 0; j < 6; j++) {
     for (let i: usize = 1; i <= n; i++) {
       const ri = r + ((i - 1) << 3);
-      store<u64>(block, a);
-      store<u64>(block, load<u64>(ri), 8);
-      aesEncryptBlocks(ks, block, block, 1);
+      b = vpermEncryptBlock(i64x2.replace_lane(b, 1, load<u64>(ri)), VK, nr);
       // A = MSB64(B) ^ t, t = n·j + i as a 64-bit big-endian integer.
-      a = load<u64>(block) ^ bswap<u64>(<u64>(n * j + i));
-      store<u64>(ri, load<u64>(block, 8));
+      store<u64>(ri, i64x2.extract_lane(b, 1));
+      b = v128.xor(b, i64x2.splat(bswap<u64>(<u64>(n * j + i))));
     }
   }
-  wipe(block, 16);
-  aesWipeScratch();
-  return a;
+  vpermWipe();
+  return i64x2.extract_lane(b, 0);
 }
 
 /** The unwrapping process W^-1 (RFC 3394 §2.2.2) on n >= 2 semiblocks at r, in place. Returns A. */
 function unwrapRounds(ks: usize, a: u64, r: usize, n: usize): u64 {
+  const nr = aesRounds(ks);
+  vpermKeysDec(ks, nr);
+  // B = AES^-1(K, (A ^ t) | R[i]), with A kept in lane 0 of a register.
+  let b = i64x2.splat(a);
   for (let j: isize = 5; j >= 0; j--) {
     for (let i = n; i >= 1; i--) {
       const ri = r + ((i - 1) << 3);
-      store<u64>(block, a ^ bswap<u64>(<u64>(n * <usize>j + i)));
-      store<u64>(block, load<u64>(ri), 8);
-      aesDecryptBlocks(ks, block, block, 1);
-      a = load<u64>(block);
-      store<u64>(ri, load<u64>(block, 8));
+      const t = i64x2.splat(bswap<u64>(<u64>(n * <usize>j + i)));
+      b = vpermDecryptBlock(i64x2.replace_lane(v128.xor(b, t), 1, load<u64>(ri)), VK, nr);
+      store<u64>(ri, i64x2.extract_lane(b, 1));
     }
   }
-  wipe(block, 16);
-  aesWipeScratch();
-  return a;
+  vpermWipe();
+  return i64x2.extract_lane(b, 0);
 }
 
 /** All-ones if x == 0, else 0, without a branch. */
-// @inline
+@inline
 function isZeroMask64(x: u64): u64 {
   return <u64>(<i64>(~x & (x - 1)) >> 63);
 }
 
 /** All-ones if a < b (both below 2^63), else 0. */
-// @inline
+@inline
 function ltMask64(a: u64, b: u64): u64 {
   return <u64>(<i64>(a - b) >> 63);
 }
@@ -104,8 +107,8 @@ export function kwpWrap(ks: usize, src: usize, m: usize, dst: usize): i32 {
   if (r == 1) {
     // One semiblock: a single AES block, AIV ‖ P (§4.1 step 2).
     store<u64>(dst, aiv);
-    aesEncryptBlocks(ks, dst, dst, 1);
-    aesWipeScratch();
+    vpermEncrypt(vpermKeysEnc(ks, aesRounds(ks)), aesRounds(ks), dst, dst);
+    vpermWipe();
   } else {
     store<u64>(dst, wrapRounds(ks, aiv, dst + 8, r));
   }
@@ -125,8 +128,8 @@ export function kwpUnwrap(ks: usize, keyBits: i32, src: usize, inLen: usize, dst
   const n = (inLen >> 3) - 1;
   let a: u64;
   if (n == 1) {
-    aesDecryptBlocks(ks, src, block, 1);
-    aesWipeScratch();
+    vpermDecrypt(vpermKeysDec(ks, aesRounds(ks)), aesRounds(ks), src, block);
+    vpermWipe();
     a = load<u64>(block);
     store<u64>(dst, load<u64>(block, 8));
     wipe(block, 16);

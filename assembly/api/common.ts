@@ -8,6 +8,7 @@ import { HMAC_CTX_SIZE, hmacFinal, hmacInit, hmacUpdate } from "../hash/hmac";
 import { hashLength, isHash } from "../hash/ids";
 import { hkdfSha256 } from "../hash/hkdf";
 import { slotBitsAt, slotDestroy, slotIndex, slotKindAt, slotsInUse } from "../keys/slots";
+import { lastRefusal } from "../keys/refusals";
 
 export function io_in(): usize {
   return ioIn();
@@ -77,6 +78,14 @@ export function key_info(handle: i32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return index;
   return (<i32>slotKindAt(index) << 16) | <i32>(slotBitsAt(index) & 0xffff);
+}
+
+/**
+ * Why the last import (rsa_import, rsa_import_public, ec_import_*, byok_import) was refused:
+ * reason | (argument << 8), reasons in keys/refusals.ts; 0 if it was not refused for its material.
+ */
+export function key_refusal(): i32 {
+  return lastRefusal();
 }
 
 export function key_count(): i32 {

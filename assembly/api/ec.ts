@@ -12,8 +12,9 @@ import { P256 } from "../ec/curves/p256";
 import { P256K } from "../ec/curves/p256k";
 import { P384 } from "../ec/curves/p384";
 import { P521 } from "../ec/curves/p521";
-import { EC_HEADER, ecGenerate, ecImportPrivate, ecImportPublic, materialCurve } from "../ec/keys";
+import { EC_HEADER, ecGenerate, ecImportPrivate, ecImportPublic, ecImportScalarOn, materialCurve } from "../ec/keys";
 import { ecdsaSign, ecdsaVerifyVartime } from "../ec/ecdsa";
+import { clearRefusal } from "../keys/refusals";
 
 /** A new key pair on the curve. Needs a seeded DRBG. Returns the handle. */
 export function ec_generate(curve: i32): i32 {
@@ -24,13 +25,19 @@ export function ec_generate(curve: i32): i32 {
   return ERR_PARAM;
 }
 
-/** Imports the private key x || y || d (3 LEN bytes of IN, big-endian). Returns the handle. */
+/**
+ * Imports the private key x || y || d (3 LEN bytes of IN, big-endian), or d alone (LEN bytes: the
+ * public point is then computed as d G, as for a PKCS#8 key without its optional public key, RFC 5915).
+ * Returns the handle.
+ */
 export function ec_import_private(curve: i32, len: u32): i32 {
+  clearRefusal();
   if (!isCurve(curve)) return ERR_PARAM;
-  if (len != <u32>(3 * curveLength(curve))) return ERR_LENGTH;
+  if (len != <u32>(3 * curveLength(curve)) && len != <u32>curveLength(curve)) return ERR_LENGTH;
   const src = ioIn();
   let h: i32;
-  if (curve == CURVE_P256) h = ecImportPrivate<P256>(src);
+  if (len == <u32>curveLength(curve)) h = ecImportScalarOn(curve, src);
+  else if (curve == CURVE_P256) h = ecImportPrivate<P256>(src);
   else if (curve == CURVE_P256K) h = ecImportPrivate<P256K>(src);
   else if (curve == CURVE_P384) h = ecImportPrivate<P384>(src);
   else h = ecImportPrivate<P521>(src);
@@ -40,6 +47,7 @@ export function ec_import_private(curve: i32, len: u32): i32 {
 
 /** Imports the public key x || y (2 LEN bytes of IN, big-endian). Returns the handle. */
 export function ec_import_public(curve: i32, len: u32): i32 {
+  clearRefusal();
   if (!isCurve(curve)) return ERR_PARAM;
   if (len != <u32>(2 * curveLength(curve))) return ERR_LENGTH;
   const src = ioIn();

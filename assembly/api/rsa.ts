@@ -1,6 +1,5 @@
 // RSA exports. Every one checks its lengths, ids and handle before any arithmetic.
-// Numbers cross the boundary as big-endian bytes. Padding ids: 1 = PKCS#1 v1.5,
-// 2 = OAEP (encryption) / PSS (signatures). Hash ids: hash/ids.ts.
+// Numbers cross the boundary as big-endian bytes. Padding ids: rsa/paddings.ts. Hash ids: hash/ids.ts.
 import { IO_CAPACITY, ioIn, ioOut } from "../io";
 import { ERR_ALG, ERR_DECRYPT, ERR_DIGEST_LENGTH, ERR_FAULT, ERR_KEYGEN, ERR_KEY_INVALID, ERR_KEY_KIND, ERR_LENGTH, ERR_PARAM, ERR_TOO_LONG, OK } from "../status";
 import { KIND_RSA, KIND_RSA_PUBLIC } from "../keys/kinds";
@@ -14,11 +13,11 @@ import { generateKey, pairwiseTest } from "../rsa/keygen";
 import { oaepDecode, oaepEncode } from "../rsa/oaep";
 import { emsaPkcs1Encode, pkcs1DecryptDecode, pkcs1EncryptEncode } from "../rsa/pkcs1";
 import { pssEncode, pssMaxSalt, pssVerify } from "../rsa/pss";
-import { MAX_PART, readExponent, rsaImportParts } from "../rsa/import";
+import { RSA_MAX_PART_BYTES as MAX_PART, bitLengthOfBytesVartime, readExponent, rsaImportParts } from "../rsa/import";
+import { REFUSED_RSA_E, REFUSED_RSA_N_EVEN, REFUSED_RSA_PUBLIC_N_SIZE, clearRefusal, refuse } from "../keys/refusals";
 import { rsaDecrypt } from "../rsa/decrypt";
+import { RSA_PAD_OAEP_PSS, RSA_PAD_PKCS1 } from "../rsa/paddings";
 
-export const RSA_PAD_PKCS1: u32 = 1;
-export const RSA_PAD_OAEP_PSS: u32 = 2;
 
 const X = memory.data(MAX_LIMBS * 4, 16);
 const Y = memory.data(MAX_LIMBS * 4, 16);
@@ -52,37 +51,42 @@ export function rsa_generate(bits: i32, e: u32): i32 {
 }
 
 /**
- * Imports a private key from IN = n || e || p || q || dp || dq || qi (big-endian).
- * n must have 2048, 3072 or 4096 bits; p and q at least 512 bits each (they may differ
- * in size); e odd, 3 <= e < 2^32;
- * 0 < dp < p, 0 < dq < q, 0 < qi < p. The core then checks n = p q, qi q = 1 mod p,
- * and runs one private operation checked with e (this catches a wrong dp or dq).
+ * Imports a private key from IN = n || e || d || p || q || dp || dq || qi (big-endian, each 1 to
+ * RSA_MAX_PART_BYTES bytes). What makes a key valid is in rsa/import.ts; a refusal is ERR_KEY_INVALID
+ * with its reason recorded for key_refusal(). IN is wiped.
  */
-export function rsa_import(nLen: u32, eLen: u32, pLen: u32, qLen: u32, dpLen: u32, dqLen: u32, qiLen: u32): i32 {
-  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > 8) return ERR_LENGTH;
+export function rsa_import(nLen: u32, eLen: u32, dLen: u32, pLen: u32, qLen: u32, dpLen: u32, dqLen: u32, qiLen: u32): i32 {
+  clearRefusal();
+  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > MAX_PART || dLen < 1 || dLen > MAX_PART) return ERR_LENGTH;
   if (pLen < 1 || pLen > MAX_PART || qLen < 1 || qLen > MAX_PART) return ERR_LENGTH;
   if (dpLen < 1 || dpLen > MAX_PART || dqLen < 1 || dqLen > MAX_PART || qiLen < 1 || qiLen > MAX_PART) return ERR_LENGTH;
   const n = ioIn();
   const e = n + <usize>nLen;
-  const p = e + <usize>eLen;
+  const d = e + <usize>eLen;
+  const p = d + <usize>dLen;
   const q = p + <usize>pLen;
   const dp = q + <usize>qLen;
   const dq = dp + <usize>dpLen;
   const qi = dq + <usize>dqLen;
-  const h = rsaImportParts(n, nLen, e, eLen, p, pLen, q, qLen, dp, dpLen, dq, dqLen, qi, qiLen);
+  const h = rsaImportParts(n, nLen, e, eLen, d, dLen, p, pLen, q, qLen, dp, dpLen, dq, dqLen, qi, qiLen);
   wipe(n, <usize>(qi - n) + <usize>qiLen); // the private parts must not stay in IN
   return h;
 }
 
-/** Imports a public key from IN = n || e: n odd of 2048 to 4096 bits, e odd, 3 <= e < 2^32. */
+/**
+ * Imports a public key from IN = n || e: n odd of 2048 to 4096 bits, e odd, 3 <= e < 2^32.
+ * A refusal is ERR_KEY_INVALID with its reason recorded for key_refusal().
+ */
 export function rsa_import_public(nLen: u32, eLen: u32): i32 {
-  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > 8) return ERR_LENGTH;
+  clearRefusal();
+  if (nLen < 1 || nLen > MAX_PART || eLen < 1 || eLen > MAX_PART) return ERR_LENGTH;
+  const nBits = bitLengthOfBytesVartime(ioIn(), nLen);
+  if (nBits < 2048 || nBits > 4096) return refuse(REFUSED_RSA_PUBLIC_N_SIZE, <u32>nBits);
+  if ((load<u8>(ioIn() + <usize>nLen - 1) & 1) == 0) return refuse(REFUSED_RSA_N_EVEN);
+  const e = readExponent(ioIn() + <usize>nLen, eLen);
+  if (e == 0) return refuse(REFUSED_RSA_E);
   const nMax = limbsFor(<i32>MAX_PART * 8);
   fromBytes(X, nMax, ioIn(), <i32>nLen);
-  const nBits = bitLengthVartime(X, nMax);
-  if (nBits < 2048 || nBits > 4096 || (limb(X, 0) & 1) == 0) return ERR_KEY_INVALID;
-  const e = readExponent(ioIn() + <usize>nLen, eLen);
-  if (e == 0) return ERR_KEY_INVALID;
   const handle = slotAlloc(KIND_RSA_PUBLIC, <u32>nBits, publicKeySize(nBits));
   if (handle < 0) return handle;
   setupPublic(slotMaterial(slotIndex(handle)), X, nBits, e);

@@ -7,7 +7,7 @@ import { slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys
 import { DOMAIN_EXPORT_LEN, domainExport, domainGenerate, domainId, domainImport } from "../seal/domain";
 import { SEAL_OVERHEAD, checkSealedLength, sealKey, unsealKey } from "../seal/seal";
 import { NONCE_LEN, TAG_LEN, aeadOpen, aeadSeal } from "../seal/aead";
-import { PURPOSE_BACKUP, PURPOSE_BACKUP_LEN } from "../seal/purposes";
+import { PURPOSE_BACKUP, PURPOSE_BACKUP_LEN, PURPOSE_DATA, PURPOSE_DATA_LEN } from "../seal/purposes";
 
 const MAX_SECRET: u32 = 4096;
 
@@ -59,24 +59,48 @@ function backupKeyMaterial(kek: i32): i32 {
   return k;
 }
 
-/** IN = aad ‖ plaintext. OUT = nonce ‖ ciphertext ‖ tag under the domain's backup subkey. */
-export function backup_encrypt(kek: i32, aadLen: u32, ptLen: u32): i32 {
+/** IN = aad ‖ plaintext. OUT = nonce ‖ ciphertext ‖ tag under the domain's subkey for `purpose`. */
+function sealUnder(kek: i32, purpose: usize, purposeLen: usize, aadLen: u32, ptLen: u32): i32 {
   const k = backupKeyMaterial(kek);
   if (k < 0) return k;
   if (aadLen > IO_CAPACITY || ptLen > IO_CAPACITY - aadLen) return ERR_LENGTH;
   if (<usize>ptLen + NONCE_LEN + TAG_LEN > <usize>IO_OUT_CAPACITY) return ERR_LENGTH;
-  const st = aeadSeal(slotMaterial(k), PURPOSE_BACKUP, PURPOSE_BACKUP_LEN, ioIn(), <usize>aadLen, ioIn() + <usize>aadLen, <usize>ptLen, ioOut());
+  const st = aeadSeal(slotMaterial(k), purpose, purposeLen, ioIn(), <usize>aadLen, ioIn() + <usize>aadLen, <usize>ptLen, ioOut());
   if (st != OK) return st;
   return <i32>(<usize>ptLen + NONCE_LEN + TAG_LEN);
 }
 
 /** IN = aad ‖ nonce ‖ ciphertext ‖ tag. OUT = plaintext. Any defect: ERR_DECRYPT. */
-export function backup_decrypt(kek: i32, aadLen: u32, sealedLen: u32): i32 {
+function openUnder(kek: i32, purpose: usize, purposeLen: usize, aadLen: u32, sealedLen: u32): i32 {
   const k = backupKeyMaterial(kek);
   if (k < 0) return k;
   if (aadLen > IO_CAPACITY || sealedLen > IO_CAPACITY - aadLen) return ERR_LENGTH;
   if (<usize>sealedLen < NONCE_LEN + TAG_LEN) return ERR_DECRYPT;
-  const st = aeadOpen(slotMaterial(k), PURPOSE_BACKUP, PURPOSE_BACKUP_LEN, ioIn(), <usize>aadLen, ioIn() + <usize>aadLen, <usize>sealedLen, ioOut());
+  const st = aeadOpen(slotMaterial(k), purpose, purposeLen, ioIn(), <usize>aadLen, ioIn() + <usize>aadLen, <usize>sealedLen, ioOut());
   if (st != OK) return ERR_DECRYPT;
   return <i32>(<usize>sealedLen - NONCE_LEN - TAG_LEN);
+}
+
+/** Backups: IN = aad ‖ plaintext. OUT = nonce ‖ ciphertext ‖ tag under the domain's backup subkey. */
+export function backup_encrypt(kek: i32, aadLen: u32, ptLen: u32): i32 {
+  return sealUnder(kek, PURPOSE_BACKUP, PURPOSE_BACKUP_LEN, aadLen, ptLen);
+}
+
+/** IN = aad ‖ nonce ‖ ciphertext ‖ tag. OUT = plaintext. Any defect: ERR_DECRYPT. */
+export function backup_decrypt(kek: i32, aadLen: u32, sealedLen: u32): i32 {
+  return openUnder(kek, PURPOSE_BACKUP, PURPOSE_BACKUP_LEN, aadLen, sealedLen);
+}
+
+/**
+ * Opaque data sealed for storage (e.g. a secret's value): IN = aad ‖ plaintext, OUT = nonce ‖
+ * ciphertext ‖ tag, AES-256-GCM under the domain's data subkey (its own HKDF purpose, so that a
+ * sealed datum never opens as a backup, nor a backup as a datum).
+ */
+export function seal_data(kek: i32, aadLen: u32, ptLen: u32): i32 {
+  return sealUnder(kek, PURPOSE_DATA, PURPOSE_DATA_LEN, aadLen, ptLen);
+}
+
+/** IN = aad ‖ nonce ‖ ciphertext ‖ tag. OUT = the data. Any defect, a wrong aad included: ERR_DECRYPT. */
+export function unseal_data(kek: i32, aadLen: u32, sealedLen: u32): i32 {
+  return openUnder(kek, PURPOSE_DATA, PURPOSE_DATA_LEN, aadLen, sealedLen);
 }

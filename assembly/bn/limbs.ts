@@ -26,12 +26,12 @@ export function limbsFor(bits: i32): i32 {
   return (bits + 4 + <i32>W - 1) / <i32>W;
 }
 
-// @inline
+@inline
 export function limb(p: usize, i: i32): u32 {
   return load<u32>(p + (<usize>i << 2));
 }
 
-// @inline
+@inline
 export function setLimb(p: usize, i: i32, v: u32): void {
   store<u32>(p + (<usize>i << 2), v);
 }

@@ -18,27 +18,27 @@ export function montCtxSize(L: i32): usize {
   return 16 + (<usize>L << 4);
 }
 
-// @inline
+@inline
 export function ctxL(ctx: usize): i32 {
   return load<i32>(ctx);
 }
-// @inline
+@inline
 export function ctxBits(ctx: usize): i32 {
   return load<i32>(ctx, 4);
 }
-// @inline
+@inline
 export function ctxM(ctx: usize): usize {
   return ctx + 16;
 }
-// @inline
+@inline
 export function ctxR2(ctx: usize): usize {
   return ctx + 16 + (<usize>load<i32>(ctx) << 2);
 }
-// @inline
+@inline
 export function ctxR3(ctx: usize): usize {
   return ctx + 16 + (<usize>load<i32>(ctx) << 3);
 }
-// @inline
+@inline
 export function ctxOne(ctx: usize): usize {
   return ctx + 16 + <usize>load<i32>(ctx) * 12;
 }

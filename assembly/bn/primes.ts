@@ -5,8 +5,8 @@ import { drbgGenerate } from "../rand/drbg";
 import { OK, ERR_KEYGEN } from "../status";
 import { MAX_LIMBS, W, MASK, bit, copy, eqMask, fromBytes, limb, limbsFor, reduceOnce, setLimb, sub, subSmall, zero } from "./limbs";
 import { ctxM, ctxOne, montCtxInit, montSqr, toMont } from "./mont";
-import { deinterleave, interleave, mont2CtxInit } from "./mont2";
-import { modexpCt2 } from "./modexp2";
+import { deinterleave, interleave, montPairCtxInit } from "./mont-pair";
+import { modexpCtPair } from "./modexp-pair";
 import { invSmall, modSmall, mod64, reciprocal64 } from "./small";
 
 // ---- the table of small primes -------------------------------------------------
@@ -81,7 +81,7 @@ const MR_YB = memory.data(S, 16);
 const MR_T = memory.data(S, 16);
 const MR_NEG1 = memory.data(S, 16);
 const MR_B2 = memory.data(MAX_LIMBS * 8 + 16, 16); // bases, paired
-const MR_CTX2 = memory.data(32 + MAX_LIMBS * 16, 16); // mont2CtxSize(MAX_LIMBS)
+const MR_CTX2 = memory.data(32 + MAX_LIMBS * 16, 16); // montPairCtxSize(MAX_LIMBS)
 const RAND = memory.data(S, 16);
 
 /** Fills dst (n >= limbsFor(bits) limbs) with a number of `bits` uniformly random bits. */
@@ -142,7 +142,7 @@ function roundResult(ctx: usize, y: usize, s: i32, L: i32): u32 {
  * One Miller-Rabin round on each of two odd numbers of `bits` bits at once (lane A
  * with context ctxA, lane B with ctxB; they may be the same number, tested with two
  * different random bases). The two exponentiations run in the lanes of
- * modexpCt2. Returns bit 0 set if A passed, bit 1 if B passed, or a negative status.
+ * modexpCtPair. Returns bit 0 set if A passed, bit 1 if B passed, or a negative status.
  *
  * For a w that is kept, every round runs to its end with the same instructions
  * whatever the values: the exponentiation is constant-time and the "y = 1 or
@@ -161,8 +161,8 @@ function millerRabinPair(ctxA: usize, ctxB: usize, bits: i32): i32 {
   st = randomBase(ctxB, MR_YB, bits);
   if (st != OK) return st;
   interleave(MR_B2, MR_YA, MR_YB, L);
-  mont2CtxInit(MR_CTX2, ctxA, ctxB);
-  modexpCt2(MR_CTX2, MR_B2, MR_B2, MR_MA, MR_MB, L, bits);
+  montPairCtxInit(MR_CTX2, ctxA, ctxB);
+  modexpCtPair(MR_CTX2, MR_B2, MR_B2, MR_MA, MR_MB, L, bits);
   deinterleave(MR_YA, MR_YB, MR_B2, L);
   memory.fill(MR_B2, 0, <usize>L << 3);
   const r = roundResult(ctxA, MR_YA, sA, L) | (roundResult(ctxB, MR_YB, sB, L) << 1);

@@ -7,8 +7,10 @@ import { slotOfKind, slotMaterial } from "../keys/slots";
 import { HASH_SHA1 } from "../hash/ids";
 import { wipe } from "../mem";
 import { keyK } from "../rsa/key";
-import { RSA_PAD_OAEP, rsaDecrypt } from "../rsa/decrypt";
-import { MAX_PART, rsaImportParts } from "../rsa/import";
+import { rsaDecrypt } from "../rsa/decrypt";
+import { RSA_PAD_OAEP_PSS } from "../rsa/paddings";
+import { RSA_MAX_PART_BYTES, bitLengthOfBytesVartime, rsaImportParts } from "../rsa/import";
+import { REFUSED_EC_D_RANGE, REFUSED_EC_WRONG_CURVE, REFUSED_OCT_SIZE, REFUSED_PKCS8, REFUSED_RSA_N_SIZE, refuse } from "../keys/refusals";
 import { AES_KS_SIZE, aesExpandKey } from "../aes/schedule";
 import { kwpUnwrap } from "../aes/kw";
 import { octKeyFrom } from "../aes/key";
@@ -42,7 +44,7 @@ export function importTransfer(kek: i32, kind: i32, curve: i32, ct: usize, len: 
   if (wrappedLen < 16 || (wrappedLen & 7) != 0 || wrappedLen > MAX_WRAPPED) return ERR_LENGTH;
 
   // The ephemeral key is AES-256 (Key Vault's BYOK specification); any other size opens nothing.
-  const aesLen = rsaDecrypt(key, ct, RSA_PAD_OAEP, HASH_SHA1, HASH_SHA1, 0, 0, AES_KEY);
+  const aesLen = rsaDecrypt(key, ct, RSA_PAD_OAEP_PSS, HASH_SHA1, HASH_SHA1, 0, 0, AES_KEY);
   if (aesLen != 32) {
     wipe(AES_KEY, 512);
     return ERR_DECRYPT;
@@ -60,26 +62,28 @@ export function importTransfer(kek: i32, kind: i32, curve: i32, ct: usize, len: 
 
 function importTarget(kind: i32, curve: i32, m: usize): i32 {
   if (kind == KIND_OCT) {
-    if (m != 16 && m != 24 && m != 32) return ERR_KEY_INVALID;
+    if (m != 16 && m != 24 && m != 32) return refuse(REFUSED_OCT_SIZE, <u32>(m << 3));
     return octKeyFrom(TARGET, m);
   }
   if (kind == KIND_RSA) {
-    if (!pkcs8Rsa(TARGET, m)) return ERR_KEY_INVALID;
-    // Fields in RSAPrivateKey order: n e d p q dp dq qi. d is not needed (see rsa/import.ts).
-    for (let i = 0; i < 8; i++) if (unchecked(rsaFieldLen[i]) > <usize>MAX_PART) return ERR_KEY_INVALID;
-    if (unchecked(rsaFieldLen[1]) > 8) return ERR_KEY_INVALID;
+    if (!pkcs8Rsa(TARGET, m)) return refuse(REFUSED_PKCS8);
+    // Fields in RSAPrivateKey order: n e d p q dp dq qi, checked as rsa_import checks them.
+    const nLen = <u32>unchecked(rsaFieldLen[0]);
+    if (nLen > RSA_MAX_PART_BYTES) return refuse(REFUSED_RSA_N_SIZE, <u32>bitLengthOfBytesVartime(unchecked(rsaFieldPtr[0]), nLen));
+    for (let i = 1; i < 8; i++) if (unchecked(rsaFieldLen[i]) > <usize>RSA_MAX_PART_BYTES) return refuse(REFUSED_PKCS8);
     return rsaImportParts(
       unchecked(rsaFieldPtr[0]), <u32>unchecked(rsaFieldLen[0]), unchecked(rsaFieldPtr[1]), <u32>unchecked(rsaFieldLen[1]),
-      unchecked(rsaFieldPtr[3]), <u32>unchecked(rsaFieldLen[3]), unchecked(rsaFieldPtr[4]), <u32>unchecked(rsaFieldLen[4]),
-      unchecked(rsaFieldPtr[5]), <u32>unchecked(rsaFieldLen[5]), unchecked(rsaFieldPtr[6]), <u32>unchecked(rsaFieldLen[6]),
-      unchecked(rsaFieldPtr[7]), <u32>unchecked(rsaFieldLen[7]),
+      unchecked(rsaFieldPtr[2]), <u32>unchecked(rsaFieldLen[2]), unchecked(rsaFieldPtr[3]), <u32>unchecked(rsaFieldLen[3]),
+      unchecked(rsaFieldPtr[4]), <u32>unchecked(rsaFieldLen[4]), unchecked(rsaFieldPtr[5]), <u32>unchecked(rsaFieldLen[5]),
+      unchecked(rsaFieldPtr[6]), <u32>unchecked(rsaFieldLen[6]), unchecked(rsaFieldPtr[7]), <u32>unchecked(rsaFieldLen[7]),
     );
   }
   const found = pkcs8Ec(TARGET, m);
-  if (found == 0 || found != curve) return ERR_KEY_INVALID;
+  if (found == 0) return refuse(REFUSED_PKCS8);
+  if (found != curve) return refuse(REFUSED_EC_WRONG_CURVE, <u32>curve);
   // RFC 5915 §3: privateKey is exactly ceil(log2(n) / 8) octets; a shorter one is left-padded.
   const LEN = <usize>curveLength(curve);
-  if (ecScalarLen == 0 || ecScalarLen > LEN) return ERR_KEY_INVALID;
+  if (ecScalarLen == 0 || ecScalarLen > LEN) return refuse(REFUSED_EC_D_RANGE, <u32>curve);
   memory.fill(SCALAR, 0, 66);
   memory.copy(SCALAR + LEN - ecScalarLen, ecScalarPtr, ecScalarLen);
   const h = ecImportScalarOn(curve, SCALAR);

@@ -7,6 +7,7 @@
 // LEN = 32 (P-256, P-256K), 48 (P-384), 66 (P-521). The slot's bits are the curve size.
 // KIND_EC_PUBLIC slots hold the first 8 + 2 LEN bytes only.
 import { ERR_KEYGEN, ERR_KEY_INVALID } from "../status";
+import { REFUSED_EC_D_MISMATCH, REFUSED_EC_D_RANGE, REFUSED_EC_POINT, refuse } from "../keys/refusals";
 import { KIND_EC, KIND_EC_PUBLIC } from "../keys/kinds";
 import { slotAlloc, slotIndex, slotMaterial } from "../keys/slots";
 import { ctEqual } from "../mem";
@@ -114,19 +115,19 @@ function checkPoint<C>(src: usize): bool {
 /** Imports a public key x || y. The point must be on the curve (which excludes O). */
 export function ecImportPublic<C>(src: usize): i32 {
   const c = changetype<C>(0);
-  if (!checkPoint<C>(src)) return ERR_KEY_INVALID;
+  if (!checkPoint<C>(src)) return refuse(REFUSED_EC_POINT, <u32>c.ID);
   memory.copy(QB, src, 2 * <usize>c.LEN);
   return save<C>(KIND_EC_PUBLIC, 0);
 }
 
 /**
- * Imports a private key x || y || d: (x, y) on the curve, 1 <= d < n, and d G == (x, y),
- * the last two in constant time.
+ * Imports a private key x || y || d: (x, y) on the curve, 1 <= d < n, and d G == (x, y), the last
+ * two in constant time; a refusal records which failed (keys/refusals.ts), once both have run.
  */
 export function ecImportPrivate<C>(src: usize): i32 {
   const c = changetype<C>(0);
   const LEN = <usize>c.LEN;
-  if (!checkPoint<C>(src)) return ERR_KEY_INVALID;
+  if (!checkPoint<C>(src)) return refuse(REFUSED_EC_POINT, <u32>c.ID);
   memory.fill(D, 0, SCALAR_BYTES);
   wordsFromBE(D, c.NWORDS, src + 2 * LEN, c.LEN);
   const inRange = scInRangeMask(D, c.N, c.NWORDS);
@@ -136,7 +137,7 @@ export function ecImportPrivate<C>(src: usize): i32 {
   const same = ctEqual(QB, src, 2 * LEN);
   if ((inRange & <u32>same) == 0) {
     memory.fill(D, 0, SCALAR_BYTES);
-    return ERR_KEY_INVALID;
+    return refuse(inRange == 0 ? REFUSED_EC_D_RANGE : REFUSED_EC_D_MISMATCH, <u32>c.ID);
   }
   const handle = save<C>(KIND_EC, D);
   memory.fill(D, 0, SCALAR_BYTES);
@@ -157,7 +158,7 @@ export function ecImportScalar<C>(src: usize): i32 {
   publicFromPrivate<C>(D);
   if (inRange == 0) {
     memory.fill(D, 0, SCALAR_BYTES);
-    return ERR_KEY_INVALID;
+    return refuse(REFUSED_EC_D_RANGE, <u32>c.ID);
   }
   const handle = save<C>(KIND_EC, D);
   memory.fill(D, 0, SCALAR_BYTES);

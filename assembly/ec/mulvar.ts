@@ -1,25 +1,30 @@
-// u1 G + u2 Q for ECDSA verification, where every input is public: VARIABLE TIME by design.
-// u1 G uses the fixed-base table (table.ts) with direct indexing; u2 Q uses a width-5 NAF
-// (Hankerson, Menezes, Vanstone, Algorithms 3.35 and 3.36) over the odd multiples Q, 3Q, ..., 15Q.
-// The additions are still the complete formulas, so no input needs a special case.
-import { pointAdd, pointDouble, pointFromAffine, pointSetIdentity } from "./point";
-import { mulBaseVartime } from "./table";
+// u1 G + u2 Q for ECDSA verification, where every input is public: VARIABLE TIME by design, in
+// Jacobian coordinates (jacobian.ts), whose exceptional cases are branches.
+// - u1 G: the fixed-base comb of table.ts, indexed directly: one mixed addition per window.
+// - u2 Q: Straus's interleaving over the four chunks of u2 (qtable.ts): u2 is recoded once in
+//   width-5 NAF (Hankerson, Menezes, Vanstone, Algorithms 3.35 and 3.36), digit i belongs to
+//   chunk i / CH at position i % CH, and the chunks share CH doublings; each nonzero digit adds
+//   (or subtracts) an affine odd multiple of 2^(CH j) Q from the per-key table.
+import {
+  jacAddAffineVartime, jacAddVartime, jacDoubleVartime, jacIsIdentityVartime, jacSetIdentity, jacToProjective,
+} from "./jacobian";
+import { mulBaseJacVartime } from "./table";
+import { QTABLE_ODD, qChunkBits, qTableVartime } from "./qtable";
 import { SCALAR_BYTES } from "./scalar";
 
 const MAX_FE: usize = 72;
 const PT: usize = 3 * MAX_FE;
-const ODD = memory.data(8 * <i32>PT, 16);
-const TWOQ = memory.data(<i32>PT, 16);
-const NEGP = memory.data(<i32>PT, 16);
 const ACC = memory.data(<i32>PT, 16);
 const BASEPART = memory.data(<i32>PT, 16);
+const NEG = memory.data(2 * <i32>MAX_FE, 16);
 const NAF = memory.data(544, 16);
 const K = memory.data(<i32>SCALAR_BYTES, 16);
 
-/** The width-5 NAF of the L-word k into NAF (one i8 digit per bit); returns its length. */
+/** The width-5 NAF of the L-word k into NAF (one i8 digit per bit, zeros after); returns its length. */
 function wnaf5(k: usize, L: i32): i32 {
   memory.fill(K, 0, SCALAR_BYTES);
   memory.copy(K, k, <usize>(L << 2));
+  memory.fill(NAF, 0, 544);
   let len = 0;
   for (;;) {
     let nonzero: u32 = 0;
@@ -49,31 +54,32 @@ function wnaf5(k: usize, L: i32): i32 {
   return len;
 }
 
-/** out = u1 G + u2 Q (projective), Q = (x, y) affine on the curve; u1, u2 scalar buffers. */
+/**
+ * out = u1 G + u2 Q as a projective point (point.ts), Q = (x, y) affine on the curve (canonical
+ * field elements); u1, u2 scalar buffers below n.
+ */
 export function mulDoubleVartime<C>(out: usize, u1: usize, q: usize, u2: usize): void {
   const c = changetype<C>(0);
   const F = c.FE;
-  const P = F * 3;
-  mulBaseVartime<C>(BASEPART, u1);
-  pointFromAffine<C>(ODD, q);
-  pointDouble<C>(TWOQ, ODD);
-  for (let i = 1; i < 8; i++) pointAdd<C>(ODD + <usize>i * P, ODD + <usize>(i - 1) * P, TWOQ);
+  mulBaseJacVartime<C>(BASEPART, u1);
+  const table = qTableVartime<C>(q);
+  const CH = qChunkBits<C>();
   const len = wnaf5(u2, c.NWORDS);
-  pointSetIdentity<C>(ACC);
-  let started = false;
-  for (let i = len - 1; i >= 0; i--) {
-    if (started) pointDouble<C>(ACC, ACC);
-    const d = <i32>load<i8>(NAF + <usize>i);
-    if (d == 0) continue;
-    let p = ODD + <usize>((abs(d) - 1) >> 1) * P;
-    if (d < 0) {
-      memory.copy(NEGP, p, P);
-      c.neg(NEGP + F, p + F);
-      p = NEGP;
+  jacSetIdentity<C>(ACC);
+  for (let r = CH - 1; r >= 0; r--) {
+    if (!jacIsIdentityVartime<C>(ACC)) jacDoubleVartime<C>(ACC, ACC);
+    for (let j = 0; j * CH + r < len; j++) {
+      const d = <i32>load<i8>(NAF + <usize>(j * CH + r));
+      if (d == 0) continue;
+      let p = table + <usize>(j * QTABLE_ODD + ((abs(d) - 1) >> 1)) * 2 * F;
+      if (d < 0) {
+        memory.copy(NEG, p, F);
+        c.neg(NEG + F, p + F);
+        p = NEG;
+      }
+      jacAddAffineVartime<C>(ACC, ACC, p);
     }
-    if (started) pointAdd<C>(ACC, ACC, p);
-    else memory.copy(ACC, p, P);
-    started = true;
   }
-  pointAdd<C>(out, ACC, BASEPART);
+  jacAddVartime<C>(ACC, ACC, BASEPART);
+  jacToProjective<C>(out, ACC);
 }

@@ -3,7 +3,7 @@
 // and signing needs only a handful of these operations, so plain loops suffice here.
 // Scalar buffers are SCALAR_BYTES long (18 words, zero above L) so that word L is always readable.
 import { wordsAddMasked, wordsLtMask, wordsSubMasked, wordsZeroMask } from "./words";
-import { invDivstepsVartime } from "./divsteps";
+import { modInvVartime } from "./modinv-vartime";
 
 export const SCALAR_BYTES: usize = 19 * 4;
 const MAX_L: i32 = 17;
@@ -108,9 +108,9 @@ export function bits2int(o: usize, L: i32, src: usize, blen: usize, qbits: i32):
 }
 
 /**
- * o = a^-1 mod n, a in [1, n - 1] (false otherwise), by divsteps (divsteps.ts).
+ * o = a^-1 mod n, a in [1, n - 1] (false otherwise), by divsteps (modinv-vartime.ts).
  * VARIABLE TIME: only for public inputs, or inputs blinded by a fresh random factor.
  */
 export function scInvVartime(o: usize, a: usize, n: usize, L: i32, n0inv: u32): bool {
-  return invDivstepsVartime(o, a, n, L, 32 * L, n0inv);
+  return modInvVartime(o, a, n, L, 32 * L, n0inv);
 }

@@ -5,9 +5,11 @@
 //
 // Constant-time path (signing, key generation, the import check): every window reads the whole
 // window of the table with masks (lookupCt), negates under a mask, always adds, and keeps or
-// drops the sum under a mask. The variable-time path (verification) indexes the table directly.
+// drops the sum under a mask. The variable-time path (verification) indexes the table directly
+// and adds in Jacobian coordinates (jacobian.ts).
 import { pointAdd, pointAddMixed, pointDouble, pointSetIdentity } from "./point";
 import { cmovBytes } from "./words";
+import { jacAddAffineVartime, jacSetIdentity, jacToProjective } from "./jacobian";
 
 const MAX_FE: usize = 72;
 const MAX_WINDOWS: i32 = 96;
@@ -161,8 +163,8 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
   memory.fill(MASKS, 0, 64 * 16);
 }
 
-/** out = k G (projective). VARIABLE TIME: public k only (verification). */
-export function mulBaseVartime<C>(out: usize, k: usize): void {
+/** out = k G (Jacobian, jacobian.ts). VARIABLE TIME: public k only (verification). */
+export function mulBaseJacVartime<C>(out: usize, k: usize): void {
   const c = changetype<C>(0);
   const F = c.FE;
   const E = combEntries<C>();
@@ -170,7 +172,7 @@ export function mulBaseVartime<C>(out: usize, k: usize): void {
   const windowBytes = <usize>E * 2 * F;
   const table = baseTable<C>();
   recode<C>(k);
-  pointSetIdentity<C>(out);
+  jacSetIdentity<C>(out);
   for (let i = 0; i < NW; i++) {
     const d = load<i32>(DIGITS + (<usize>i << 2));
     if (d == 0) continue;
@@ -180,8 +182,14 @@ export function mulBaseVartime<C>(out: usize, k: usize): void {
       c.neg(ENTRY + F, entry + F);
       entry = ENTRY;
     }
-    pointAddMixed<C>(out, out, entry);
+    jacAddAffineVartime<C>(out, out, entry);
   }
+}
+
+/** out = k G (projective, as point.ts). VARIABLE TIME: public k only. */
+export function mulBaseVartime<C>(out: usize, k: usize): void {
+  mulBaseJacVartime<C>(ACC, k);
+  jacToProjective<C>(out, ACC);
 }
 
 /** xy = the affine form of p, which must not be O. Constant time (c.inv: divsteps or Fermat). */

@@ -5,6 +5,8 @@
 //   scalar (operands < n):  16 mul  17 add  18 inverse (operand != 0)  19 bits2int of len bytes
 //   points (affine x || y): 32 k G constant time  33 k G variable time  34 u1 G + u2 Q
 //                           35 P + Q  36 2P      (a result at infinity has length 0)
+//   Jacobian, variable time (jacobian.ts), P and Q taken with Z = 2 and Z = 3:
+//                           37 P + Q (Q affine)  38 P + Q  39 2P
 import { ERR_LENGTH, ERR_PARAM } from "../status";
 import { ioIn, ioOut } from "../io";
 import { CURVE_P256, CURVE_P256K, CURVE_P384 } from "./ids";
@@ -16,6 +18,7 @@ import { SCALAR_BYTES, bits2int, scAdd, scInRangeMask, scInvVartime, scMul } fro
 import { mulBaseCt, mulBaseVartime, toAffine } from "./table";
 import { mulDoubleVartime } from "./mulvar";
 import { pointAdd, pointDouble, pointFromAffine } from "./point";
+import { jacAddAffineVartime, jacAddVartime, jacDoubleVartime, jacToProjective } from "./jacobian";
 import { onCurve } from "./keys";
 import { wordsFromBE, wordsLtMask, wordsToBE } from "./words";
 
@@ -116,7 +119,45 @@ function run<C>(op: i32, len: u32): i32 {
     }
     return pointOut<C>(O);
   }
+  if (op >= 37 && op <= 39) {
+    const unary = op == 39;
+    if (len != <u32>((unary ? 2 : 4) * LEN)) return ERR_LENGTH;
+    if (!pointIn<C>(A, src)) return ERR_PARAM;
+    jacScaled<C>(P1, A, 2);
+    if (unary) {
+      jacDoubleVartime<C>(P2, P1);
+    } else {
+      if (!pointIn<C>(B, src + 2 * <usize>LEN)) return ERR_PARAM;
+      if (op == 37) {
+        jacAddAffineVartime<C>(P2, P1, B);
+      } else {
+        jacScaled<C>(P2, B, 3);
+        jacAddVartime<C>(P2, P1, P2);
+      }
+    }
+    jacToProjective<C>(O, P2);
+    return pointOut<C>(O);
+  }
   return ERR_PARAM;
+}
+
+/** o = (x z^2 : y z^3 : z), the Jacobian form of the affine xy with Z = z (small). */
+function jacScaled<C>(o: usize, xy: usize, z: u32): void {
+  const c = changetype<C>(0);
+  const F = c.FE;
+  c.setOne(o + 2 * F);
+  for (let i: u32 = 1; i < z; i++) c.add(o + 2 * F, o + 2 * F, ONE<C>());
+  c.sqr(o + F, o + 2 * F); // z^2
+  c.mul(o, xy, o + F);
+  c.mul(o + F, o + F, o + 2 * F); // z^3
+  c.mul(o + F, xy + F, o + F);
+}
+
+const ONE_FE = memory.data(<i32>MAX_FE, 16);
+
+function ONE<C>(): usize {
+  changetype<C>(0).setOne(ONE_FE);
+  return ONE_FE;
 }
 
 export function ecTestOp(curve: i32, op: i32, len: u32): i32 {

@@ -19,6 +19,14 @@ const slotKind = new StaticArray<u8>(MAX_SLOTS);   // 0 = free
 const slotBits = new StaticArray<u32>(MAX_SLOTS);
 const slotPtr = new StaticArray<usize>(MAX_SLOTS);
 const slotLen = new StaticArray<u32>(MAX_SLOTS);
+const slotFlags = new StaticArray<u8>(MAX_SLOTS);
+
+// Slot flags. EXPORTABLE is PKCS#11's CKA_EXTRACTABLE: the key may leave the core wrapped for an
+// attested target (release/). It can be set only while the key is FRESH, i.e. made or imported by
+// this call sequence and never sealed; sealing clears FRESH and carries EXPORTABLE in the sealed
+// header, and an unsealed key is never fresh. So exportability is fixed when a key is made.
+export const FLAG_EXPORTABLE: u8 = 1;
+export const FLAG_FRESH: u8 = 2;
 
 // Free slots are found by a rotating cursor, so a freed index is not reused at
 // once (a stale handle then usually points at an empty slot, not a new key).
@@ -51,6 +59,7 @@ export function slotAlloc(kind: u8, bits: u32, len: u32): i32 {
   unchecked((slotBits[i] = bits));
   unchecked((slotPtr[i] = p));
   unchecked((slotLen[i] = len));
+  unchecked((slotFlags[i] = FLAG_FRESH));
   used++;
   usedBytes += <u64>len;
   return makeHandle(i, gen);
@@ -90,6 +99,14 @@ export function slotMaterialLength(index: i32): u32 {
   return unchecked(slotLen[index]);
 }
 
+export function slotFlagsAt(index: i32): u8 {
+  return unchecked(slotFlags[index]);
+}
+
+export function slotSetFlags(index: i32, flags: u8): void {
+  unchecked((slotFlags[index] = flags));
+}
+
 /** Wipes and frees a live slot. Returns OK (0) or ERR_HANDLE. */
 export function slotDestroy(handle: i32): i32 {
   const index = slotIndex(handle);
@@ -103,6 +120,7 @@ export function slotDestroy(handle: i32): i32 {
   unchecked((slotBits[index] = 0));
   unchecked((slotPtr[index] = 0));
   unchecked((slotLen[index] = 0));
+  unchecked((slotFlags[index] = 0));
   used--;
   return 0;
 }

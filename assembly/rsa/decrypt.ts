@@ -7,9 +7,8 @@ import { belowModulusVartime, privateOp } from "./private";
 import { oaepDecode } from "./oaep";
 import { pkcs1DecryptDecode } from "./pkcs1";
 import { wipe } from "../mem";
+import { RSA_PAD_PKCS1 } from "./paddings";
 
-export const RSA_PAD_PKCS1: u32 = 1;
-export const RSA_PAD_OAEP: u32 = 2;
 
 const C = memory.data(MAX_LIMBS * 4, 16);
 const M = memory.data(MAX_LIMBS * 4, 16);

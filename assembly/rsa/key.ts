@@ -8,7 +8,7 @@
 //   64  context of n    (montCtxSize(Ln)): n, n', R^2, R^3, R mod n
 //   ..  context of p    (montCtxSize(Lp))
 //   ..  context of q    (montCtxSize(Lp))
-//   ..  paired context of p and q (mont2CtxSize(Lp)): both CRT halves in the lanes of a v128
+//   ..  paired context of p and q (montPairCtxSize(Lp)): both CRT halves in the lanes of a v128
 //   ..  dp              (Lp + 1 limbs; the extra zero limb lets the window reader run past the top)
 //   ..  dq              (Lp + 1 limbs)
 //   ..  qi = q^-1 mod p (Lp limbs, plain)
@@ -17,7 +17,7 @@
 // KIND_RSA_PUBLIC: the header and the context of n only.
 // Limbs are 28-bit (bn/limbs.ts); Ln = limbsFor(nBits).
 import { montCtxSize, montCtxInit, ctxM } from "../bn/mont";
-import { mont2CtxSize } from "../bn/mont2";
+import { montPairCtxSize } from "../bn/mont-pair";
 import { limbsFor } from "../bn/limbs";
 
 export const RSA_MAGIC: u32 = 0x31415352; // "RSA1"
@@ -32,27 +32,27 @@ export const H_LP: usize = 20;
 export const H_PBITS: usize = 24;
 export const H_USES: usize = 28;
 
-// @inline
+@inline
 export function keyNBits(key: usize): i32 {
   return load<i32>(key + H_NBITS);
 }
-// @inline
+@inline
 export function keyE(key: usize): u32 {
   return load<u32>(key + H_E);
 }
-// @inline
+@inline
 export function keyK(key: usize): i32 {
   return load<i32>(key + H_K);
 }
-// @inline
+@inline
 export function keyLn(key: usize): i32 {
   return load<i32>(key + H_LN);
 }
-// @inline
+@inline
 export function keyLp(key: usize): i32 {
   return load<i32>(key + H_LP);
 }
-// @inline
+@inline
 export function keyPBits(key: usize): i32 {
   return load<i32>(key + H_PBITS);
 }
@@ -70,7 +70,7 @@ export function ctxPQ(key: usize): usize {
   return ctxQ(key) + montCtxSize(keyLp(key));
 }
 export function keyDp(key: usize): usize {
-  return ctxPQ(key) + mont2CtxSize(keyLp(key));
+  return ctxPQ(key) + montPairCtxSize(keyLp(key));
 }
 export function keyDq(key: usize): usize {
   return keyDp(key) + ((<usize>keyLp(key) + 1) << 2);
@@ -88,7 +88,7 @@ export function keyAinv(key: usize): usize {
 export function privateKeySize(nBits: i32, pBits: i32): u32 {
   const Ln = <usize>limbsFor(nBits);
   const Lp = <usize>limbsFor(pBits);
-  return <u32>(HDR + montCtxSize(<i32>Ln) + 2 * montCtxSize(<i32>Lp) + mont2CtxSize(<i32>Lp) + ((2 * (Lp + 1) + Lp + 2 * Ln) << 2));
+  return <u32>(HDR + montCtxSize(<i32>Ln) + 2 * montCtxSize(<i32>Lp) + montPairCtxSize(<i32>Lp) + ((2 * (Lp + 1) + Lp + 2 * Ln) << 2));
 }
 
 export function publicKeySize(nBits: i32): u32 {

@@ -1,12 +1,13 @@
 // Sealing: a slot's key material wrapped under a sealing key (KIND_SEAL) that never leaves the core
 // in clear. A sealed key is
-//   header (16): magic "WHS1" | kind u8 | layout u8 | 0 u16 | bits u32 LE | material length u32 LE
+//   header (16): magic "WHS1" | kind u8 | layout u8 | flags u16 LE | bits u32 LE | material length u32 LE
 //   then nonce (12) | AES-256-GCM(material) | tag (16), with the header as additional data,
-// so kind, size and length cannot be changed without the tag failing.
+// so kind, flags, size and length cannot be changed without the tag failing. flags carries the
+// slot's EXPORTABLE bit (keys/slots.ts); blobs sealed before it existed have 0 there.
 import { ERR_CAPACITY, ERR_KEY_KIND, ERR_LENGTH, ERR_UNSEAL, OK } from "../status";
 import { KIND_RSA, KIND_SEAL } from "../keys/kinds";
 import { expireBlinding } from "../rsa/private";
-import { slotAlloc, slotBitsAt, slotDestroy, slotIndex, slotKindAt, slotMaterial, slotMaterialLength } from "../keys/slots";
+import { FLAG_EXPORTABLE, FLAG_FRESH, slotAlloc, slotBitsAt, slotDestroy, slotFlagsAt, slotIndex, slotKindAt, slotMaterial, slotMaterialLength, slotSetFlags } from "../keys/slots";
 import { NONCE_LEN, TAG_LEN, aeadOpen, aeadSeal } from "./aead";
 import { PURPOSE_SEAL, PURPOSE_SEAL_LEN } from "./purposes";
 
@@ -31,11 +32,13 @@ export function sealKey(kek: i32, handle: i32, out: usize): i32 {
   store<u32>(out, MAGIC);
   store<u8>(out + 4, kind);
   store<u8>(out + 5, LAYOUT_VERSION);
-  store<u16>(out + 6, 0);
+  const flags = slotFlagsAt(i);
+  store<u16>(out + 6, <u16>(flags & FLAG_EXPORTABLE));
   store<u32>(out + 8, slotBitsAt(i));
   store<u32>(out + 12, len);
   const st = aeadSeal(slotMaterial(k), PURPOSE_SEAL, PURPOSE_SEAL_LEN, out, SEAL_HEADER_LEN, slotMaterial(i), <usize>len, out + SEAL_HEADER_LEN);
   if (st != OK) return st;
+  slotSetFlags(i, flags & ~FLAG_FRESH); // once sealed, exportability is fixed
   return <i32>(SEAL_OVERHEAD + <usize>len);
 }
 
@@ -50,6 +53,8 @@ export function unsealKey(kek: i32, p: usize, sealedLen: usize): i32 {
   const len = load<u32>(p + 12);
   if (len > MAX_MATERIAL || <usize>len != sealedLen - SEAL_OVERHEAD) return ERR_UNSEAL;
   if (kind == 0 || kind == KIND_SEAL) return ERR_UNSEAL;
+  const flags = load<u16>(p + 6);
+  if ((flags & ~(<u16>FLAG_EXPORTABLE)) != 0) return ERR_UNSEAL;
   const h = slotAlloc(kind, load<u32>(p + 8), len);
   if (h < 0) return h;
   const i = slotIndex(h);
@@ -59,6 +64,7 @@ export function unsealKey(kek: i32, p: usize, sealedLen: usize): i32 {
     return ERR_UNSEAL;
   }
   if (kind == KIND_RSA) expireBlinding(slotMaterial(i));
+  slotSetFlags(i, <u8>flags); // never FRESH: a stored key's exportability cannot change
   return h;
 }
 

@@ -5,8 +5,8 @@ import { ioIn, ioOut } from "../io";
 import { ERR_LENGTH, ERR_PARAM } from "../status";
 import { MAX_LIMBS, bitLengthVartime, cmpVartime, fromBytes, limb, limbsFor, mul, reduceOnce, toBytes } from "../bn/limbs";
 import { ctxL, ctxM, fromMont, montCtxInit, montCtxInitL, montMul, montSqr, toMont } from "../bn/mont";
-import { deinterleave, interleave, mont2CtxInit, montMul2, montSqr2 } from "../bn/mont2";
-import { modexpCt2 } from "../bn/modexp2";
+import { deinterleave, interleave, montPairCtxInit, montMulPair, montSqrPair } from "../bn/mont-pair";
+import { modexpCtPair } from "../bn/modexp-pair";
 import { modexpCt, modexpVartime } from "../bn/modexp";
 import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
 
@@ -130,11 +130,11 @@ export function bn_has_small_factor(mLen: u32): i32 {
   return hasSmallFactorVartime(A, n) ? 1 : 0;
 }
 
-// ---- the paired (two-lane) arithmetic of mont2.ts / modexp2.ts ----------------------
+// ---- the paired (two-lane) arithmetic of mont-pair.ts / modexp-pair.ts ----------------------
 
 const CTX_P = memory.data(16 + MAX_LIMBS * 16, 16);
 const CTX_Q = memory.data(16 + MAX_LIMBS * 16, 16);
-const CTX_PQ = memory.data(32 + MAX_LIMBS * 16, 16); // mont2CtxSize(MAX_LIMBS)
+const CTX_PQ = memory.data(32 + MAX_LIMBS * 16, 16); // montPairCtxSize(MAX_LIMBS)
 const A2 = memory.data(MAX_LIMBS * 8 + 16, 16);
 const B2 = memory.data(MAX_LIMBS * 8 + 16, 16);
 const MP = memory.data(MAX_LIMBS * 4, 16);
@@ -158,7 +158,7 @@ function loadModuli2(len: u32): i32 {
   const L = limbsFor(max(bp, bq));
   montCtxInitL(CTX_P, MP, bp, L);
   montCtxInitL(CTX_Q, MQ, bq, L);
-  mont2CtxInit(CTX_PQ, CTX_P, CTX_Q);
+  montPairCtxInit(CTX_PQ, CTX_P, CTX_Q);
   return L;
 }
 
@@ -187,7 +187,7 @@ export function bn_mont_mul2(len: u32): i32 {
   const L = loadModuli2(len);
   if (L < 0) return L;
   if (loadOperands2(A2, 2 * len, len, L) < 0 || loadOperands2(B2, 4 * len, len, L) < 0) return ERR_PARAM;
-  montMul2(CTX_PQ, A2, A2, B2);
+  montMulPair(CTX_PQ, A2, A2, B2);
   storePair(A2, len, L);
   return L;
 }
@@ -198,7 +198,7 @@ export function bn_mont_sqr2(len: u32): i32 {
   const L = loadModuli2(len);
   if (L < 0) return L;
   if (loadOperands2(A2, 2 * len, len, L) < 0) return ERR_PARAM;
-  montSqr2(CTX_PQ, A2, A2);
+  montSqrPair(CTX_PQ, A2, A2);
   storePair(A2, len, L);
   return L;
 }
@@ -220,7 +220,7 @@ export function bn_modexp2(len: u32, eLen: u32): i32 {
   toMont(CTX_P, AP, AP);
   toMont(CTX_Q, AQ, AQ);
   interleave(A2, AP, AQ, L);
-  modexpCt2(CTX_PQ, A2, A2, EP, EQ, ne, <i32>eLen * 8);
+  modexpCtPair(CTX_PQ, A2, A2, EP, EQ, ne, <i32>eLen * 8);
   deinterleave(AP, AQ, A2, L);
   fromMont(CTX_P, AP, AP);
   fromMont(CTX_Q, AQ, AQ);

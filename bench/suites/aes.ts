@@ -1,7 +1,12 @@
-// AES key wrap (RFC 3394), A128KW and A256KW, on a 32-byte key: wasm-hsm against node:crypto
-// (OpenSSL, createCipheriv per call as a user would) and node-forge (pure JS; forge has no key wrap,
-// so RFC 3394 is written here over forge's raw AES block function from createCipher('AES-ECB')).
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+// AES on 128- and 256-bit keys:
+// - key wrap (RFC 3394), A128KW and A256KW, of a 32-byte key: wasm-hsm against node:crypto
+//   (OpenSSL, createCipheriv per call as a user would), WebCrypto (wrapKey/unwrapKey of a raw
+//   AES key) and node-forge (pure JS; forge has no key wrap, so RFC 3394 is written here over
+//   forge's raw AES block function from createCipher('AES-ECB'));
+// - A128GCM/A256GCM encrypt and decrypt of 1 KiB with a fresh 96-bit IV (wasm-hsm makes it inside);
+// - keygen (wasm-hsm: a new key in a slot, then destroyed).
+// --quick keeps key wrap and GCM on 256-bit keys only, and no keygen.
+import { type CipherGCMTypes, createCipheriv, createDecipheriv, generateKeySync, randomBytes } from "node:crypto";
 import forge from "node-forge";
 import type { Suite } from "../harness.js";
 import { Hsm } from "../../src/engine/index.js";
@@ -75,10 +80,41 @@ function nodeKw(bits: number, kek: Uint8Array, data: Uint8Array, unwrap: boolean
   return Buffer.concat([c.update(data), c.final()]);
 }
 
-export const aesSuite: Suite = async ({ add }) => {
+function nodeGcm(bits: number, key: Uint8Array, data: Uint8Array): { iv: Buffer; ct: Buffer; tag: Buffer } {
+  const iv = randomBytes(12);
+  const c = createCipheriv(`aes-${bits}-gcm` as CipherGCMTypes, key, iv);
+  const ct = Buffer.concat([c.update(data), c.final()]);
+  return { iv, ct, tag: c.getAuthTag() };
+}
+
+function nodeGcmOpen(bits: number, key: Uint8Array, iv: Uint8Array, ct: Uint8Array, tag: Uint8Array): Buffer {
+  const d = createDecipheriv(`aes-${bits}-gcm` as CipherGCMTypes, key, iv);
+  d.setAuthTag(tag);
+  return Buffer.concat([d.update(ct), d.final()]);
+}
+
+function forgeGcm(key: Uint8Array, iv: Uint8Array, data: Uint8Array): { ct: string; tag: string } {
+  const c = forge.cipher.createCipher("AES-GCM", forge.util.createBuffer(Buffer.from(key).toString("binary")));
+  c.start({ iv: Buffer.from(iv).toString("binary") });
+  c.update(forge.util.createBuffer(Buffer.from(data).toString("binary")));
+  c.finish();
+  return { ct: c.output.getBytes(), tag: c.mode.tag.getBytes() };
+}
+
+function forgeGcmOpen(key: Uint8Array, iv: Uint8Array, ct: string, tag: string): string {
+  const d = forge.cipher.createDecipher("AES-GCM", forge.util.createBuffer(Buffer.from(key).toString("binary")));
+  d.start({ iv: Buffer.from(iv).toString("binary"), tag: forge.util.createBuffer(tag) });
+  d.update(forge.util.createBuffer(ct));
+  if (!d.finish()) throw new Error("forge GCM: tag mismatch");
+  return d.output.getBytes();
+}
+
+export const aesSuite: Suite = async ({ add, quick }) => {
   const hsm = await Hsm.create();
+  const subtle = globalThis.crypto.subtle;
   const key = randomBytes(32); // the key being wrapped
-  for (const bits of [128, 256] as const) {
+  const message = randomBytes(1024);
+  for (const bits of quick ? ([256] as const) : ([128, 256] as const)) {
     const kek = randomBytes(bits / 8);
     const alg = `A${bits}KW`;
     const handle = hsm.importOct(kek);
@@ -97,5 +133,56 @@ export const aesSuite: Suite = async ({ add }) => {
     add({ op: op("unwrapKey"), impl: "wasm-hsm", fn: () => hsm.unwrapKey(handle, alg, wrapped) });
     add({ op: op("unwrapKey"), impl: "node:crypto", fn: () => nodeKw(bits, kek, wrapped, true) });
     add({ op: op("unwrapKey"), impl: "node-forge", fn: () => forgeKw(kek, wrapped, true) });
+    // WebCrypto: the wrapped key is a CryptoKey (raw AES), as the API requires.
+    const wcKek = await subtle.importKey("raw", Uint8Array.from(kek), "AES-KW", false, ["wrapKey", "unwrapKey"]);
+    const wcKey = await subtle.importKey("raw", Uint8Array.from(key), "AES-GCM", true, ["encrypt"]);
+    const wcWrapped = Buffer.from(await subtle.wrapKey("raw", wcKey, wcKek, "AES-KW"));
+    if (!wcWrapped.equals(wrapped)) throw new Error(`aes bench: ${alg} WebCrypto disagrees`);
+    add({ op: op("wrapKey"), impl: "webcrypto", fn: () => subtle.wrapKey("raw", wcKey, wcKek, "AES-KW") });
+    add({
+      op: op("unwrapKey"),
+      impl: "webcrypto",
+      fn: () => subtle.unwrapKey("raw", Uint8Array.from(wrapped), wcKek, "AES-KW", "AES-GCM", true, ["encrypt"]),
+    });
+
+    // GCM, 1 KiB.
+    const gcmAlg = `A${bits}GCM`;
+    const g = (o: string) => `aes${bits}.${o}.${gcmAlg}`;
+    const gcmOurs = hsm.encrypt(handle, gcmAlg, message);
+    const opened = nodeGcmOpen(bits, kek, gcmOurs.iv!, gcmOurs.ciphertext, gcmOurs.tag!);
+    const theirs = nodeGcm(bits, kek, message);
+    const forgeSealed = forgeGcm(kek, theirs.iv, message);
+    if (!opened.equals(message) || Buffer.from(forgeSealed.ct, "binary").compare(theirs.ct) !== 0) {
+      throw new Error(`aes bench: ${gcmAlg} implementations disagree`);
+    }
+    const wcMessage = Uint8Array.from(message);
+    const wcGcm = await subtle.importKey("raw", Uint8Array.from(kek), "AES-GCM", false, ["encrypt", "decrypt"]);
+    const wcSealed = Uint8Array.from(Buffer.concat([theirs.ct, theirs.tag]));
+    add({ op: g("encrypt"), impl: "wasm-hsm", fn: () => hsm.encrypt(handle, gcmAlg, message) });
+    add({ op: g("encrypt"), impl: "node:crypto", fn: () => nodeGcm(bits, kek, message) });
+    add({
+      op: g("encrypt"),
+      impl: "webcrypto",
+      fn: () => subtle.encrypt({ name: "AES-GCM", iv: Uint8Array.from(randomBytes(12)) }, wcGcm, wcMessage),
+    });
+    add({ op: g("encrypt"), impl: "node-forge", fn: () => forgeGcm(kek, randomBytes(12), message) });
+    const opts = { iv: gcmOurs.iv!, tag: gcmOurs.tag! };
+    add({ op: g("decrypt"), impl: "wasm-hsm", fn: () => hsm.decrypt(handle, gcmAlg, gcmOurs.ciphertext, opts) });
+    add({ op: g("decrypt"), impl: "node:crypto", fn: () => nodeGcmOpen(bits, kek, theirs.iv, theirs.ct, theirs.tag) });
+    add({
+      op: g("decrypt"),
+      impl: "webcrypto",
+      fn: () => subtle.decrypt({ name: "AES-GCM", iv: Uint8Array.from(theirs.iv) }, wcGcm, wcSealed),
+    });
+    add({ op: g("decrypt"), impl: "node-forge", fn: () => forgeGcmOpen(kek, theirs.iv, forgeSealed.ct, forgeSealed.tag) });
+
+    if (quick) continue;
+    add({ op: `aes${bits}.keygen`, impl: "wasm-hsm", fn: () => hsm.destroy(hsm.generateOct(bits)) });
+    add({ op: `aes${bits}.keygen`, impl: "node:crypto", fn: () => generateKeySync("aes", { length: bits }) });
+    add({
+      op: `aes${bits}.keygen`,
+      impl: "webcrypto",
+      fn: () => subtle.generateKey({ name: "AES-GCM", length: bits }, true, ["encrypt"]),
+    });
   }
 };

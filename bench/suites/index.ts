@@ -3,5 +3,6 @@ import type { Suite } from "../harness.js";
 import { aesSuite } from "./aes.js";
 import { rsaSuite } from "./rsa.js";
 import { ecSuite } from "./ec.js";
+import { serverSuite } from "./server.js";
 
-export const suites: Suite[] = [aesSuite, rsaSuite, ecSuite];
+export const suites: Suite[] = [aesSuite, rsaSuite, ecSuite, serverSuite];

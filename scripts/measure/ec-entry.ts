@@ -1,9 +1,9 @@
 // Entry point of the EC measurement build (scripts/measure-ec.mjs): the production arithmetic
 // of assembly/ec next to generic Montgomery alternatives, each timed in a loop inside wasm.
-import type { P256 } from "../../assembly/ec/curves/p256";
-import type { P256K } from "../../assembly/ec/curves/p256k";
-import type { P384 } from "../../assembly/ec/curves/p384";
-import type { P521 } from "../../assembly/ec/curves/p521";
+import { P256 } from "../../assembly/ec/curves/p256";
+import { P256K } from "../../assembly/ec/curves/p256k";
+import { P384 } from "../../assembly/ec/curves/p384";
+import { P521 } from "../../assembly/ec/curves/p521";
 import { pointAdd, pointAddMixed, pointDouble } from "../../assembly/ec/point";
 import { mulBaseCt, toAffine, baseTable } from "../../assembly/ec/table";
 import { scInvVartime, scMontMul, SCALAR_BYTES } from "../../assembly/ec/scalar";

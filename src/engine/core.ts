@@ -1,6 +1,6 @@
 // The raw WebAssembly instance behind Hsm. Internal to src/engine: nothing outside
 // the engine may import this module, so the memory and exports stay private.
-import { HsmError, errorForStatus } from "./status.js";
+import { HsmError, errorForStatus, refusalError } from "./status.js";
 
 export type CoreExports = WebAssembly.Exports & {
   memory: WebAssembly.Memory;
@@ -42,7 +42,7 @@ export class Core {
         },
       },
     };
-    const module = isModule(source) ? source : await WebAssembly.compile(await loadBytes(source));
+    const module = await compileCore(source);
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as CoreExports);
     core.reseedNow(48);
@@ -91,9 +91,22 @@ export class Core {
     return parts.map((p) => p.length);
   }
 
+  /** Size of the instance's linear memory in bytes (it only grows). */
+  get memoryBytes(): number {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
   /** Copies len bytes out of OUT, starting at offset. */
   read(len: number, offset = 0): Uint8Array {
     return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();
+  }
+
+  /** Copies len bytes out of OUT and zeroes them there (private material the core hands out). */
+  readSecret(len: number): Uint8Array {
+    const view = new Uint8Array(this.#exports.memory.buffer, this.#outPtr, len);
+    const out = view.slice();
+    view.fill(0);
+    return out;
   }
 
   /**
@@ -123,6 +136,27 @@ export class Core {
     if (result < 0) throw errorForStatus(result, context);
     return result;
   }
+
+  /**
+   * Calls an import export (rsa_import, ec_import_private, byok_import, ...): a key the core refuses
+   * (INVALID_KEY) becomes an error that says why, in the core's words (key_refusal()).
+   */
+  callImport(name: string, context: string, ...args: number[]): number {
+    try {
+      return this.call(name, context, ...args);
+    } catch (e) {
+      if (e instanceof HsmError && e.code === "INVALID_KEY") throw refusalError(this.call("key_refusal", context), context);
+      throw e;
+    }
+  }
+}
+
+/**
+ * The core compiled, from wherever it comes (see WasmSource). Compiled code holds no key: a thread
+ * may compile it and hand it to a worker that instantiates it.
+ */
+export async function compileCore(source: WasmSource): Promise<WebAssembly.Module> {
+  return isModule(source) ? source : WebAssembly.compile(await loadBytes(source));
 }
 
 function isModule(source: WasmSource): source is WebAssembly.Module {

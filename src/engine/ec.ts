@@ -5,38 +5,24 @@
 // through ecdsaSignDigest / ecdsaVerifyDigest.
 import type { Core } from "./core.js";
 import type { AlgorithmFamily } from "./family.js";
-import { HashId, hashLength, type HashName } from "./abi.js";
+import { type CurveName, HashId, type HashName, hashLength } from "./abi.js";
 import { HsmError } from "./status.js";
+import { ALGORITHMS, CURVE_NAMES, CURVES, type CurveInfo, curveInfo as registryCurve } from "./registry.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 
-export type EcCurve = "P-256" | "P-256K" | "P-384" | "P-521";
-
-interface CurveInfo {
-  /** The core's curve id (assembly/ec/ids.ts). */
-  readonly id: number;
-  readonly bits: number;
-  /** Bytes of a coordinate or private scalar in a JWK (RFC 7518 §6.2.1.2, §6.2.2.1). */
-  readonly length: number;
-}
-
-export const EC_CURVES: Readonly<Record<EcCurve, CurveInfo>> = {
-  "P-256": { id: 1, bits: 256, length: 32 },
-  "P-256K": { id: 2, bits: 256, length: 32 },
-  "P-384": { id: 3, bits: 384, length: 48 },
-  "P-521": { id: 4, bits: 521, length: 66 },
-};
+export type EcCurve = CurveName;
 
 interface EcdsaAlgorithm {
   readonly curve: EcCurve;
   readonly hash: HashName;
 }
 
-/** Key Vault's ECDSA algorithms: each names one curve and one hash, whose length the digest must have. */
-export const ECDSA_ALGORITHMS: Readonly<Record<string, EcdsaAlgorithm>> = {
-  ES256: { curve: "P-256", hash: "SHA-256" },
-  ES256K: { curve: "P-256K", hash: "SHA-256" },
-  ES384: { curve: "P-384", hash: "SHA-384" },
-  ES512: { curve: "P-521", hash: "SHA-512" },
-};
+/** Key Vault's ECDSA algorithms (from the registry): each names one curve and one hash, whose length the digest must have. */
+export const ECDSA_ALGORITHMS: Readonly<Record<string, EcdsaAlgorithm>> = Object.fromEntries(
+  Object.values(ALGORITHMS)
+    .filter((a) => a.family === "EC")
+    .map((a) => [a.name, { curve: a.curve!, hash: a.hash! }]),
+);
 
 /** An EC JWK as Key Vault takes it (RFC 7518 §6.2): d is present for a private key. */
 export interface EcJwk {
@@ -54,47 +40,31 @@ export interface EcPublicJwk {
   y: string;
 }
 
-const curveNames = Object.keys(EC_CURVES) as EcCurve[];
-
 export function curveInfo(crv: unknown, context: string): CurveInfo {
-  if (typeof crv !== "string" || !Object.hasOwn(EC_CURVES, crv)) {
-    throw new HsmError("BAD_PARAMETER", `${context}: unknown curve ${JSON.stringify(crv)} (expected ${curveNames.join(", ")})`);
-  }
-  return EC_CURVES[crv as EcCurve];
+  const info = registryCurve(crv);
+  if (!info) throw new HsmError("BAD_PARAMETER", `${context}: unknown curve ${JSON.stringify(crv)} (expected ${CURVE_NAMES.join(", ")})`);
+  return info;
 }
 
 function curveById(id: number, context: string): EcCurve {
-  const name = curveNames.find((c) => EC_CURVES[c].id === id);
+  const name = CURVE_NAMES.find((c) => CURVES[c].id === id);
   if (!name) throw new HsmError("UNKNOWN_STATUS", `${context}: the core reported unknown curve id ${id}`);
   return name;
 }
 
-// --- base64url (RFC 4648 §5, unpadded as in JOSE), for Node and browsers alike ---
-
-const B64URL = /^[A-Za-z0-9_-]*$/;
-
+/** A JWK member as bytes: unpadded base64url only (RFC 7515 §2). */
 function fromBase64url(s: unknown, what: string, context: string): Uint8Array {
-  if (typeof s !== "string" || !B64URL.test(s) || s.length % 4 === 1) {
-    throw new HsmError("BAD_PARAMETER", `${context}: ${what} must be an unpadded base64url string`);
-  }
-  const binary = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "==".slice(0, (4 - (s.length % 4)) % 4));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-function toBase64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const bytes = typeof s === "string" ? decodeBase64url(s, { strict: true }) : undefined;
+  if (!bytes) throw new HsmError("BAD_PARAMETER", `${context}: ${what} must be an unpadded base64url string`);
+  return bytes;
 }
 
 function coordinate(jwk: EcJwk, member: "x" | "y" | "d", curve: CurveInfo, crv: string, context: string): Uint8Array {
   const bytes = fromBase64url(jwk[member], `JWK member ${member}`, context);
-  if (bytes.length !== curve.length) {
+  if (bytes.length !== curve.size) {
     throw new HsmError(
       "BAD_PARAMETER",
-      `${context}: JWK member ${member} must be ${curve.length} bytes for ${crv} (RFC 7518 §6.2), got ${bytes.length}`,
+      `${context}: JWK member ${member} must be ${curve.size} bytes for ${crv} (RFC 7518 §6.2), got ${bytes.length}`,
     );
   }
   return bytes;
@@ -117,7 +87,10 @@ export function ecGenerate(core: Core, crv: EcCurve): number {
   return core.call("ec_generate", "generateEc", curve.id);
 }
 
-/** Imports a private JWK (crv, x, y, d); the core checks the point, the range of d, and d G = (x, y). */
+/**
+ * Imports a private JWK (crv, x, y, d). The core checks the point, the range of d and d G = (x, y),
+ * and a refusal says which failed (INVALID_KEY, reason EC_POINT, EC_D_RANGE or EC_D_MISMATCH).
+ */
 export function ecImport(core: Core, jwk: EcJwk): number {
   const context = "importEc";
   const curve = checkJwkShape(jwk, context);
@@ -127,32 +100,45 @@ export function ecImport(core: Core, jwk: EcJwk): number {
   const d = coordinate(jwk, "d", curve, jwk.crv, context);
   try {
     core.writeAll(x, y, d);
-    return core.call("ec_import_private", context, curve.id, 3 * curve.length);
-  } catch (e) {
-    throw rename(e, context, "the private key is not valid: the point is not on the curve, d is out of range, or d G != (x, y)");
+    return core.callImport("ec_import_private", context, curve.id, 3 * curve.size);
   } finally {
     d.fill(0);
-    core.write(new Uint8Array(3 * curve.length)); // the private scalar passed through IN
+    core.write(new Uint8Array(3 * curve.size)); // the private scalar passed through IN (the core wipes it too)
   }
 }
 
-/** Imports a public key (crv, x, y): the point must be on the curve. */
+/**
+ * The public point d G of a private scalar (a PKCS#8 EC key may leave its public key out, RFC 5915):
+ * the core imports d alone, computes the point, and the key is destroyed at once.
+ */
+export function ecPublicPoint(core: Core, crv: string, dB64: string): { x: string; y: string } {
+  const context = "ecPublicPoint";
+  const curve = curveInfo(crv, context);
+  const d = coordinate({ crv, d: dB64 } as EcJwk, "d", curve, crv, context);
+  let handle: number;
+  try {
+    core.write(d);
+    handle = core.callImport("ec_import_private", context, curve.id, curve.size);
+  } finally {
+    d.fill(0);
+    core.write(new Uint8Array(curve.size));
+  }
+  try {
+    const pub = ecPublicJwk(core, handle);
+    return { x: pub.x, y: pub.y };
+  } finally {
+    core.call("key_destroy", context, handle);
+  }
+}
+
+/** Imports a public key (crv, x, y): the point must be on the curve (INVALID_KEY, reason EC_POINT). */
 export function ecImportPublic(core: Core, jwk: EcJwk): number {
   const context = "importEcPublic";
   const curve = checkJwkShape(jwk, context);
   const x = coordinate(jwk, "x", curve, jwk.crv, context);
   const y = coordinate(jwk, "y", curve, jwk.crv, context);
   core.writeAll(x, y);
-  try {
-    return core.call("ec_import_public", context, curve.id, 2 * curve.length);
-  } catch (e) {
-    throw rename(e, context, "the public key is not a point on the curve");
-  }
-}
-
-function rename(e: unknown, context: string, message: string): unknown {
-  if (e instanceof HsmError && e.code === "INVALID_KEY") return new HsmError("INVALID_KEY", `${context}: ${message}`, e.status);
-  return e;
+  return core.callImport("ec_import_public", context, curve.id, 2 * curve.size);
 }
 
 export function ecCurveOf(core: Core, handle: number, context = "ecCurve"): EcCurve {
@@ -162,9 +148,9 @@ export function ecCurveOf(core: Core, handle: number, context = "ecCurve"): EcCu
 /** The public JWK of an EC key (private or public). */
 export function ecPublicJwk(core: Core, handle: number): EcPublicJwk {
   const crv = ecCurveOf(core, handle, "publicJwk");
-  const len = EC_CURVES[crv].length;
+  const len = CURVES[crv].size;
   const xy = core.read(core.call("ec_public", "publicJwk", handle));
-  return { kty: "EC", crv, x: toBase64url(xy.subarray(0, len)), y: toBase64url(xy.subarray(len, 2 * len)) };
+  return { kty: "EC", crv, x: encodeBase64url(xy.subarray(0, len)), y: encodeBase64url(xy.subarray(len, 2 * len)) };
 }
 
 // --- ECDSA ---

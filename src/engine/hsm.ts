@@ -8,12 +8,16 @@ import { familyFor } from "./families.js";
 import type { DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
 import * as sealing from "./seal.js";
 import { importTransferBlob, type TransferTarget } from "./byok.js";
+import { backupDecryptStream, backupEncryptStream } from "./backup-stream.js";
+import { exportPkcs8 } from "./export.js";
+import { isExportable, makeExportable, releaseKey, type ReleaseEncryption } from "./release.js";
 import { generateOct, importOct, octPublicJwk, unwrapKeyKwp, wrapKeyKwp } from "./oct.js";
 import {
   ecCurveOf,
   ecGenerate,
   ecImport,
   ecImportPublic,
+  ecPublicPoint,
   ecPublicJwk,
   ecdsaSignDigest,
   ecdsaVerifyDigest,
@@ -162,12 +166,23 @@ export class Hsm {
     return sealing.unseal(this.#core, kek, blob) as KeyHandle;
   }
 
+  /** AES-256-GCM under the domain's backup subkey, in pieces: any size passes the core's I/O buffers. */
   backupEncrypt(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return sealing.backupEncrypt(this.#core, kek, aad, plaintext);
+    return backupEncryptStream(this.#core, kek, aad, plaintext);
   }
 
   backupDecrypt(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array {
-    return sealing.backupDecrypt(this.#core, kek, aad, blob);
+    return backupDecryptStream(this.#core, kek, aad, blob);
+  }
+
+  /** Opaque data sealed for storage (AES-256-GCM under the domain's data subkey), bound to `aad`. */
+  sealData(kek: KeyHandle, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    return sealing.sealData(this.#core, kek, aad, plaintext);
+  }
+
+  /** The data sealed in `blob` under `aad`; DECRYPT_FAILED if the blob or the aad is not the one sealed. */
+  unsealData(kek: KeyHandle, aad: Uint8Array, blob: Uint8Array): Uint8Array {
+    return sealing.unsealData(this.#core, kek, aad, blob);
   }
 
   // --- oct ---
@@ -205,6 +220,11 @@ export class Hsm {
   }
 
   /** Imports a public EC JWK {crv, x, y}, usable for verify only. */
+  /** The public point d G of a private EC scalar (base64url), computed in the core; nothing is kept. */
+  ecPublicPoint(crv: string, d: string): { x: string; y: string } {
+    return ecPublicPoint(this.#core, crv, d);
+  }
+
   importEcPublic(jwk: Pick<EcJwk, "kty" | "crv" | "x" | "y">): KeyHandle {
     return ecImportPublic(this.#core, jwk) as KeyHandle;
   }
@@ -235,6 +255,30 @@ export class Hsm {
    */
   importTransferBlob(kek: KeyHandle, ciphertext: Uint8Array, target: TransferTarget): KeyHandle {
     return importTransferBlob(this.#core, kek, ciphertext, target) as KeyHandle;
+  }
+
+  // --- exportable keys and release ---
+
+  /** Makes a key that was just made or imported exportable (CKA_EXTRACTABLE); refused once it has been sealed. */
+  makeExportable(handle: KeyHandle): void {
+    makeExportable(this.#core, handle);
+  }
+
+  isExportable(handle: KeyHandle): boolean {
+    return isExportable(this.#core, handle);
+  }
+
+  /** The PKCS#8 DER of a key made exportable (for an exportable certificate's secret); NOT_EXPORTABLE for any other key. */
+  exportPkcs8(handle: KeyHandle): Uint8Array {
+    return exportPkcs8(this.#core, handle);
+  }
+
+  /**
+   * Key Vault's release wrap, made in the core: RSA-OAEP(target, AES-256 key) ‖ AES-KWP of the key
+   * (PKCS#8 for RSA and EC, raw for oct). NOT_EXPORTABLE for a key that was not made exportable.
+   */
+  releaseKey(handle: KeyHandle, target: { n: string; e: string }, enc: ReleaseEncryption): Uint8Array {
+    return releaseKey(this.#core, handle, target, enc);
   }
 
   // --- public parts of any key ---
@@ -277,6 +321,11 @@ export class Hsm {
   keyCount(): number {
     return this.#core.call("key_count", "keyCount");
   }
+
+  /** Size of the core's linear memory in bytes (metrics, the memory benchmark); it never shrinks. */
+  memoryBytes(): number {
+    return this.#core.memoryBytes;
+  }
 }
 
 function hashIdOf(hash: HashName): number {
@@ -303,8 +352,8 @@ async function defaultWasmLocation(): Promise<URL> {
   const { fileURLToPath } = await import("node:url");
   const env = globalThis.process?.env?.WASM_HSM_CORE;
   if (env) return new URL(env, `file://${process.cwd()}/`);
-  // src/engine/hsm.ts in the source tree, dist/src/engine/hsm.js once compiled.
-  for (const rel of ["../../build/hsm.wasm", "../../../build/hsm.wasm"]) {
+  // dist/engine/hsm.js in the package (dist/hsm.wasm), src/engine/hsm.ts in the source tree.
+  for (const rel of ["../hsm.wasm", "../../build/hsm.wasm"]) {
     const url = new URL(rel, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }

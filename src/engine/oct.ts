@@ -4,37 +4,28 @@
 //   A128CBC/A192CBC/A256CBC   encrypt / decrypt, no padding (length a multiple of 16)
 //   A128CBCPAD/...            encrypt / decrypt with PKCS#7 padding
 // KWP (RFC 5649) is not a Key Vault algorithm name; Hsm exposes it as wrapKeyKwp / unwrapKeyKwp
-// for BYOK. The mode ids mirror assembly/aes/modes.ts.
+// for BYOK. The mode ids come from assembly/aes/modes.ts (generated), the algorithms from ./registry.ts.
 import type { Core } from "./core.js";
 import type { AlgorithmFamily, DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
-import { KeyKind } from "./abi.js";
+import { AesMode, KeyKind } from "./abi.js";
 import { HsmError } from "./status.js";
+import { ALGORITHMS, type AesBits } from "./registry.js";
 
-export const AesMode = { KW: 1, KWP: 2, GCM: 3, CBC: 4, CBC_PKCS7: 5 } as const;
 type AesModeId = (typeof AesMode)[keyof typeof AesMode];
 
-export type AesBits = 128 | 192 | 256;
+export type { AesBits };
 
 interface AesAlgorithm {
   mode: AesModeId;
   bits: AesBits;
 }
 
-/** Key Vault algorithm name -> core mode and the key size it needs. */
-export const aesAlgorithms: Readonly<Record<string, AesAlgorithm>> = {
-  A128KW: { mode: AesMode.KW, bits: 128 },
-  A192KW: { mode: AesMode.KW, bits: 192 },
-  A256KW: { mode: AesMode.KW, bits: 256 },
-  A128GCM: { mode: AesMode.GCM, bits: 128 },
-  A192GCM: { mode: AesMode.GCM, bits: 192 },
-  A256GCM: { mode: AesMode.GCM, bits: 256 },
-  A128CBC: { mode: AesMode.CBC, bits: 128 },
-  A192CBC: { mode: AesMode.CBC, bits: 192 },
-  A256CBC: { mode: AesMode.CBC, bits: 256 },
-  A128CBCPAD: { mode: AesMode.CBC_PKCS7, bits: 128 },
-  A192CBCPAD: { mode: AesMode.CBC_PKCS7, bits: 192 },
-  A256CBCPAD: { mode: AesMode.CBC_PKCS7, bits: 256 },
-};
+/** Key Vault algorithm name -> core mode and the key size it needs (from the registry). */
+export const aesAlgorithms: Readonly<Record<string, AesAlgorithm>> = Object.fromEntries(
+  Object.values(ALGORITHMS)
+    .filter((a) => a.family === "oct")
+    .map((a) => [a.name, { mode: AesMode[a.aesMode!], bits: a.aesBits! }]),
+);
 
 const GCM_IV = 12;
 const GCM_TAG = 16;

@@ -1,10 +1,13 @@
-// RSA on the host side: Key Vault's algorithm names as data, JWK import with precise
-// consistency checks (BigInt, on values that are already in host memory), and the
-// calls into the core's rsa_* exports (assembly/api/rsa.ts).
+// RSA on the host side: Key Vault's algorithm names (from ./registry.ts), JWK import (the JWK's shape
+// and encoding checked here, the key itself by the core, which says why it refuses one), and the
+// calls into the core's rsa_* exports (assembly/api/rsa.ts). No arithmetic on key material here.
 import type { Core } from "./core.js";
 import type { AlgorithmFamily, DecryptOptions, EncryptOptions, EncryptResult } from "./family.js";
-import { HashId, KeyKind, hashLength, type HashName } from "./abi.js";
-import { HsmError } from "./status.js";
+import { HashId, KeyKind, RSA_MAX_PART_BYTES, RsaPadding, hashLength, type HashName } from "./abi.js";
+import { HsmError, keyRefused } from "./status.js";
+import { ALGORITHMS } from "./registry.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
+import { bitLengthVartime, stripLeadingZeros } from "../encoding/bytes.js";
 
 /** A private RSA key as a JWK (RFC 7518 §6.3): every member base64url, big-endian. */
 export interface RsaPrivateJwk {
@@ -27,8 +30,8 @@ export interface RsaPublicJwk {
 
 export type RsaKeySize = 2048 | 3072 | 4096;
 
-const PAD_PKCS1 = 1;
-const PAD_OAEP_PSS = 2;
+const PAD_PKCS1 = RsaPadding.PKCS1;
+const PAD_OAEP_PSS = RsaPadding.OAEP_PSS;
 
 /** Encryption parameters as the core takes them. Key Vault's names map onto these below. */
 export interface RsaEncryptionParams {
@@ -47,20 +50,24 @@ export interface RsaSignatureParams {
   saltLength?: number;
 }
 
-export const rsaEncryptionAlgorithms: Record<string, RsaEncryptionParams> = {
-  RSA1_5: { padding: "PKCS1" },
-  "RSA-OAEP": { padding: "OAEP", hash: "SHA-1", mgfHash: "SHA-1" },
-  "RSA-OAEP-256": { padding: "OAEP", hash: "SHA-256", mgfHash: "SHA-256" },
-};
+const rsaAlgorithms = Object.values(ALGORITHMS).filter((a) => a.family === "RSA");
 
-export const rsaSignatureAlgorithms: Record<string, RsaSignatureParams> = {
-  RS256: { scheme: "PKCS1", hash: "SHA-256" },
-  RS384: { scheme: "PKCS1", hash: "SHA-384" },
-  RS512: { scheme: "PKCS1", hash: "SHA-512" },
-  PS256: { scheme: "PSS", hash: "SHA-256", saltLength: 32 },
-  PS384: { scheme: "PSS", hash: "SHA-384", saltLength: 48 },
-  PS512: { scheme: "PSS", hash: "SHA-512", saltLength: 64 },
-};
+/** Key Vault's RSA encryption algorithms (from the registry) as the core's parameters. */
+export const rsaEncryptionAlgorithms: Readonly<Record<string, RsaEncryptionParams>> = Object.fromEntries(
+  rsaAlgorithms
+    .filter((a) => a.ops.includes("encrypt"))
+    .map((a) => [a.name, a.rsaPadding === "PKCS1" ? { padding: "PKCS1" } : { padding: "OAEP", hash: a.hash!, mgfHash: a.hash! }]),
+);
+
+/** Key Vault's RSA signature algorithms (from the registry) as the core's parameters. */
+export const rsaSignatureAlgorithms: Readonly<Record<string, RsaSignatureParams>> = Object.fromEntries(
+  rsaAlgorithms
+    .filter((a) => a.ops.includes("sign"))
+    .map((a) => [
+      a.name,
+      a.rsaPadding === "PKCS1" ? { scheme: "PKCS1", hash: a.hash! } : { scheme: "PSS", hash: a.hash!, saltLength: a.saltLength! },
+    ]),
+);
 
 // ---- key management ---------------------------------------------------------------
 
@@ -75,59 +82,20 @@ export function rsaGenerate(core: Core, bits: number, e = 65537): number {
 }
 
 /**
- * Imports a private JWK. The parts are checked against one another here (they are
- * in host memory already), then the core checks sizes and ranges again, n = p q,
- * qi q = 1 mod p, and one private operation verified with e.
+ * Imports a private JWK (n e d p q dp dq qi). Here: the JWK's shape and encoding. The core checks the
+ * key (rsa/import.ts: sizes, n = p q, d, dp, dq, qi, and one private operation verified with e) and
+ * says why it refuses one: INVALID_KEY with the core's reason (KeyRefusal) and message.
  */
 export function rsaImportPrivate(core: Core, jwk: RsaPrivateJwk): number {
   const ctx = "importRsa";
-  if (typeof jwk !== "object" || jwk === null) throw new HsmError("BAD_PARAMETER", `${ctx}: the key must be a JWK object`);
-  if (jwk.kty !== undefined && jwk.kty !== "RSA" && jwk.kty !== "RSA-HSM") {
-    throw new HsmError("BAD_PARAMETER", `${ctx}: kty must be "RSA", got ${JSON.stringify(jwk.kty)}`);
-  }
-  const bytes: Record<string, Uint8Array> = {};
-  const big: Record<string, bigint> = {};
-  for (const name of ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const) {
-    bytes[name] = decodeMember(ctx, jwk, name);
-    big[name] = toBig(bytes[name]!);
-  }
-  const { n, e, d, p, q, dp, dq, qi } = big as Record<string, bigint>;
-  const nBits = bitLength(n!);
-  if (nBits !== 2048 && nBits !== 3072 && nBits !== 4096) {
-    throw new HsmError("INVALID_KEY", `${ctx}: the modulus n has ${nBits} bits; Key Vault accepts RSA keys of 2048, 3072 or 4096 bits`);
-  }
-  if (e! > 0xffffffffn) throw new HsmError("INVALID_KEY", `${ctx}: the public exponent e is larger than 2^32 - 1`);
-  checkExponent(ctx, Number(e));
-  for (const [name, v] of [
-    ["p", p!],
-    ["q", q!],
-  ] as const) {
-    if (bitLength(v) < 512) throw new HsmError("INVALID_KEY", `${ctx}: ${name} must have at least 512 bits, got ${bitLength(v)}`);
-  }
-  if (p! * q! !== n) throw new HsmError("INVALID_KEY", `${ctx}: n is not the product p·q`);
-  if (d! <= 0n || d! >= n!) throw new HsmError("INVALID_KEY", `${ctx}: d is not in the range 1 to n-1`);
-  const lambda = lcm(p! - 1n, q! - 1n);
-  if ((e! * d!) % lambda !== 1n) {
-    throw new HsmError("INVALID_KEY", `${ctx}: d is not the inverse of e modulo lcm(p-1, q-1)`);
-  }
-  if (dp !== d! % (p! - 1n)) throw new HsmError("INVALID_KEY", `${ctx}: dp is not d mod (p-1)`);
-  if (dq !== d! % (q! - 1n)) throw new HsmError("INVALID_KEY", `${ctx}: dq is not d mod (q-1)`);
-  if (qi! <= 0n || qi! >= p! || (qi! * q!) % p! !== 1n) throw new HsmError("INVALID_KEY", `${ctx}: qi is not q^-1 mod p`);
-  const parts = ["n", "e", "p", "q", "dp", "dq", "qi"].map((k) => stripZeros(bytes[k]!));
-  core.reseed();
-  core.writeAll(...parts);
-  for (const b of Object.values(bytes)) b.fill(0);
+  checkRsaJwk(ctx, jwk);
+  const parts = (["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const).map((name) => decodeMember(ctx, jwk, name));
   try {
-    return core.call("rsa_import", ctx, ...parts.map((b) => b.length));
-  } catch (err) {
-    if (err instanceof HsmError && err.code === "INVALID_KEY") {
-      throw new HsmError(
-        "INVALID_KEY",
-        `${ctx}: the key failed the core's consistency check (a private operation did not verify with e)`,
-        err.status,
-      );
-    }
-    throw err;
+    const [n, e] = parts as [Uint8Array, Uint8Array];
+    checkPartSizes(ctx, n, e, parts);
+    core.reseed();
+    core.writeAll(...parts);
+    return core.callImport("rsa_import", ctx, ...parts.map((b) => b.length));
   } finally {
     for (const b of parts) b.fill(0);
   }
@@ -136,22 +104,36 @@ export function rsaImportPrivate(core: Core, jwk: RsaPrivateJwk): number {
 /** Imports a public key (n of 2048 to 4096 bits, odd e from 3 to 2^32 - 1), usable to verify and encrypt. */
 export function rsaImportPublic(core: Core, jwk: { kty?: string; n: string; e: string }): number {
   const ctx = "importRsaPublic";
+  checkRsaJwk(ctx, jwk);
+  const n = decodeMember(ctx, jwk, "n");
+  const e = decodeMember(ctx, jwk, "e");
+  checkPartSizes(ctx, n, e, [n, e], "RSA_PUBLIC_N_SIZE");
+  core.writeAll(n, e);
+  return core.callImport("rsa_import_public", ctx, n.length, e.length);
+}
+
+function checkRsaJwk(ctx: string, jwk: { kty?: string } | null): void {
   if (typeof jwk !== "object" || jwk === null) throw new HsmError("BAD_PARAMETER", `${ctx}: the key must be a JWK object`);
   if (jwk.kty !== undefined && jwk.kty !== "RSA" && jwk.kty !== "RSA-HSM") {
     throw new HsmError("BAD_PARAMETER", `${ctx}: kty must be "RSA", got ${JSON.stringify(jwk.kty)}`);
   }
-  const n = stripZeros(decodeMember(ctx, jwk, "n"));
-  const e = stripZeros(decodeMember(ctx, jwk, "e"));
-  const nBits = bitLength(toBig(n));
-  if (nBits < 2048 || nBits > 4096) {
-    throw new HsmError("INVALID_KEY", `${ctx}: the modulus n has ${nBits} bits; public keys of 2048 to 4096 bits are accepted`);
-  }
-  if ((n[n.length - 1]! & 1) === 0) throw new HsmError("INVALID_KEY", `${ctx}: the modulus n is even`);
-  const eBig = toBig(e);
-  if (eBig > 0xffffffffn) throw new HsmError("INVALID_KEY", `${ctx}: the public exponent e is larger than 2^32 - 1`);
-  checkExponent(ctx, Number(eBig));
-  core.writeAll(n, e);
-  return core.call("rsa_import_public", ctx, n.length, e.length);
+}
+
+/**
+ * The core takes numbers of at most RSA_MAX_PART_BYTES (a 4096-bit n); a longer n or e is refused
+ * here as the core would refuse it, with the core's message; any other longer part cannot belong to
+ * a key the core accepts.
+ */
+function checkPartSizes(
+  ctx: string,
+  n: Uint8Array,
+  e: Uint8Array,
+  parts: Uint8Array[],
+  nReason: "RSA_N_SIZE" | "RSA_PUBLIC_N_SIZE" = "RSA_N_SIZE",
+): void {
+  if (n.length > RSA_MAX_PART_BYTES) throw keyRefused(ctx, nReason, bitLengthVartime(n));
+  if (e.length > RSA_MAX_PART_BYTES) throw keyRefused(ctx, "RSA_E");
+  if (parts.some((p) => p.length > RSA_MAX_PART_BYTES)) throw keyRefused(ctx, "NONE");
 }
 
 /** The public part of an RSA key (private or public-only) as a JWK: n and e base64url, no leading zero bytes. */
@@ -160,7 +142,7 @@ export function rsaPublicJwk(core: Core, handle: number): RsaPublicJwk {
   const n = core.read(nLen);
   const eLen = core.call("rsa_public_e", "publicJwk", handle);
   const e = core.read(eLen);
-  return { kty: "RSA", n: base64url(stripZeros(n)), e: base64url(e) };
+  return { kty: "RSA", n: encodeBase64url(stripLeadingZeros(n)), e: encodeBase64url(e) };
 }
 
 // ---- operations with explicit parameters ------------------------------------------
@@ -359,78 +341,13 @@ function checkExponent(context: string, e: number): void {
   }
 }
 
+/** A JWK integer member as big-endian bytes without leading zeros (a copy: the caller wipes it). */
 function decodeMember(context: string, jwk: object, name: string): Uint8Array {
   const v = (jwk as Record<string, unknown>)[name];
   if (typeof v !== "string" || v.length === 0) throw new HsmError("BAD_PARAMETER", `${context}: the JWK member "${name}" is missing`);
-  const bytes = fromBase64url(v);
+  const bytes = decodeBase64url(v, { strict: true });
   if (!bytes) throw new HsmError("BAD_PARAMETER", `${context}: the JWK member "${name}" is not base64url`);
-  if (bytes.length > 1024) throw new HsmError("INVALID_KEY", `${context}: the JWK member "${name}" is longer than 8192 bits`);
-  return bytes;
-}
-
-function stripZeros(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.slice(i);
-}
-
-function toBig(b: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
-function bitLength(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
-function lcm(a: bigint, b: bigint): bigint {
-  return (a / gcd(a, b)) * b;
-}
-
-const B64U = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-function base64url(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64U[v >>> 18]! + B64U[(v >>> 12) & 63]! + B64U[(v >>> 6) & 63]! + B64U[v & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const v = bytes[i]! << 16;
-    out += B64U[v >>> 18]! + B64U[(v >>> 12) & 63]!;
-  } else if (rest === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64U[v >>> 18]! + B64U[(v >>> 12) & 63]! + B64U[(v >>> 6) & 63]!;
-  }
-  return out;
-}
-
-/** Decodes base64url without padding (RFC 7515 §2); null if malformed. */
-function fromBase64url(s: string): Uint8Array | null {
-  if (s.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let j = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = B64U.indexOf(s[i]!);
-    if (v < 0) return null;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[j++] = (acc >>> bits) & 0xff;
-    }
-  }
-  // Leftover bits must be zero (canonical encoding).
-  if ((acc & ((1 << bits) - 1)) !== 0) return null;
-  return out;
+  const stripped = stripLeadingZeros(bytes).slice();
+  bytes.fill(0);
+  return stripped;
 }

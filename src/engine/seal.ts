@@ -34,13 +34,14 @@ export function unseal(core: Core, kek: number, blob: Uint8Array): number {
   return core.call("unseal_key", "unseal", kek, blob.length);
 }
 
-export function backupEncrypt(core: Core, kek: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+/** Opaque data (a secret value) sealed for storage under the domain's data subkey, bound to `aad`. */
+export function sealData(core: Core, kek: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
   core.reseed();
   core.writeAll(aad, plaintext);
-  return core.read(core.call("backup_encrypt", "backupEncrypt", kek, aad.length, plaintext.length));
+  return core.read(core.call("seal_data", "sealData", kek, aad.length, plaintext.length));
 }
 
-export function backupDecrypt(core: Core, kek: number, aad: Uint8Array, blob: Uint8Array): Uint8Array {
+export function unsealData(core: Core, kek: number, aad: Uint8Array, blob: Uint8Array): Uint8Array {
   core.writeAll(aad, blob);
-  return core.read(core.call("backup_decrypt", "backupDecrypt", kek, aad.length, blob.length));
+  return core.read(core.call("unseal_data", "unsealData", kek, aad.length, blob.length));
 }

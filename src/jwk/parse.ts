@@ -1,12 +1,14 @@
-// Validation of private JWKs for import (RFC 7517, RFC 7518 §6), one function per kty.
-// Every refusal is a BadParameter that names the member and what is wrong with it.
-import { bytesToBigInt, decodeBase64url, stripLeadingZeros } from "./base64url.js";
-import { curveInfo, type CurveInfo } from "./curves.js";
+// The shape of private JWKs for import (RFC 7517, RFC 7518 §6), one function per kty: the members
+// present, base64url, of the sizes the JWK format fixes. Whether the key itself is valid (sizes,
+// ranges, the parts agreeing) is the core's to say: see ./import.ts. Every refusal here is a
+// BadParameter that names the member and what is wrong with it. No arithmetic on key material.
+import { decodeBase64url } from "../encoding/base64url.js";
+import { bitLengthVartime, stripLeadingZeros } from "../encoding/bytes.js";
+import { OCT_SIZES, RSA_SIZES, curveInfo, type CurveInfo } from "../engine/index.js";
 import { jwkError } from "./errors.js";
-import type { JsonWebKey } from "../vault/types.js";
+import type { JsonWebKey } from "../model/index.js";
 
-export const RSA_SIZES = [2048, 3072, 4096] as const;
-export const OCT_SIZES = [128, 192, 256] as const;
+export { OCT_SIZES, RSA_SIZES };
 
 export interface RsaPrivateJwk {
   kty: "RSA";
@@ -75,27 +77,7 @@ function parseRsa(jwk: JsonWebKey): RsaPrivateJwk {
   const dp = member(jwk, "dp");
   const dq = member(jwk, "dq");
   const qi = member(jwk, "qi");
-
-  const N = bytesToBigInt(n);
-  const bits = N.toString(2).length;
-  if (!(RSA_SIZES as readonly number[]).includes(bits)) {
-    throw jwkError(`RSA modulus of ${bits} bits is not supported; Key Vault accepts 2048, 3072 or 4096 bits`);
-  }
-  const E = bytesToBigInt(e);
-  if (E < 3n || E % 2n === 0n || e.length > 4) throw jwkError("'e' must be an odd public exponent from 3 to 2^32-1");
-  const [D, P, Q, DP, DQ, QI] = [d, p, q, dp, dq, qi].map(bytesToBigInt) as [bigint, bigint, bigint, bigint, bigint, bigint];
-  if (P < 3n || Q < 3n) throw jwkError("'p' and 'q' must be primes greater than 2");
-  if (P * Q !== N) throw jwkError("'p' times 'q' does not equal 'n'");
-  const pBits = P.toString(2).length;
-  const qBits = Q.toString(2).length;
-  if (pBits !== bits / 2 || qBits !== bits / 2) throw jwkError(`'p' and 'q' must each have ${bits / 2} bits`);
-  if (D <= 0n || D >= N) throw jwkError("'d' is out of range");
-  const lambda = lcm(P - 1n, Q - 1n);
-  if ((D * E) % lambda !== 1n) throw jwkError("'d' is not the inverse of 'e' modulo lcm(p-1, q-1)");
-  if (DP !== D % (P - 1n)) throw jwkError("'dp' does not equal d mod (p-1)");
-  if (DQ !== D % (Q - 1n)) throw jwkError("'dq' does not equal d mod (q-1)");
-  if (QI <= 0n || QI >= P || (QI * Q) % P !== 1n) throw jwkError("'qi' is not the inverse of q modulo p");
-  return { kty: "RSA", bits, n, e, d, p, q, dp, dq, qi };
+  return { kty: "RSA", bits: bitLengthVartime(n), n, e, d, p, q, dp, dq, qi };
 }
 
 function parseEc(jwk: JsonWebKey): EcPrivateJwk {
@@ -106,6 +88,7 @@ function parseEc(jwk: JsonWebKey): EcPrivateJwk {
   const y = member(jwk, "y");
   if (jwk.d === undefined) throw jwkError("an EC key for import must be private: missing member 'd'");
   const d = member(jwk, "d");
+  // RFC 7518 §6.2.1.2, §6.2.2.1: coordinates and d are encoded on the full size of the field.
   for (const [name, value] of [
     ["x", x],
     ["y", y],
@@ -113,11 +96,6 @@ function parseEc(jwk: JsonWebKey): EcPrivateJwk {
   ] as const) {
     if (value.length !== curve.size) throw jwkError(`'${name}' must be ${curve.size} bytes for ${curve.crv}, got ${value.length}`);
   }
-  if (!curve.isOnCurve(bytesToBigInt(x), bytesToBigInt(y))) throw jwkError(`the point (x, y) is not on ${curve.crv}`);
-  const D = bytesToBigInt(d);
-  if (D < 1n || D >= curve.order) throw jwkError(`'d' is out of range for ${curve.crv}`);
-  const P = curve.publicPoint(D);
-  if (P.x !== bytesToBigInt(x) || P.y !== bytesToBigInt(y)) throw jwkError("'d' does not match the public point (x, y)");
   return { kty: "EC", curve, x, y, d };
 }
 
@@ -128,13 +106,4 @@ function parseOct(jwk: JsonWebKey): OctJwk {
     throw jwkError(`an oct key of ${bits} bits is not supported; use 128, 192 or 256 bits`);
   }
   return { kty: "oct", bits, k };
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-function lcm(a: bigint, b: bigint): bigint {
-  return (a / gcd(a, b)) * b;
 }

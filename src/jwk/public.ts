@@ -1,6 +1,6 @@
 // Public JWK output: only the members of a public key (RFC 7518 §6.2.1, §6.3.1) ever leave the vault,
 // whatever else the engine or a stored record might carry.
-import type { JsonWebKey } from "../vault/types.js";
+import type { JsonWebKey } from "../model/index.js";
 
 const PUBLIC_MEMBERS = ["n", "e", "crv", "x", "y"] as const;
 

@@ -5,7 +5,10 @@
 //  - Bodies reach the router as raw bytes (one catch-all content-type parser), so the router alone
 //    decides about content types and JSON.
 import { randomUUID } from "node:crypto";
+import { maxHeaderSize, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import { KeyVaultError } from "../vault/errors.js";
 import { httpErrors, type ServerLogger } from "./errors.js";
 import { bodyTooLarge, type HttpRequest, type HttpResponse, type Router } from "./router.js";
 
@@ -26,7 +29,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { router } = options;
   const common = {
     logger: options.logger ?? false,
-    bodyLimit: router.maxBodyBytes,
+    bodyLimit: router.largestBodyBytes,
     exposeHeadRoutes: false,
     requestTimeout: options.requestTimeout ?? 60_000,
     genReqId: () => randomUUID(),
@@ -35,6 +38,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => {
       void sendError(router, req, reply, error);
     },
+    // Node's HTTP parser refuses some requests before fastify sees them (headers too large, bad framing):
+    // those answers are written here, on the socket, in the envelope too.
+    clientErrorHandler(this: FastifyInstance, error: Error, socket: Duplex) {
+      sendClientError(router, this.log as unknown as ServerLogger, error, socket);
+    },
   };
   const app = (options.tls
     ? Fastify({ ...common, https: { cert: options.tls.cert, key: options.tls.key } })
@@ -42,7 +50,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   // Raw bytes for every content type (and for none): the router parses.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: router.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: router.largestBodyBytes }, (_req, body, done) => done(null, body));
 
   app.addHook("onRequest", async (req, reply) => {
     const refused = router.preflight(toHttpRequest(req), { requestId: req.id, log: req.log as ServerLogger });
@@ -82,11 +90,41 @@ function send(reply: FastifyReply, res: HttpResponse): FastifyReply {
   return res.body === undefined ? reply.send() : reply.send(res.body);
 }
 
+/**
+ * A request that Node's parser refused, answered on the raw socket: 431 for headers over Node's limit,
+ * 408 for a request that took too long, 400 for anything else malformed; then the connection closes.
+ */
+function sendClientError(router: Router, log: ServerLogger, error: Error, socket: Duplex): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ECONNRESET" || socket.destroyed) return;
+  let kvError: KeyVaultError;
+  if (code === "HPE_HEADER_OVERFLOW") {
+    kvError = new KeyVaultError(431, "BadParameter", `The request's headers are larger than the limit of ${maxHeaderSize} bytes in all.`);
+  } else if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    kvError = new KeyVaultError(408, "RequestTimeout", "The request was not received in time.");
+  } else {
+    kvError = httpErrors.badParameter(`The request is malformed (${/^[A-Z_]+$/.test(code ?? "") ? code : "bad framing"}).`);
+  }
+  const res = router.errorResponse({ method: "GET", url: "/", headers: {} }, kvError, { log });
+  const body = res.body ?? "";
+  const head = [`HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? "Error"}`];
+  for (const [name, value] of Object.entries(res.headers)) head.push(`${name}: ${value}`);
+  head.push(`content-length: ${Buffer.byteLength(body)}`, "connection: close");
+  // end(), not write() and destroy(): over TLS a destroyed socket may drop what was written.
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+  // A client that never closes its side does not keep the socket.
+  setTimeout(() => socket.destroy(), 5_000).unref();
+}
+
 /** Fastify's errors (body too large, bad framing, a bad URL) as Key Vault answers: never a 500 for them. */
 function sendError(router: Router, req: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const e = error as { statusCode?: number; code?: string; message?: string };
   let kvError: unknown;
-  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE" || e?.statusCode === 413) kvError = bodyTooLarge(router.maxBodyBytes);
+  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE" || e?.statusCode === 413) kvError = bodyTooLarge(router.largestBodyBytes);
   else if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
     kvError = httpErrors.badParameter(`The request is malformed (${e.code ?? e.statusCode}).`);
   } else kvError = error;

@@ -2,12 +2,15 @@
 // The HTTPS server (http.ts) calls it, and so will the in-process HttpClient for browsers: all the
 // HTTP rules live here once. It holds no Key Vault rule: it finds the route, checks the token's
 // shape, the api-version and the body's framing (size, content type, JSON object), calls ONE
-// KeyVaultApi method, and turns the result or the KeyVaultError into the answer.
+// VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
-import type { KeyVaultApi, ListOptions, RequestContext } from "../vault/types.js";
-import type { KeyVaultError } from "../vault/errors.js";
+import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
+import { KeyVaultError } from "../vault/errors.js";
+import { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from "../vault/index.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
-import { errorAnswer, httpErrors, silentLogger, type ServerLogger } from "./errors.js";
+import type { AccessControl, Caller } from "./access/control.js";
+import { auditEvent, type AuditSink } from "./audit/event.js";
+import { errorAnswer, httpErrors, silentLogger, type ErrorEnvelope, type ServerLogger } from "./errors.js";
 import { compile, matchPath, routes, type CompiledRoute, type PathMatch } from "./routes.js";
 
 export type HeaderValue = string | string[] | undefined;
@@ -16,6 +19,8 @@ export interface HttpRequest {
   method: string;
   /** As on the request line: path and query ("/keys/k?api-version=7.6"), or an absolute URL. */
   url: string;
+  /** The client's address, for audit lines (the transport knows it). */
+  remoteAddress?: string;
   /** Header names in lower case. */
   headers: Record<string, HeaderValue>;
   body?: Uint8Array | string | null;
@@ -29,7 +34,7 @@ export interface HttpResponse {
 }
 
 export interface RouterOptions {
-  vault: KeyVaultApi;
+  vault: VaultApi;
   /** Base of every kid and nextLink. Default: `{scheme}://{Host header}`. */
   vaultUrl?: string;
   /** Scheme for the Host-derived base. Default "https". */
@@ -38,9 +43,15 @@ export interface RouterOptions {
   defaultHost?: string;
   /** The challenge's `resource`. Default https://vault.azure.net. */
   authResource?: string;
-  /** Largest accepted body in bytes. Default 1 MiB. */
+  /** Largest accepted body in bytes, for every route without a limit of its own (restore has one). Default 1 MiB. */
   maxBodyBytes?: number;
   log?: ServerLogger;
+  /** Token checks and role-based access (access/control.ts). Default: any well-formed token may do anything. */
+  access?: AccessControl;
+  /** Where audit lines go (audit/event.ts). */
+  audit?: AuditSink;
+  /** The vault's name, for audit lines and 403 messages. Default "default". */
+  vaultName?: string;
 }
 
 export interface HandleOptions {
@@ -60,11 +71,12 @@ export interface Router {
   /** An answer in Key Vault's envelope for a failure that the transport found (e.g. a body too large). */
   errorResponse(req: HttpRequest, err: unknown, opts?: HandleOptions): HttpResponse;
   readonly maxBodyBytes: number;
+  /** The largest body any route takes (the transport's own limit). */
+  readonly largestBodyBytes: number;
 }
 
-/** Key Vault data-plane versions for keys, oldest first (the REST reference's list). */
-export const SUPPORTED_API_VERSIONS = ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"] as const;
-export const LATEST_API_VERSION = "2025-07-01";
+/** The api-versions and their shapes are the vault's (src/vault/api-versions.ts). */
+export { LATEST_API_VERSION, SUPPORTED_API_VERSIONS };
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const HOST =
@@ -79,6 +91,9 @@ export function createRouter(options: RouterOptions): Router {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const baseLog = options.log ?? silentLogger;
   const compiled = routes.map(compile);
+  const largestBodyBytes = Math.max(maxBodyBytes, ...routes.map((r) => r.maxBodyBytes ?? 0));
+  const limitOf = (r: CompiledRoute) => Math.max(maxBodyBytes, r.route.maxBodyBytes ?? 0);
+  const vaultName = options.vaultName ?? "default";
 
   function baseHeaders(req: HttpRequest, opts: HandleOptions | undefined): Record<string, string> {
     const headers: Record<string, string> = {
@@ -100,35 +115,105 @@ export function createRouter(options: RouterOptions): Router {
     return { status, headers, body: JSON.stringify(body) };
   }
 
+  /** What the audit line of a request says about it, filled in as the request goes. */
+  interface Audited {
+    started: number;
+    operation: string;
+    apiVersion: string;
+    objectUrl: string;
+    caller?: Caller;
+    rbac: boolean;
+  }
+
+  function audit(req: HttpRequest, res: HttpResponse, a: Audited): HttpResponse {
+    // The built-in attestation service is not Key Vault's data plane: it is not audited.
+    if (!options.audit || a.operation === "Attestation") return res;
+    let code: string | undefined;
+    if (res.status >= 400 && res.body) {
+      const e = (JSON.parse(res.body) as ErrorEnvelope).error;
+      // The code, not the message: a message may echo what the client sent.
+      code = e.innererror ? `${e.code} (${e.innererror.code})` : e.code;
+    }
+    options.audit.write(
+      auditEvent({
+        ...a,
+        vaultName,
+        status: res.status,
+        ...(code !== undefined ? { message: code } : {}),
+        ...(req.remoteAddress !== undefined ? { callerIp: req.remoteAddress } : {}),
+        ...(single(req.headers["x-ms-client-request-id"]) !== undefined
+          ? { correlationId: single(req.headers["x-ms-client-request-id"])! }
+          : {}),
+        ...(single(req.headers["user-agent"]) !== undefined ? { userAgent: single(req.headers["user-agent"])! } : {}),
+        requestUri: `${fixedBase ?? (single(req.headers.host) ? `${scheme}://${single(req.headers.host)}` : "")}${req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "")}`,
+      }),
+    );
+    return res;
+  }
+
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
+    if (isPing(req) || isAnonymous(req)) return undefined;
     const denied = checkAuthorization(req.headers.authorization);
-    return denied ? fail(req, denied, opts) : undefined;
+    if (!denied) return undefined;
+    const apiVersion = splitUrl(req.url).query.get("api-version") ?? "";
+    return audit(req, fail(req, denied, opts), {
+      started: performance.now(),
+      operation: "Authentication",
+      apiVersion,
+      objectUrl: "",
+      rbac: false,
+    });
   }
 
   async function handle(req: HttpRequest, opts?: HandleOptions): Promise<HttpResponse> {
+    const a: Audited = { started: performance.now(), operation: "Unknown", apiVersion: "", objectUrl: "", rbac: false };
     try {
+      if (isPing(req)) {
+        const headers = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
+        return { status: 200, headers, body: req.method === "HEAD" ? undefined : PING_BODY };
+      }
       const early = preflight(req, opts);
       if (early) return early;
 
       const { path, query } = splitUrl(req.url);
+      a.apiVersion = query.get("api-version") ?? "";
       const { route, match } = findRoute(compiled, req.method, path);
+      a.operation = route.route.access.operation;
+      if (options.access && !route.route.anonymous) {
+        const caller = await options.access.authenticate(single(req.headers.authorization));
+        if (caller instanceof KeyVaultError) return audit(req, fail(req, caller, opts), { ...a, operation: "Authentication" });
+        a.caller = caller;
+      }
 
-      const apiVersion = checkApiVersion(query);
+      const apiVersion = route.route.anonymous ? "" : checkApiVersion(query);
       const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
       const list = listOptions(query);
-      if (!route.route.body) checkSize(req.body, maxBodyBytes);
-      const body = route.route.body ? parseBody(req, maxBodyBytes) : undefined;
-      const name = match.name === undefined ? "" : decodeSegment(match.name, "key name");
-      const version = match.version === undefined ? undefined : decodeSegment(match.version, "key version");
+      const limit = limitOf(route);
+      if (!route.route.body) checkSize(req.body, limit);
+      const body = route.route.body ? parseBody(req, limit) : undefined;
+      const what = objectWord(path);
+      const name = match.name === undefined ? "" : decodeSegment(match.name, `${what} name`);
+      const version = match.version === undefined ? undefined : decodeSegment(match.version, `${what} version`);
+      const collection = objectCollection(path);
+      a.objectUrl = name && collection ? `${ctx.vaultUrl}/${collection}/${name}${version ? `/${version}` : ""}` : ctx.vaultUrl;
+      if (options.access && !route.route.anonymous) {
+        const decision = options.access.authorize(
+          a.caller!,
+          route.route.access.action,
+          name && collection ? `/${collection}/${name}` : "/",
+        );
+        if (decision instanceof KeyVaultError) return audit(req, fail(req, decision, opts), a);
+        a.rbac = decision.rbac;
+      }
 
       const result = await route.route.run(vault, { name, version, body, list, ctx });
       const status = route.route.status ?? 200;
-      const headers = baseHeaders(req, opts);
-      if (status === 204) return { status, headers };
+      const headers = { ...baseHeaders(req, opts), ...route.route.headers?.(result, { name, version, body, list, ctx }) };
+      if (status === 204) return audit(req, { status, headers }, a);
       headers["content-type"] = "application/json; charset=utf-8";
-      return { status, headers, body: JSON.stringify(result ?? {}) };
+      return audit(req, { status, headers, body: JSON.stringify(result ?? {}) }, a);
     } catch (err) {
-      return fail(req, err, opts);
+      return audit(req, fail(req, err, opts), a);
     }
   }
 
@@ -139,7 +224,16 @@ export function createRouter(options: RouterOptions): Router {
     return `${scheme}://${host.toLowerCase()}`;
   }
 
-  return { preflight, handle, errorResponse: fail, maxBodyBytes };
+  /** The built-in attestation service's routes take no token. */
+  function isAnonymous(req: HttpRequest): boolean {
+    try {
+      return findRoute(compiled, req.method, splitUrl(req.url).path).route.route.anonymous === true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { preflight, handle, errorResponse: fail, maxBodyBytes, largestBodyBytes };
 }
 
 /** "https://vault.example:8443/" -> "https://vault.example:8443"; refuses anything with a path, query or user. */
@@ -162,6 +256,15 @@ export function normaliseVaultUrl(raw: string): string {
   }
   return `${url.protocol}//${url.host}`;
 }
+
+/**
+ * GET or HEAD /ping answers 200 with no authentication and no api-version, for readiness probes
+ * (it is not a Key Vault route). The process answering it serves requests already.
+ */
+function isPing(req: HttpRequest): boolean {
+  return (req.method === "GET" || req.method === "HEAD") && pathOf(req.url) === "/ping";
+}
+const PING_BODY = JSON.stringify({ status: "ok" });
 
 function single(v: HeaderValue): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -211,7 +314,7 @@ function checkApiVersion(query: URLSearchParams): string {
     throw httpErrors.badParameter(`The api-version query parameter is missing. Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`);
   }
   const v = all[0];
-  if (all.length > 1 || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+  if (all.length > 1 || !SUPPORTED_API_VERSIONS.includes(v!)) {
     throw httpErrors.badParameter(
       `The specified version (${printable(all.join(","))}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}). Supported versions: ${SUPPORTED_API_VERSIONS.join(", ")}.`,
     );
@@ -228,7 +331,24 @@ function listOptions(query: URLSearchParams): ListOptions {
   }
   const token = query.get("$skiptoken");
   if (token !== null) options.skiptoken = token;
+  const pending = query.get("includePending");
+  if (pending !== null) {
+    if (!/^(true|false)$/i.test(pending))
+      throw httpErrors.badParameter(`includePending must be true or false, got '${printable(pending)}'.`);
+    options.includePending = pending.toLowerCase() === "true";
+  }
   return options;
+}
+
+/** "keys", "secrets" or "certificates": the collection of the object a path names (deleted ones too). */
+function objectCollection(path: string): string | undefined {
+  return /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
+}
+
+/** "key", "secret" or "certificate": the kind a path names, for messages. */
+function objectWord(path: string): string {
+  const collection = /^\/(?:deleted)?(keys|secrets|certificates)\b/i.exec(path)?.[1]?.toLowerCase();
+  return collection === undefined ? "key" : collection.slice(0, -1);
 }
 
 function decodeSegment(raw: string, what: string): string {
@@ -263,8 +383,9 @@ function checkSize(body: Uint8Array | string | null | undefined, max: number): v
   if (byteLength(body) > max) throw bodyTooLarge(max);
 }
 
+/** A limit of ours, not a mistake of the client's: 413 (RFC 9110 §15.5.14), in Key Vault's envelope. */
 export function bodyTooLarge(max: number): KeyVaultError {
-  return httpErrors.badParameter(`The request body is larger than the limit of ${max} bytes.`);
+  return new KeyVaultError(413, "RequestEntityTooLarge", `The request body is larger than this server's limit of ${max} bytes.`);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -311,4 +432,21 @@ function checkContentType(header: string | undefined): void {
 function printable(s: string): string {
   const clean = s.replace(/[^\x20-\x7e]/g, "?");
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
+}
+
+let sharedRoutes: CompiledRoute[] | undefined;
+
+/**
+ * The object name that a request's path addresses ("/keys/K/sign" gives "K"), percent-decoded, as
+ * sent; undefined for a request without one (lists, /rng, restore) or that no route takes. The worker
+ * pool (./workers/pool.ts) sends every request for one name to one worker by it.
+ */
+export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
+  try {
+    sharedRoutes ??= routes.map(compile);
+    const { match } = findRoute(sharedRoutes, req.method, splitUrl(req.url).path);
+    return match.name === undefined ? undefined : decodeURIComponent(match.name);
+  } catch {
+    return undefined;
+  }
 }

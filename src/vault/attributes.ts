@@ -1,6 +1,8 @@
-// Key attributes and tags: what a client may set, and the read-only members the vault fills in.
+// Attributes and tags of every object kind: what a client may set, and the read-only members the
+// vault fills in.
+import type { KeyAttributes, Tags } from "../model/index.js";
+import type { AttributesRecord } from "../store/types.js";
 import { badParameter } from "./errors.js";
-import type { KeyAttributes, Tags } from "./types.js";
 
 export const RECOVERY_LEVEL = "Recoverable+Purgeable";
 export const DEFAULT_RECOVERABLE_DAYS = 90;
@@ -30,9 +32,6 @@ export function parseAttributes(raw: unknown): SettableAttributes {
   if (a.enabled !== undefined && a.enabled !== null && typeof a.enabled !== "boolean") {
     throw badParameter("attributes.enabled must be true or false.");
   }
-  if (a.exportable === true) {
-    throw badParameter("Exportable keys require a release policy, which this vault does not support.");
-  }
   const out: SettableAttributes = {};
   if (typeof a.enabled === "boolean") out.enabled = a.enabled;
   const nbf = unixSeconds(a.nbf, "nbf");
@@ -45,11 +44,12 @@ export function parseAttributes(raw: unknown): SettableAttributes {
   return out;
 }
 
-export function parseTags(raw: unknown): Tags | undefined {
+/** Validates tags; `what` names the kind in messages ("key", "secret", "certificate"). */
+export function parseTags(raw: unknown, what = "key"): Tags | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== "object" || Array.isArray(raw)) throw badParameter("tags must be a JSON object of strings.");
   const entries = Object.entries(raw as Record<string, unknown>);
-  if (entries.length > MAX_TAGS) throw badParameter(`A key may have at most ${MAX_TAGS} tags; got ${entries.length}.`);
+  if (entries.length > MAX_TAGS) throw badParameter(`A ${what} may have at most ${MAX_TAGS} tags; got ${entries.length}.`);
   const tags: Tags = {};
   for (const [k, v] of entries) {
     if (typeof v !== "string") throw badParameter(`The value of tag ${JSON.stringify(k)} must be a string.`);
@@ -61,7 +61,7 @@ export function parseTags(raw: unknown): Tags | undefined {
 }
 
 /** The full attributes of a new version. */
-export function newAttributes(settable: SettableAttributes, now: number, recoverableDays: number): KeyAttributes {
+export function newAttributes(settable: SettableAttributes, now: number, recoverableDays: number): AttributesRecord {
   return {
     enabled: settable.enabled ?? true,
     ...(settable.nbf !== undefined ? { nbf: settable.nbf } : {}),
@@ -70,6 +70,5 @@ export function newAttributes(settable: SettableAttributes, now: number, recover
     updated: now,
     recoveryLevel: RECOVERY_LEVEL,
     recoverableDays,
-    exportable: false,
   };
 }

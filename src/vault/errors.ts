@@ -25,22 +25,40 @@ export class KeyVaultError extends Error {
 }
 
 export const badParameter = (message: string, innerCode?: string) => new KeyVaultError(400, "BadParameter", message, innerCode);
-export const keyNotFound = (name: string, version?: string) =>
-  new KeyVaultError(
-    404,
-    "KeyNotFound",
-    version
-      ? `A key with (name/id) ${name}/${version} was not found in this key vault.`
-      : `A key with (name/id) ${name} was not found in this key vault.`,
-  );
-export const deletedKeyNotFound = (name: string) => new KeyVaultError(404, "KeyNotFound", `Deleted Key not found: ${name}`);
 export const forbidden = (message: string, innerCode?: string) => new KeyVaultError(403, "Forbidden", message, innerCode);
 export const operationForbidden = (op: string) => forbidden(`Operation ${op} is not permitted on this key.`, "KeyOperationForbidden");
-export const conflictDeleted = (name: string) =>
-  new KeyVaultError(
-    409,
-    "Conflict",
-    `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`,
-    "ObjectIsDeletedButRecoverable",
-  );
 export const conflict = (message: string) => new KeyVaultError(409, "Conflict", message);
+
+/** The errors that name an object of one kind ("Key", "Secret", "Certificate"), in Key Vault's words. */
+export interface KindErrors {
+  notFound(name: string, version?: string): KeyVaultError;
+  deletedNotFound(name: string): KeyVaultError;
+  /** The name is held by a soft-deleted object. */
+  conflictDeleted(name: string): KeyVaultError;
+  /** A restore under a name that is in use. */
+  alreadyExists(name: string): KeyVaultError;
+}
+
+export function kindErrors(label: "Key" | "Secret" | "Certificate"): KindErrors {
+  const lower = label.toLowerCase();
+  const code = `${label}NotFound`;
+  return {
+    notFound: (name, version) =>
+      new KeyVaultError(
+        404,
+        code,
+        version
+          ? `A ${lower} with (name/id) ${name}/${version} was not found in this key vault.`
+          : `A ${lower} with (name/id) ${name} was not found in this key vault.`,
+      ),
+    deletedNotFound: (name) => new KeyVaultError(404, code, `Deleted ${label} not found: ${name}`),
+    conflictDeleted: (name) =>
+      new KeyVaultError(
+        409,
+        "Conflict",
+        `${label} ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${lower} can only be recovered or purged.`,
+        "ObjectIsDeletedButRecoverable",
+      ),
+    alreadyExists: (name) => conflict(`${label} ${name} already exists. A backup can only be restored under a name that is not in use.`),
+  };
+}

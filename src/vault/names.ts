@@ -1,12 +1,15 @@
-// Key names and version ids (Key Vault object identifier rules).
+// Object names and version ids (Key Vault object identifier rules). Names are case-insensitive: the
+// store looks them up case-folded, and identifiers keep the casing given at creation.
+import { toHex } from "../encoding/hex.js";
 import { badParameter } from "./errors.js";
 
 const NAME_RE = /^[0-9a-zA-Z-]{1,127}$/;
 const VERSION_RE = /^[0-9a-f]{32}$/;
 
-export function checkName(name: unknown): string {
+/** Checks a name from a request; `what` names the kind in the message ("key", "secret", "certificate"). */
+export function checkName(name: unknown, what = "key"): string {
   if (typeof name !== "string" || !NAME_RE.test(name)) {
-    throw badParameter(`The key name ${JSON.stringify(name)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`);
+    throw badParameter(`The ${what} name ${JSON.stringify(name)} is invalid: it must be 1 to 127 characters of 0-9, a-z, A-Z and '-'.`);
   }
   return name;
 }
@@ -17,5 +20,5 @@ export function isVersionId(version: string): boolean {
 }
 
 export function newVersionId(random: (n: number) => Uint8Array): string {
-  return Buffer.from(random(16)).toString("hex");
+  return toHex(random(16));
 }

@@ -58,3 +58,19 @@ export const bigToB64u = (x: bigint): string => {
   return Buffer.from(h, "hex").toString("base64url");
 };
 export const hexToBig = (h: string): bigint => (h.length === 0 ? 0n : BigInt(`0x${h}`));
+
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
+}
+
+/** Big-endian; exactly length bytes if given (RangeError if the value does not fit). */
+export function bigIntToBytes(value: bigint, length?: number): Uint8Array {
+  let hex = value.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const raw = Uint8Array.from(Buffer.from(hex, "hex"));
+  if (length === undefined || raw.length === length) return raw;
+  if (raw.length > length) throw new RangeError(`integer does not fit in ${length} bytes`);
+  const out = new Uint8Array(length);
+  out.set(raw, length - raw.length);
+  return out;
+}

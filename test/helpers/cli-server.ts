@@ -1,5 +1,5 @@
 // Starts the real command (`node bin/wasm-hsm.mjs serve --port 0 ...`) as a child process and
-// reads the line it prints: the vault URL and the certificate file to trust.
+// reads the line it prints: the vault URL, where it listens and the certificate file to trust.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,10 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = `${ROOT}bin/wasm-hsm.mjs`;
 
 export interface CliServer {
+  /** The vault URL (--vault-url, else where it listens). */
   url: string;
+  /** Where it listens. */
+  listenUrl: string;
   certFile: string;
   cert: string;
   child: ChildProcess;
@@ -19,7 +22,8 @@ export interface CliServer {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-const BANNER = /^wasm-hsm: vault (https:\/\/\S+) ; NODE_EXTRA_CA_CERTS=(.+)$/;
+/** `wasm-hsm: vault URL [listening on URL] ; NODE_EXTRA_CA_CERTS=FILE`, as src/cli.ts prints it. */
+export const BANNER = /^wasm-hsm: vault (https?:\/\/\S+)(?: listening on (https:\/\/\S+))? ; NODE_EXTRA_CA_CERTS=(.+)$/;
 
 /** `args` are added to `serve --port 0 --log-level warn` (without `--port 0` when `port` is false). */
 export async function startCli(args: string[] = [], opts: { env?: NodeJS.ProcessEnv; port?: boolean } = {}): Promise<CliServer> {
@@ -44,8 +48,9 @@ export async function startCli(args: string[] = [], opts: { env?: NodeJS.Process
   if (!m) throw new Error(`unexpected first line from wasm-hsm: ${line}`);
   return {
     url: m[1],
-    certFile: m[2],
-    cert: readFileSync(m[2], "utf8"),
+    listenUrl: m[2] ?? m[1],
+    certFile: m[3],
+    cert: readFileSync(m[3], "utf8"),
     child,
     stderr: () => err,
     stop: async (signal: NodeJS.Signals = "SIGTERM") => {

@@ -1,10 +1,13 @@
-// A small fake KeyVaultApi for the server's tests: it records every call and answers with bodies
+// A small fake VaultApi for the server's tests: it records every call and answers with bodies
 // built from the RequestContext, so that the router (not Key Vault's rules) is what is tested.
 // Keys are plain records; crypto answers echo their input. Names starting with "bug-" throw a
 // TypeError (a simulated server bug).
-import { KeyVaultError, keyNotFound } from "../../src/vault/errors.js";
+import { KeyVaultError, kindErrors } from "../../src/vault/errors.js";
+
+const keyNotFound = (name: string) => kindErrors("Key").notFound(name);
 import type {
   BackupKeyResult,
+  CertificatesApi,
   DeletedKeyBundle,
   DeletedKeyItem,
   GetRandomBytesRequest,
@@ -18,14 +21,18 @@ import type {
   KeyRotationPolicy,
   KeySignParameters,
   KeyUpdateParameters,
-  KeyVaultApi,
+  KeysApi,
+  SecretsApi,
+  VaultApi,
   KeyVerifyParameters,
   KeyVerifyResult,
   ListOptions,
   ListResult,
   RandomBytes,
+  KeyReleaseParameters,
+  KeyReleaseResult,
   RequestContext,
-} from "../../src/vault/types.js";
+} from "../../src/model/index.js";
 
 export interface Call {
   method: string;
@@ -34,9 +41,29 @@ export interface Call {
 
 const VERSION = "0123456789abcdef0123456789abcdef";
 
-export class FakeVault implements KeyVaultApi {
+export class FakeVault implements VaultApi, KeysApi {
   readonly calls: Call[] = [];
-  readonly keys = new Map<string, { kty: string; deleted: boolean; tags?: Record<string, string> }>();
+  /** The vault's key API is this object itself. */
+  readonly keys: KeysApi = this;
+  /** Secrets: every call is recorded (as "secrets.<method>") and answers an empty object. */
+  readonly secrets: SecretsApi = new Proxy({} as SecretsApi, {
+    get:
+      (_t, method: string) =>
+      async (...args: unknown[]) => {
+        this.#record(`secrets.${method}`, ...args);
+        return {};
+      },
+  });
+  /** Certificates: every call is recorded (as "certificates.<method>") and answers an empty object. */
+  readonly certificates: CertificatesApi = new Proxy({} as CertificatesApi, {
+    get:
+      (_t, method: string) =>
+      async (...args: unknown[]) => {
+        this.#record(`certificates.${method}`, ...args);
+        return {};
+      },
+  });
+  readonly records = new Map<string, { kty: string; deleted: boolean; tags?: Record<string, string> }>();
 
   #record(method: string, ...args: unknown[]): void {
     this.calls.push({ method, args });
@@ -49,7 +76,7 @@ export class FakeVault implements KeyVaultApi {
     if (name.startsWith("bug-")) throw new TypeError("simulated bug: cannot read properties of undefined");
   }
   #bundle(name: string, ctx: RequestContext): KeyBundle {
-    const k = this.keys.get(name);
+    const k = this.records.get(name);
     if (!k || k.deleted) throw keyNotFound(name);
     return {
       key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}`, kty: k.kty },
@@ -72,13 +99,13 @@ export class FakeVault implements KeyVaultApi {
   async createKey(name: string, body: KeyCreateParameters, ctx: RequestContext): Promise<KeyBundle> {
     this.#record("createKey", name, body, ctx);
     this.#check(name);
-    if (this.keys.get(name)?.deleted) throw new KeyVaultError(409, "Conflict", "deleted", "ObjectIsDeletedButRecoverable");
-    this.keys.set(name, { kty: String(body.kty), deleted: false, tags: body.tags });
+    if (this.records.get(name)?.deleted) throw new KeyVaultError(409, "Conflict", "deleted", "ObjectIsDeletedButRecoverable");
+    this.records.set(name, { kty: String(body.kty), deleted: false, tags: body.tags });
     return this.#bundle(name, ctx);
   }
   async importKey(name: string, body: KeyImportParameters, ctx: RequestContext): Promise<KeyBundle> {
     this.#record("importKey", name, body, ctx);
-    this.keys.set(name, { kty: String(body.key?.kty), deleted: false });
+    this.records.set(name, { kty: String(body.key?.kty), deleted: false });
     return this.#bundle(name, ctx);
   }
   async getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle> {
@@ -92,7 +119,7 @@ export class FakeVault implements KeyVaultApi {
   }
   async listKeys(options: ListOptions, ctx: RequestContext): Promise<ListResult<KeyItem>> {
     this.#record("listKeys", options, ctx);
-    const items = [...this.keys]
+    const items = [...this.records]
       .filter(([, k]) => !k.deleted)
       .map(([n]) => ({ kid: `${ctx.vaultUrl}/keys/${n}`, attributes: { enabled: true } }));
     return this.#list(items, options, ctx, "/keys");
@@ -110,12 +137,12 @@ export class FakeVault implements KeyVaultApi {
   async deleteKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     this.#record("deleteKey", name, ctx);
     const b = this.#bundle(name, ctx);
-    this.keys.get(name)!.deleted = true;
+    this.records.get(name)!.deleted = true;
     return { ...b, recoveryId: `${ctx.vaultUrl}/deletedkeys/${name}`, deletedDate: 2, scheduledPurgeDate: 3 };
   }
   async getDeletedKey(name: string, ctx: RequestContext): Promise<DeletedKeyBundle> {
     this.#record("getDeletedKey", name, ctx);
-    if (!this.keys.get(name)?.deleted) throw new KeyVaultError(404, "KeyNotFound", `Deleted Key not found: ${name}`);
+    if (!this.records.get(name)?.deleted) throw new KeyVaultError(404, "KeyNotFound", `Deleted Key not found: ${name}`);
     return {
       key: { kid: `${ctx.vaultUrl}/keys/${name}/${VERSION}` },
       attributes: {},
@@ -130,13 +157,13 @@ export class FakeVault implements KeyVaultApi {
   }
   async recoverDeletedKey(name: string, ctx: RequestContext): Promise<KeyBundle> {
     this.#record("recoverDeletedKey", name, ctx);
-    const k = this.keys.get(name);
+    const k = this.records.get(name);
     if (k) k.deleted = false;
     return this.#bundle(name, ctx);
   }
   async purgeDeletedKey(name: string, ctx: RequestContext): Promise<void> {
     this.#record("purgeDeletedKey", name, ctx);
-    this.keys.delete(name);
+    this.records.delete(name);
   }
   async backupKey(name: string, ctx: RequestContext): Promise<BackupKeyResult> {
     this.#record("backupKey", name, ctx);
@@ -144,7 +171,7 @@ export class FakeVault implements KeyVaultApi {
   }
   async restoreKey(body: KeyRestoreParameters, ctx: RequestContext): Promise<KeyBundle> {
     this.#record("restoreKey", body, ctx);
-    this.keys.set("restored", { kty: "oct", deleted: false });
+    this.records.set("restored", { kty: "oct", deleted: false });
     return this.#bundle("restored", ctx);
   }
   #op(name: string, ctx: RequestContext, value: string): KeyOperationResult {
@@ -191,5 +218,9 @@ export class FakeVault implements KeyVaultApi {
   async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
     this.#record("getRandomBytes", body);
     return { value: Buffer.alloc(Math.min(Math.max(0, Number(body.count) | 0), 1024)).toString("base64url") };
+  }
+  async releaseKey(name: string, version: string | undefined, body: KeyReleaseParameters, ctx: RequestContext): Promise<KeyReleaseResult> {
+    this.#record("releaseKey", name, version, body, ctx);
+    return { value: "released" };
   }
 }

@@ -6,6 +6,6 @@ import { storedKey } from "./stored-key.js";
 const store = await SqliteStore.open(process.argv[2]);
 process.stdout.write("ready\n");
 for (let i = 0; ; i++) {
-  await store.putKey(storedKey(`key-${i}`, 1 + (i % 3)));
+  await store.put(storedKey(`key-${i}`, 1 + (i % 3)));
   process.stdout.write(`ack ${i}\n`);
 }

@@ -2,7 +2,7 @@
 // Field elements: 8 little-endian u32 words, fully reduced. Special-form (Solinas) reduction:
 // chosen over Montgomery by measurement, see ../NOTES.md.
 import { CURVE_P256 } from "../ids";
-import { invDivstepsCt } from "../ctinv";
+import { modInvCt } from "../modinv-ct";
 import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
 import {
   P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P,
@@ -66,8 +66,8 @@ export class P256 {
   @inline neg(o: usize, a: usize): void { p256Sub(o, ZERO, a); }
   /** o = b a (the a = -3 formulas multiply by b). */
   @inline mulB(o: usize, a: usize): void { p256Mul(o, a, P256_B); }
-  /** o = a^-1 (0 maps to 0), constant time (ctinv.ts); p256Inv is the Fermat reference. */
-  @inline inv(o: usize, a: usize): void { invDivstepsCt(o, a, P256_P, 8, 256); }
+  /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256Inv is the Fermat reference. */
+  @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256_P, 8, 256); }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   /** Canonical form in place (already canonical here). */
   @inline canon(a: usize): void {}

@@ -1,7 +1,7 @@
 // secp256k1 (SEC 2 v2 §2.4.1), Key Vault's P-256K: y^2 = x^3 + 7 over p = 2^256 - 2^32 - 977.
 // Field elements: 8 little-endian u32 words, fully reduced. Pseudo-Mersenne reduction
 // (2^256 = 2^32 + 977 mod p): chosen over Montgomery by measurement, see ../NOTES.md.
-import { invDivstepsCt } from "../ctinv";
+import { modInvCt } from "../modinv-ct";
 import { CURVE_P256K } from "../ids";
 import { p256kFinish } from "./reduce";
 import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
@@ -81,8 +81,8 @@ export class P256K {
   @inline neg(o: usize, a: usize): void { p256kSub(o, ZERO, a); }
   /** o = 3b a (the a = 0 formulas multiply by 3b = 21). */
   @inline mulB(o: usize, a: usize): void { p256kMul21(o, a); }
-  /** o = a^-1 (0 maps to 0), constant time (ctinv.ts); p256kInv is the Fermat reference. */
-  @inline inv(o: usize, a: usize): void { invDivstepsCt(o, a, P256K_P, 8, 256); }
+  /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256kInv is the Fermat reference. */
+  @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256K_P, 8, 256); }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

@@ -1,7 +1,7 @@
 // NIST P-384 (FIPS 186-4 §D.1.2.4): y^2 = x^3 - 3x + b over p = 2^384 - 2^128 - 2^96 + 2^32 - 1.
 // Field elements: 12 little-endian u32 words, fully reduced. Special-form (Solinas) reduction:
 // chosen over Montgomery by measurement, see ../NOTES.md.
-import { invDivstepsCt } from "../ctinv";
+import { modInvCt } from "../modinv-ct";
 import { CURVE_P384 } from "../ids";
 import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
 import {
@@ -64,8 +64,8 @@ export class P384 {
   @inline sub(o: usize, a: usize, b: usize): void { p384Sub(o, a, b); }
   @inline neg(o: usize, a: usize): void { p384Sub(o, ZERO, a); }
   @inline mulB(o: usize, a: usize): void { p384Mul(o, a, P384_B); }
-  /** o = a^-1 (0 maps to 0), constant time (ctinv.ts); p384Inv is the Fermat reference. */
-  @inline inv(o: usize, a: usize): void { invDivstepsCt(o, a, P384_P, 12, 384); }
+  /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p384Inv is the Fermat reference. */
+  @inline inv(o: usize, a: usize): void { modInvCt(o, a, P384_P, 12, 384); }
   @inline setOne(o: usize): void { memory.fill(o, 0, 48); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

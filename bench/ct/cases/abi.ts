@@ -1,6 +1,3 @@
-// The ABI numbers the core-level cases pass to the test build's hooks, from the engine's tables.
-export { HashId } from "../../../src/engine/abi.js";
-export { AesMode } from "../../../src/engine/oct.js";
-
-/** assembly/rsa/decrypt.ts RSA_PAD_*; src/engine/rsa.ts keeps them private until the generated ABI tables land. */
-export const RsaPadding = { PKCS1: 1, OAEP_PSS: 2 } as const;
+// The ABI numbers the core-level cases pass to the test build's hooks: the engine's tables, generated
+// from the core's sources (npm run gen), so that there is one source of truth.
+export { AesMode, HashId, RsaPadding } from "../../../src/engine/abi.js";

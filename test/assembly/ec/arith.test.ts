@@ -28,6 +28,9 @@ const OP = {
   dbl2: 34,
   padd: 35,
   pdbl: 36,
+  jadda: 37,
+  jadd: 38,
+  jdbl: 39,
 };
 
 function run(curve: number, op: number, ...parts: Uint8Array[]): Uint8Array {
@@ -194,6 +197,27 @@ for (const c of CURVES) {
         ...enc(G.multiply(10n).toAffine().x),
         ...enc(G.multiply(10n).toAffine().y),
       ]);
+    });
+
+    it("the Jacobian formulas of verification: P + Q, P + P, P + (-P) = O and 2P, mixed and full", () => {
+      const G = c.noble.Point.BASE;
+      fc.assert(
+        fc.property(fc.bigInt({ min: 1n, max: n - 1n }), fc.bigInt({ min: 1n, max: n - 1n }), (i, j) => {
+          const P = G.multiply(i).toAffine();
+          const Q = G.multiply(j).toAffine();
+          const sum = G.multiply(i).add(G.multiply(j));
+          const expectedSum = sum.equals(c.noble.Point.ZERO) ? [] : [...enc(sum.toAffine().x), ...enc(sum.toAffine().y)];
+          const twice = G.multiply(i).double().toAffine();
+          const expectedTwice = [...enc(twice.x), ...enc(twice.y)];
+          for (const op of [OP.jadda, OP.jadd]) {
+            expect([...run(c.id, op, enc(P.x), enc(P.y), enc(Q.x), enc(Q.y))]).toEqual(expectedSum);
+            expect([...run(c.id, op, enc(P.x), enc(P.y), enc(P.x), enc(P.y))]).toEqual(expectedTwice);
+            expect(run(c.id, op, enc(P.x), enc(P.y), enc(P.x), enc(p - P.y)).length).toBe(0);
+          }
+          expect([...run(c.id, OP.jdbl, enc(P.x), enc(P.y))]).toEqual(expectedTwice);
+        }),
+        { numRuns: 20 },
+      );
     });
 
     it("the complete formulas: P + Q, P + P, P + (-P) = O, and 2P", () => {

@@ -15,10 +15,10 @@ describe("import wipes its input", () => {
     expect(inputContains(core, b(jwk.d!))).toBe(false);
   });
 
-  it("RSA: p, q, dp, dq and qi are gone from IN after rsa_import", async () => {
+  it("RSA: d, p, q, dp, dq and qi are gone from IN after rsa_import", async () => {
     const core = await rawCore();
     const jwk = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
-    const parts = [jwk.n, jwk.e, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map((v) => b(v!));
+    const parts = [jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map((v) => b(v!));
     core.write(Buffer.concat(parts));
     expect(core.exports.rsa_import(...parts.map((p) => p.length))).toBeGreaterThan(0);
     for (const secret of parts.slice(2)) expect(inputContains(core, secret)).toBe(false);

@@ -8,6 +8,7 @@ import forge from "node-forge";
 import type { Hsm, KeyHandle, RsaPrivateJwk, RsaPublicJwk } from "../../../src/engine/index.js";
 import { newHsm, toHex } from "../../helpers/hsm.js";
 import { newCore } from "../../helpers/core.js";
+import { KeyRefusal } from "../../../src/engine/abi.js";
 import { b64uToBig, bigToB64u, bitLength } from "../../helpers/bigint.js";
 
 let hsm: Hsm;
@@ -180,8 +181,10 @@ describe("JWK import checks", () => {
   const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }) as RsaPrivateJwk;
   const big = (s: string) => b64uToBig(s);
   const withPart = (k: keyof RsaPrivateJwk, v: string) => ({ ...good, [k]: v });
-  const refuse = (jwk: unknown, code: string, message: RegExp) =>
-    expect(() => hsm.importRsa(jwk as RsaPrivateJwk)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+  const refuse = (jwk: unknown, code: string, message: RegExp, reason?: string) =>
+    expect(() => hsm.importRsa(jwk as RsaPrivateJwk)).toThrow(
+      expect.objectContaining({ code, message: expect.stringMatching(message), ...(reason ? { reason } : {}) }),
+    );
 
   it("accepts the good key", () => {
     hsm.destroy(hsm.importRsa(good));
@@ -189,23 +192,38 @@ describe("JWK import checks", () => {
 
   it("refuses sizes other than 2048, 3072 and 4096 bits", () => {
     const small = crypto.generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "jwk" });
-    refuse(small, "INVALID_KEY", /modulus n has 1024 bits; Key Vault accepts RSA keys of 2048, 3072 or 4096 bits/);
+    refuse(
+      small,
+      "INVALID_KEY",
+      /^importRsa: RSA modulus of 1024 bits is not supported; Key Vault accepts 2048, 3072 or 4096 bits$/,
+      "RSA_N_SIZE",
+    );
     // The size is checked first, so a modulus of the wrong size alone is enough here.
     for (const bits of [2047, 2056, 4104]) {
       const n = (1n << BigInt(bits - 1)) | (BigInt(`0x${crypto.randomBytes(bits >> 3).toString("hex")}`) % (1n << BigInt(bits - 1))) | 1n;
-      refuse(withPart("n", bigToB64u(n)), "INVALID_KEY", new RegExp(`modulus n has ${bits} bits; Key Vault accepts`));
+      refuse(
+        withPart("n", bigToB64u(n)),
+        "INVALID_KEY",
+        new RegExp(`RSA modulus of ${bits} bits is not supported; Key Vault accepts`),
+        "RSA_N_SIZE",
+      );
     }
   });
 
   it("refuses parts that do not agree, each with its own reason", () => {
-    refuse(withPart("p", other.p), "INVALID_KEY", /n is not the product p·q/);
-    refuse(withPart("d", bigToB64u(big(good.d) + 2n)), "INVALID_KEY", /d is not the inverse of e modulo lcm\(p-1, q-1\)/);
-    refuse(withPart("dp", bigToB64u(big(good.dp) + 2n)), "INVALID_KEY", /dp is not d mod \(p-1\)/);
-    refuse(withPart("dq", bigToB64u(big(good.dq) - 2n)), "INVALID_KEY", /dq is not d mod \(q-1\)/);
-    refuse(withPart("qi", bigToB64u(big(good.qi) + 1n)), "INVALID_KEY", /qi is not q\^-1 mod p/);
-    refuse(withPart("e", "Aw"), "INVALID_KEY", /d is not the inverse of e/); // e = 3 does not go with this d
-    refuse(withPart("e", "AQAA"), "INVALID_KEY", /public exponent must be an odd integer from 3/);
-    refuse(withPart("e", "AQAAAAE"), "INVALID_KEY", /larger than 2\^32 - 1/);
+    refuse(withPart("p", other.p), "INVALID_KEY", /'p' times 'q' does not equal 'n'/, "RSA_N_NOT_PQ");
+    refuse(
+      withPart("d", bigToB64u(big(good.d) + 2n)),
+      "INVALID_KEY",
+      /'d' is not the inverse of 'e' modulo lcm\(p-1, q-1\)/,
+      "RSA_D_INVERSE",
+    );
+    refuse(withPart("dp", bigToB64u(big(good.dp) + 2n)), "INVALID_KEY", /'dp' does not equal d mod \(p-1\)/, "RSA_DP");
+    refuse(withPart("dq", bigToB64u(big(good.dq) - 2n)), "INVALID_KEY", /'dq' does not equal d mod \(q-1\)/, "RSA_DQ");
+    refuse(withPart("qi", bigToB64u(big(good.qi) + 1n)), "INVALID_KEY", /'qi' is not the inverse of q modulo p/, "RSA_QI");
+    refuse(withPart("e", "Aw"), "INVALID_KEY", /'d' is not the inverse of 'e'/, "RSA_D_INVERSE"); // e = 3 does not go with this d
+    refuse(withPart("e", "AQAA"), "INVALID_KEY", /'e' must be an odd public exponent from 3 to 2\^32-1/, "RSA_E");
+    refuse(withPart("e", "AQAAAAE"), "INVALID_KEY", /'e' must be an odd public exponent from 3 to 2\^32-1/, "RSA_E"); // larger than 2^32 - 1
   });
 
   it("refuses malformed JWKs", () => {
@@ -213,35 +231,39 @@ describe("JWK import checks", () => {
     refuse(withPart("n", `${good.n}*`), "BAD_PARAMETER", /"n" is not base64url/);
     refuse({ ...good, kty: "EC" }, "BAD_PARAMETER", /kty must be "RSA"/);
     refuse(null, "BAD_PARAMETER", /must be a JWK object/);
-    expect(() => hsm.importRsaPublic({ n: good.n, e: "AAE" } as any)).toThrow(/odd integer from 3/);
+    expect(() => hsm.importRsaPublic({ n: good.n, e: "AAE" } as any)).toThrow(/'e' must be an odd public exponent from 3/);
     expect(() => hsm.importRsaPublic({ n: bigToB64u(big(good.n) >> 1000n), e: good.e })).toThrow(/public keys of 2048 to 4096 bits/);
   });
 
-  it("the core refuses inconsistent parts on its own (the host checks bypassed)", async () => {
+  it("the core refuses inconsistent parts on its own (the host checks bypassed), and says why", async () => {
     const core = await newCore();
+    // rsa_import takes n e d p q dp dq qi (RSAPrivateKey's order, RFC 8017 §A.1.2).
     const parts = (j: RsaPrivateJwk): Uint8Array[] =>
-      ["n", "e", "p", "q", "dp", "dq", "qi"].map((k) => Uint8Array.from(Buffer.from((j as any)[k], "base64url")));
+      ["n", "e", "d", "p", "q", "dp", "dq", "qi"].map((k) => Uint8Array.from(Buffer.from((j as any)[k], "base64url")));
     const tryImport = (ps: Uint8Array[]) => {
       core.writeAll(...ps);
       return core.call("rsa_import", "import", ...ps.map((p) => p.length));
     };
     expect(tryImport(parts(good))).toBeGreaterThan(0);
-    const bad = (k: number, v: Uint8Array) => {
+    expect(core.call("key_refusal", "refusal")).toBe(0);
+    const bad = (k: number, v: Uint8Array, reason: keyof typeof KeyRefusal) => {
       const ps = parts(good);
       ps[k] = v;
       expect(() => tryImport(ps), `part ${k}`).toThrow(expect.objectContaining({ code: "INVALID_KEY" }));
+      expect(core.call("key_refusal", "refusal") & 0xff, `part ${k}`).toBe(KeyRefusal[reason]);
     };
     const flip = (k: number) => {
       const v = parts(good)[k]!;
       v[v.length - 1] ^= 2; // stays odd
       return v;
     };
-    bad(2, parts(other)[2]!); // p q != n
-    bad(4, flip(4)); // wrong dp: caught by the private operation checked with e
-    bad(5, flip(5)); // wrong dq
-    bad(6, flip(6)); // wrong qi
-    bad(6, parts(good)[2]!); // qi = p: out of range
-    bad(1, Uint8Array.of(2)); // even e
+    bad(3, parts(other)[3]!, "RSA_N_NOT_PQ"); // p q != n
+    bad(2, flip(2), "RSA_D_INVERSE"); // wrong d
+    bad(5, flip(5), "RSA_DP"); // wrong dp
+    bad(6, flip(6), "RSA_DQ"); // wrong dq
+    bad(7, flip(7), "RSA_QI"); // wrong qi
+    bad(7, parts(good)[3]!, "RSA_QI"); // qi = p: out of range
+    bad(1, Uint8Array.of(2), "RSA_E"); // even e
     expect(() => tryImport(parts(good).map((p, i) => (i === 0 ? new Uint8Array(513) : p)))).toThrow(
       expect.objectContaining({ code: "BAD_LENGTH" }),
     );
@@ -252,12 +274,12 @@ describe("JWK import checks", () => {
     const core = await newCore();
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: -5, max: 700 }), { minLength: 7, maxLength: 7 }),
+        fc.array(fc.integer({ min: -5, max: 700 }), { minLength: 8, maxLength: 8 }),
         fc.uint8Array({ minLength: 0, maxLength: 2000 }),
         (lens, bytes) => {
           core.write(bytes);
           for (const [fn, n] of [
-            ["rsa_import", 7],
+            ["rsa_import", 8],
             ["rsa_import_public", 2],
           ] as const) {
             try {

@@ -1,6 +1,6 @@
 // node:crypto-made keys as Key Vault JWKs, shared by the jwk and vault tests.
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import type { JsonWebKey } from "../../../src/vault/types.js";
+import type { JsonWebKey } from "../../../src/model/index.js";
 
 export const NODE_CURVE: Record<string, string> = { "P-256": "P-256", "P-256K": "secp256k1", "P-384": "P-384", "P-521": "P-521" };
 

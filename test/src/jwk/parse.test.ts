@@ -1,14 +1,29 @@
-// src/jwk/parse.ts: private JWK validation for import. Keys come from node:crypto; every refusal is
-// a 400 BadParameter whose message names the member and the defect.
-import { describe, expect, it } from "vitest";
+// Private JWK import, the one path (src/jwk/parse.ts checks the shape, src/jwk/import.ts hands the key to
+// the engine, whose core says why it refuses one). Keys come from node:crypto; every refusal is a 400
+// BadParameter whose message names the member and the defect.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Hsm } from "../../../src/engine/index.js";
+import { importParsedJwk } from "../../../src/jwk/import.js";
 import { baseKty, parsePrivateJwk } from "../../../src/jwk/parse.js";
-import type { JsonWebKey } from "../../../src/vault/types.js";
+import { newHsm } from "../../helpers/hsm.js";
+import type { JsonWebKey } from "../../../src/model/index.js";
+import { jwkCall } from "../../../src/vault/errormap.js";
 import { bad, expectKvErrorSync } from "../vault/fixture.js";
 import { b64OfBig, bigOf, ecKey, octKey, rsaKey, withMembers } from "./keys.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 
 const jwkBad = (m: string) => bad(`JSON Web Key: ${m}`);
+
+let hsm: Hsm;
+beforeAll(async () => {
+  hsm = await newHsm();
+});
+
+/** The whole import path: the shape, then the engine and its core. */
+function importJwk(jwk: unknown): void {
+  hsm.destroy(importParsedJwk(hsm, parsePrivateJwk(jwk)));
+}
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 
 const rsa = rsaKey(2048);
@@ -205,6 +220,7 @@ describe("refusals", () => {
   ];
 
   it.each(cases)("%s", (_what, jwk, message) => {
-    expectKvErrorSync(() => parsePrivateJwk(jwk as JsonWebKey), jwkBad(message));
+    expectKvErrorSync(() => jwkCall(() => importJwk(jwk as JsonWebKey)), jwkBad(message));
+    expect(hsm.keyCount()).toBe(0);
   });
 });

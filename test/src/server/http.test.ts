@@ -57,19 +57,19 @@ describe("transport", () => {
     expect(res.headers["www-authenticate"]).toMatch(/^Bearer /);
   });
 
-  it("a body over the limit gets 400 BadParameter in the envelope, streamed or not", async () => {
+  it("a body over the limit gets 413 in the envelope, streamed or not", async () => {
     const big = JSON.stringify({ kty: "EC", tags: { t: "x".repeat(70 * 1024) } });
     const res = await req({ method: "POST", path: `/keys/k/create?api-version=${V}`, body: big });
-    expect(res.status).toBe(400);
-    expect(res.json().error.code).toBe("BadParameter");
+    expect(res.status).toBe(413);
+    expect(res.json().error.code).toBe("RequestEntityTooLarge");
     const chunked = await req({
       method: "POST",
       path: `/keys/k/create?api-version=${V}`,
       body: big,
       headers: { "transfer-encoding": "chunked" },
     });
-    expect(chunked.status).toBe(400);
-    expect(chunked.json().error.code).toBe("BadParameter");
+    expect(chunked.status).toBe(413);
+    expect(chunked.json().error.code).toBe("RequestEntityTooLarge");
   });
 
   it("bad JSON, no content type, a wrong content type and a malformed one get 400 in the envelope", async () => {
@@ -89,7 +89,7 @@ describe("transport", () => {
     const noVersion = await req({ path: "/keys" });
     expect(noVersion.status).toBe(400);
     expect(noVersion.json().error.code).toBe("BadParameter");
-    const unknown = await req({ path: `/certificates?api-version=${V}` });
+    const unknown = await req({ path: `/storage?api-version=${V}` });
     expect(unknown.status).toBe(404);
     expect(unknown.json().error.code).toBe("NotFound");
     for (const method of ["PUT", "HEAD", "OPTIONS", "TRACE"]) {

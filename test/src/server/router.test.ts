@@ -63,8 +63,8 @@ describe("routes: each REST operation calls one vault method", () => {
   for (const [method, path, body, vaultMethod, args] of cases) {
     it(`${method} ${path} -> ${vaultMethod}`, async () => {
       const { vault, call } = setup();
-      vault.keys.set("k1", { kty: "RSA", deleted: method === "GET" && path.startsWith("/deletedkeys/") });
-      if (path.startsWith("/deletedkeys/k1") && method !== "GET") vault.keys.get("k1")!.deleted = true;
+      vault.records.set("k1", { kty: "RSA", deleted: method === "GET" && path.startsWith("/deletedkeys/") });
+      if (path.startsWith("/deletedkeys/k1") && method !== "GET") vault.records.get("k1")!.deleted = true;
       const res = await call(method, `${path}?api-version=${V}`, body);
       expect(vault.calls.map((c) => c.method)).toEqual([vaultMethod]);
       const got = vault.last.args;
@@ -83,7 +83,7 @@ describe("routes: each REST operation calls one vault method", () => {
 describe("paths", () => {
   it("an empty version segment and a double slash mean the current version", async () => {
     const { vault, call } = setup();
-    vault.keys.set("k", { kty: "EC", deleted: false });
+    vault.records.set("k", { kty: "EC", deleted: false });
     await call("GET", `/keys/k/?api-version=${V}`);
     expect(head(vault, 2)).toEqual(["getKey", "k", undefined]);
     await call("POST", `/keys/k//sign?api-version=${V}`, { alg: "ES256", value: "AA" });
@@ -114,8 +114,8 @@ describe("paths", () => {
   it("an unknown route gets 404 NotFound in the envelope, without calling the vault", async () => {
     const { vault, call } = setup();
     for (const url of [
-      `/secrets/s?api-version=${V}`,
-      `/keys/k/v/release?api-version=${V}`,
+      `/nothing/s?api-version=${V}`,
+      `/keys/k/v/frobnicate?api-version=${V}`,
       `/?api-version=${V}`,
       `/keys//?api-version=${V}`,
       "*",
@@ -136,6 +136,11 @@ describe("paths", () => {
       ["POST", "/keys/k"],
       ["HEAD", "/keys"],
       ["OPTIONS", "/keys/k/rotationpolicy"],
+      // A Key Vault operation used with the wrong method is that operation's 405, never a version lookup.
+      ["GET", "/keys/k1/sign"],
+      ["GET", "/keys/k1/release"],
+      ["PATCH", "/keys/k1/v1/encrypt"],
+      ["GET", "/keys/k1/create"],
     ];
     for (const [method, url] of cases) {
       const res = await call(method, `${url}?api-version=${V}`);
@@ -147,8 +152,28 @@ describe("paths", () => {
 });
 
 describe("api-version", () => {
-  it("accepts 7.0 to 7.6 and 2025-07-01, and carries it in the context", async () => {
-    expect(SUPPORTED_API_VERSIONS).toEqual(["7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"]);
+  it("accepts every version the SDKs send, and carries it in the context", async () => {
+    // Issue 10's list: the original reference, 7.0 to 7.6, their previews, 2025-07-01; and
+    // 2026-04-01, @azure/keyvault-secrets 4.12's default.
+    expect([...SUPPORTED_API_VERSIONS].sort()).toEqual(
+      [
+        "2016-10-01",
+        "7.0",
+        "7.1",
+        "7.2",
+        "7.3-preview",
+        "7.3",
+        "7.4-preview.1",
+        "7.4",
+        "7.5-preview.1",
+        "7.5",
+        "7.6-preview.1",
+        "7.6-preview.2",
+        "7.6",
+        "2025-07-01",
+        "2026-04-01",
+      ].sort(),
+    );
     const { vault, call } = setup();
     for (const v of SUPPORTED_API_VERSIONS) {
       const res = await call("GET", `/keys?api-version=${v}`);
@@ -163,8 +188,9 @@ describe("api-version", () => {
       "",
       "?api-version=",
       "?api-version=7.7",
-      "?api-version=2016-10-01",
+      "?api-version=2016-10-02",
       "?api-version=7.6-preview",
+      "?api-version=7.4-PREVIEW.1",
       "?api-version=7.5&api-version=7.6",
       "?foo=1",
     ]) {
@@ -220,6 +246,34 @@ describe("the challenge", () => {
   });
 });
 
+describe("GET /ping, for readiness probes", () => {
+  it("answers 200 with no token and no api-version, before the challenge, without calling the vault", async () => {
+    const { vault, router } = setup();
+    const ping = { method: "GET", url: "/ping", headers: {} };
+    expect(router.preflight(ping)).toBeUndefined();
+    const res = await router.handle(ping);
+    expect(res.status).toBe(200);
+    expect(json(res)).toEqual({ status: "ok" });
+    expect(res.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const head = await router.handle({ method: "HEAD", url: "/ping?probe=1", headers: {} });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+    expect(vault.calls).toEqual([]);
+  });
+
+  it("other methods and other paths still need a token", async () => {
+    const { router } = setup();
+    for (const [method, url] of [
+      ["POST", "/ping"],
+      ["DELETE", "/ping"],
+      ["GET", "/ping/x"],
+      ["GET", "/pingx"],
+    ]) {
+      expect((await router.handle({ method, url, headers: {} })).status, `${method} ${url}`).toBe(401);
+    }
+  });
+});
+
 describe("bodies", () => {
   it("malformed JSON, a JSON non-object, a missing body and invalid UTF-8 get 400 BadParameter", async () => {
     const { vault, call } = setup();
@@ -259,11 +313,16 @@ describe("bodies", () => {
     expect(noType.status).toBe(400);
   });
 
-  it("a body over the limit gets 400, also on routes that take none", async () => {
+  it("a body over the limit gets 413 (our limit, not the client's fault), also on routes that take none", async () => {
     const { vault, call } = setup({ maxBodyBytes: 64 });
     const big = JSON.stringify({ kty: "EC", tags: { a: "x".repeat(100) } });
-    expect((await call("POST", `/keys/k/create?api-version=${V}`, big)).status).toBe(400);
-    expect((await call("POST", `/keys/k/backup?api-version=${V}`, big)).status).toBe(400);
+    for (const path of [`/keys/k/create?api-version=${V}`, `/keys/k/backup?api-version=${V}`]) {
+      const res = await call("POST", path, big);
+      expect(res.status).toBe(413);
+      expect(json(res)).toEqual({
+        error: { code: "RequestEntityTooLarge", message: "The request body is larger than this server's limit of 64 bytes." },
+      });
+    }
     expect(vault.calls).toEqual([]);
     expect((await call("POST", `/keys/k/create?api-version=${V}`, { kty: "EC" })).status).toBe(200);
   });
@@ -289,7 +348,7 @@ describe("answers", () => {
     const missing = await call("GET", `/keys/nope?api-version=${V}`);
     expect(missing.status).toBe(404);
     expect(json(missing)).toEqual({ error: { code: "KeyNotFound", message: expect.stringContaining("nope") } });
-    vault.keys.set("gone", { kty: "EC", deleted: true });
+    vault.records.set("gone", { kty: "EC", deleted: true });
     const conflict = await call("POST", `/keys/gone/create?api-version=${V}`, { kty: "EC" });
     expect(conflict.status).toBe(409);
     expect(json(conflict)).toEqual({
@@ -308,7 +367,7 @@ describe("answers", () => {
 
   it("maxresults and $skiptoken are passed on; nextLink is absolute on the request's host", async () => {
     const { vault, call } = setup();
-    for (const n of ["a", "b", "c"]) vault.keys.set(n, { kty: "EC", deleted: false });
+    for (const n of ["a", "b", "c"]) vault.records.set(n, { kty: "EC", deleted: false });
     const first = json(await call("GET", `/keys?api-version=${V}&maxresults=1`, undefined, { host: "localhost:9999" }));
     expect(vault.last.args[0]).toEqual({ maxresults: 1 });
     expect(first.value).toHaveLength(1);
@@ -353,6 +412,6 @@ describe("body size of string bodies", () => {
     );
     const { call } = setup({ maxBodyBytes: 24 });
     expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éé"}')).status).toBe(200); // 22 bytes
-    expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éééé"}')).status).toBe(400); // 26 bytes, 22 chars
+    expect((await call("POST", `/rng?api-version=${V}`, '{"count":1,"t":"éééé"}')).status).toBe(413); // 26 bytes, 22 chars
   });
 });

@@ -1,4 +1,4 @@
-// The durable store: the KeyStore contract, durability of acknowledged writes across kill -9
+// The durable store: the ObjectStore contract, durability of acknowledged writes across kill -9
 // (a writer child process is killed mid-stream), one server per file, and no plain key material.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { spawn } from "node:child_process";
@@ -8,38 +8,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { SqliteStore } from "../../../src/store/sqlite.js";
 import { MemoryStore } from "../../../src/store/memory.js";
-import type { KeyStore } from "../../../src/store/types.js";
-import { storedKey } from "../../helpers/stored-key.js";
+import { legacyStoredKey, storedKey } from "../../helpers/stored-key.js";
+import { contract } from "../../helpers/store-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasm-hsm-sqlite-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const freshFile = () => join(dir, `t${n++}`, "vault.sqlite");
-
-async function contract(store: KeyStore) {
-  expect(await store.getDomain()).toBeUndefined();
-  await store.putDomain({ id: "d1", sealed: "c2VhbGVk" });
-  await store.putDomain({ id: "d2", sealed: "c2VhbGVkMg" });
-  expect(await store.getDomain()).toEqual({ id: "d2", sealed: "c2VhbGVkMg" });
-  expect(await store.getKey("a")).toBeUndefined();
-  const a = storedKey("a", 2);
-  await store.putKey(a);
-  await store.putKey(storedKey("b"));
-  expect(await store.getKey("a")).toEqual(a);
-  expect((await store.listNames()).sort()).toEqual(["a", "b"]);
-  // Whole-record replacement, and copies: mutating what was read changes nothing stored.
-  const read = (await store.getKey("a"))!;
-  read.versions.pop();
-  expect((await store.getKey("a"))!.versions).toHaveLength(2);
-  const deleted = { ...storedKey("a", 3), deleted: { recoveryId: "r", deletedDate: 1, scheduledPurgeDate: 2 } };
-  await store.putKey(deleted);
-  expect(await store.getKey("a")).toEqual(deleted);
-  await store.removeKey("a");
-  await store.removeKey("never");
-  expect(await store.listNames()).toEqual(["b"]);
-  // Names are exact (the vault decides about case).
-  expect(await store.getKey("B")).toBeUndefined();
-}
 
 describe("SqliteStore", () => {
   it("keeps the KeyStore contract, like MemoryStore", async () => {
@@ -53,12 +28,45 @@ describe("SqliteStore", () => {
     const file = freshFile();
     const s1 = await SqliteStore.open(file);
     await s1.putDomain({ id: "dom", sealed: "eA" });
-    await s1.putKey(storedKey("k", 3));
+    await s1.put(storedKey("k", 3));
     await s1.close();
     const s2 = await SqliteStore.open(file);
     expect(await s2.getDomain()).toEqual({ id: "dom", sealed: "eA" });
-    expect(await s2.getKey("k")).toEqual(storedKey("k", 3));
+    expect(await s2.get("key", "k")).toEqual(storedKey("k", 3));
     await s2.close();
+  });
+
+  it("migrates a schema-1 file (one flat record per key) without losing a key", async () => {
+    const file = freshFile();
+    const { default: Driver } = await import("better-sqlite3");
+    const { mkdirSync } = await import("node:fs");
+    const { dirname } = await import("node:path");
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Driver(file);
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE domain (id INTEGER PRIMARY KEY CHECK (id = 1), record TEXT NOT NULL);
+      CREATE TABLE keys (name TEXT PRIMARY KEY, record TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('schema', '1');
+    `);
+    db.prepare("INSERT INTO domain (id, record) VALUES (1, ?)").run(JSON.stringify({ id: "dom", sealed: "eA" }));
+    const deleted = { ...legacyStoredKey("Gone", 1), deleted: { recoveryId: "r", deletedDate: 5, scheduledPurgeDate: 6 } };
+    const withPolicy = { ...legacyStoredKey("rot", 2), rotationPolicy: { lifetimeActions: [], attributes: { expiryTime: "P90D" } } };
+    for (const k of [legacyStoredKey("Alpha", 2), deleted, withPolicy] as Record<string, unknown>[]) {
+      db.prepare("INSERT INTO keys (name, record) VALUES (?, ?)").run(k.name as string, JSON.stringify(k));
+    }
+    db.close();
+    const store = await SqliteStore.open(file);
+    expect(await store.getDomain()).toEqual({ id: "dom", sealed: "eA" });
+    expect(await store.get("key", "alpha")).toEqual(storedKey("Alpha", 2));
+    expect(await store.get("key", "gone")).toEqual({ ...storedKey("Gone", 1), deleted: deleted.deleted });
+    expect(await store.get("key", "rot")).toEqual({ ...storedKey("rot", 2), state: { rotationPolicy: withPolicy.rotationPolicy } });
+    expect((await store.list("key", { deleted: false, limit: 10 })).map((r) => r.name)).toEqual(["Alpha", "rot"]);
+    await store.close();
+    // Reopening a migrated file changes nothing.
+    const again = await SqliteStore.open(file);
+    expect(await again.get("key", "alpha")).toEqual(storedKey("Alpha", 2));
+    await again.close();
   });
 
   it("refuses a second opener of the same file while the first is open", async () => {
@@ -73,9 +81,9 @@ describe("SqliteStore", () => {
   it("refuses a record whose public JWK carries private material", async () => {
     const store = await SqliteStore.open(freshFile());
     const bad = storedKey("leak");
-    (bad.versions[0].publicJwk as Record<string, string>).d = "c2VjcmV0";
-    await expect(store.putKey(bad)).rejects.toThrow(/private member 'd'/);
-    expect(await store.getKey("leak")).toBeUndefined();
+    (bad.versions[0]!.props.publicJwk as Record<string, string>).d = "c2VjcmV0";
+    await expect(store.put(bad)).rejects.toThrow(/private member 'd'/);
+    expect(await store.get("key", "leak")).toBeUndefined();
     await store.close();
   });
 
@@ -104,7 +112,7 @@ describe("SqliteStore", () => {
     expect(acked).toBeGreaterThanOrEqual(150);
     const store = await SqliteStore.open(file);
     for (let i = 0; i <= acked; i++) {
-      expect(await store.getKey(`key-${i}`), `key-${i}`).toEqual(storedKey(`key-${i}`, 1 + (i % 3)));
+      expect(await store.get("key", `key-${i}`), `key-${i}`).toEqual(storedKey(`key-${i}`, 1 + (i % 3)));
     }
     await store.close();
   });

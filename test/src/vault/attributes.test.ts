@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { newAttributes, parseAttributes, parseTags } from "../../../src/vault/attributes.js";
 import { checkName, isVersionId, newVersionId } from "../../../src/vault/names.js";
-import { DEFAULT_OPS, resolveKeyOps } from "../../../src/vault/keyops.js";
+import { DEFAULT_OPS, resolveKeyOps } from "../../../src/vault/keys/keyops.js";
 import { bad, expectKvErrorSync } from "./fixture.js";
 
 describe("parseAttributes", () => {
@@ -31,10 +31,10 @@ describe("parseAttributes", () => {
     [{ exp: 2 ** 60 }, "attributes.exp must be a whole number of seconds since the Unix epoch."],
     [{ nbf: 200, exp: 200 }, "attributes.exp must be later than attributes.nbf."],
     [{ nbf: 200, exp: 100 }, "attributes.exp must be later than attributes.nbf."],
-    [{ exportable: true }, "Exportable keys require a release policy, which this vault does not support."],
   ])("refuses %j", (raw, message) => expectKvErrorSync(() => parseAttributes(raw), bad(message)));
 
-  it("newAttributes fills the read-only members", () => {
+  // exportable is a key's own attribute: keys add it (keys.test.ts checks it on every bundle).
+  it("newAttributes fills the read-only members that every object kind has", () => {
     expect(newAttributes({ nbf: 10, exp: 20 }, 1000, 90)).toEqual({
       enabled: true,
       nbf: 10,
@@ -43,7 +43,6 @@ describe("parseAttributes", () => {
       updated: 1000,
       recoveryLevel: "Recoverable+Purgeable",
       recoverableDays: 90,
-      exportable: false,
     });
     expect(newAttributes({ enabled: false }, 5, 7)).toEqual({
       enabled: false,
@@ -51,7 +50,6 @@ describe("parseAttributes", () => {
       updated: 5,
       recoveryLevel: "Recoverable+Purgeable",
       recoverableDays: 7,
-      exportable: false,
     });
   });
 });

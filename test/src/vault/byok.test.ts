@@ -27,21 +27,21 @@ const kek2 = rsaKey(2048);
 
 beforeAll(async () => {
   f = await openVault();
-  const kek = await f.vault.createKey("kek", { kty: "RSA-HSM", key_size: 2048, key_ops: ["import"] }, ctx);
+  const kek = await f.vault.keys.createKey("kek", { kty: "RSA-HSM", key_size: 2048, key_ops: ["import"] }, ctx);
   kekKid = kek.key.kid!;
   kekPublic = nodePublicKey(kek.key);
   // A second KEK, imported, so that a blob for one can be sent to the other.
-  const k2 = await f.vault.importKey("kek2", { key: { ...kek2.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
+  const k2 = await f.vault.keys.importKey("kek2", { key: { ...kek2.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
   kek2Kid = k2.key.kid!;
   kek2Public = nodePublicKey(k2.key);
-  await f.vault.importKey("kek-no-import", { key: { ...rsaKey(2048).jwk, kty: "RSA-HSM" } }, ctx);
-  await f.vault.importKey(
+  await f.vault.keys.importKey("kek-no-import", { key: { ...rsaKey(2048).jwk, kty: "RSA-HSM" } }, ctx);
+  await f.vault.keys.importKey(
     "kek-disabled",
     { key: { ...kek2.jwk, kty: "RSA-HSM", key_ops: ["import"] }, attributes: { enabled: false } },
     ctx,
   );
-  await f.vault.importKey("ec-key", { key: ecKey("P-256").jwk }, ctx);
-  await f.vault.importKey("rsa-soft", { key: kek2.jwk }, ctx);
+  await f.vault.keys.importKey("ec-key", { key: ecKey("P-256").jwk }, ctx);
+  await f.vault.keys.importKey("rsa-soft", { key: kek2.jwk }, ctx);
 });
 
 const blobFor = (target: Uint8Array, o: Partial<Parameters<typeof transferBlob>[0]> = {}) =>
@@ -50,7 +50,11 @@ const blobFor = (target: Uint8Array, o: Partial<Parameters<typeof transferBlob>[
 describe("round trips", () => {
   it.each([2048, 3072])("RSA %i: the public key is the target's, it signs and decrypts like it", async (bits) => {
     const target = rsaKey(bits);
-    const b = await f.vault.importKey(`byok-rsa-${bits}`, { key: { kty: "RSA-HSM", key_hsm: blobFor(pkcs8(target.privateKey)) } }, ctx);
+    const b = await f.vault.keys.importKey(
+      `byok-rsa-${bits}`,
+      { key: { kty: "RSA-HSM", key_hsm: blobFor(pkcs8(target.privateKey)) } },
+      ctx,
+    );
     expect(b.key).toEqual({
       kid: b.key.kid,
       kty: "RSA-HSM",
@@ -59,7 +63,7 @@ describe("round trips", () => {
       e: target.jwk.e,
     });
     const msg = Buffer.from("byok rsa");
-    const sig = await f.vault.sign(
+    const sig = await f.vault.keys.sign(
       `byok-rsa-${bits}`,
       undefined,
       { alg: "PS256", value: b64u(nc.createHash("sha256").update(msg).digest()) },
@@ -76,7 +80,10 @@ describe("round trips", () => {
     const data = nc.randomBytes(32);
     const ct = nodeEncrypt("RSA-OAEP-256", target.publicKey, data);
     expect(
-      Buffer.from((await f.vault.decrypt(`byok-rsa-${bits}`, undefined, { alg: "RSA-OAEP-256", value: b64u(ct) }, ctx)).value, "base64url"),
+      Buffer.from(
+        (await f.vault.keys.decrypt(`byok-rsa-${bits}`, undefined, { alg: "RSA-OAEP-256", value: b64u(ct) }, ctx)).value,
+        "base64url",
+      ),
     ).toEqual(data);
   });
 
@@ -87,26 +94,30 @@ describe("round trips", () => {
     ["P-521", "sha512", "ES512"],
   ] as const)("EC %s: the public point is the target's, and it signs like it", async (crv, hash, alg) => {
     const target = ecKey(crv);
-    const b = await f.vault.importKey(`byok-ec-${crv}`, { key: { kty: "EC-HSM", crv, key_hsm: blobFor(pkcs8(target.privateKey)) } }, ctx);
+    const b = await f.vault.keys.importKey(
+      `byok-ec-${crv}`,
+      { key: { kty: "EC-HSM", crv, key_hsm: blobFor(pkcs8(target.privateKey)) } },
+      ctx,
+    );
     expect(b.key).toEqual({ kid: b.key.kid, kty: "EC-HSM", key_ops: ["sign", "verify"], crv, x: target.jwk.x, y: target.jwk.y });
     const msg = Buffer.from("byok ec");
-    const sig = await f.vault.sign(`byok-ec-${crv}`, undefined, { alg, value: b64u(nc.createHash(hash).update(msg).digest()) }, ctx);
+    const sig = await f.vault.keys.sign(`byok-ec-${crv}`, undefined, { alg, value: b64u(nc.createHash(hash).update(msg).digest()) }, ctx);
     expect(nc.verify(hash, msg, { key: target.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(sig.value, "base64url"))).toBe(true);
   });
 
   it.each([128, 192, 256])("oct %i: it wraps like the target key", async (bits) => {
     const { k } = octKey(bits);
-    const b = await f.vault.importKey(`byok-oct-${bits}`, { key: { kty: "oct-HSM", key_hsm: blobFor(k) } }, ctx);
+    const b = await f.vault.keys.importKey(`byok-oct-${bits}`, { key: { kty: "oct-HSM", key_hsm: blobFor(k) } }, ctx);
     expect(b.key).toEqual({ kid: b.key.kid, kty: "oct-HSM", key_ops: ["encrypt", "decrypt", "wrapKey", "unwrapKey"] });
     const data = nc.randomBytes(24);
-    const out = await f.vault.wrapKey(`byok-oct-${bits}`, undefined, { alg: `A${bits}KW`, value: b64u(data) }, ctx);
+    const out = await f.vault.keys.wrapKey(`byok-oct-${bits}`, undefined, { alg: `A${bits}KW`, value: b64u(data) }, ctx);
     expect(Buffer.from(out.value, "base64url")).toEqual(aesKw(k, data));
   });
 
   it("key_ops, attributes and tags of the request are kept; the KEK may be named without a version", async () => {
     const { k } = octKey(256);
     const versionless = kekKid.slice(0, kekKid.lastIndexOf("/"));
-    const b = await f.vault.importKey(
+    const b = await f.vault.keys.importKey(
       "byok-attrs",
       {
         key: { kty: "oct-HSM", key_ops: ["wrapKey", "unwrapKey"], key_hsm: blobFor(k, { kid: versionless }) },
@@ -124,12 +135,12 @@ describe("round trips", () => {
     // kek-a and kek-b are KEKs; each gets a BYOK RSA version wrapped under the other, at the same time.
     const a = rsaKey(2048);
     const b = rsaKey(2048);
-    const kekA = await f.vault.importKey("kek-a", { key: { ...a.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
-    const kekB = await f.vault.importKey("kek-b", { key: { ...b.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
+    const kekA = await f.vault.keys.importKey("kek-a", { key: { ...a.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
+    const kekB = await f.vault.keys.importKey("kek-b", { key: { ...b.jwk, kty: "RSA-HSM", key_ops: ["import"] } }, ctx);
     const t1 = rsaKey(2048);
     const t2 = rsaKey(2048);
     const [r1, r2] = await Promise.all([
-      f.vault.importKey(
+      f.vault.keys.importKey(
         "kek-a",
         {
           key: {
@@ -140,7 +151,7 @@ describe("round trips", () => {
         },
         ctx,
       ),
-      f.vault.importKey(
+      f.vault.keys.importKey(
         "kek-b",
         {
           key: {
@@ -157,14 +168,14 @@ describe("round trips", () => {
   });
 
   it("a second BYOK import under the same name adds a version", async () => {
-    const first = (await f.vault.getKey("byok-oct-128", undefined, ctx)).key.kid;
-    const b = await f.vault.importKey(
+    const first = (await f.vault.keys.getKey("byok-oct-128", undefined, ctx)).key.kid;
+    const b = await f.vault.keys.importKey(
       "byok-oct-128",
       { key: { kty: "oct-HSM", key_hsm: blobFor(octKey(128).k, { kid: kek2Kid, kekPublic: kek2Public }) } },
       ctx,
     );
     expect(b.key.kid).not.toBe(first);
-    expect((await f.vault.listKeyVersions("byok-oct-128", {}, ctx)).value.length).toBe(2);
+    expect((await f.vault.keys.listKeyVersions("byok-oct-128", {}, ctx)).value.length).toBe(2);
   });
 });
 
@@ -332,11 +343,11 @@ describe("refusals, each precise, each leaving nothing behind", () => {
 
   it.each(cases.map((c, i) => [...c, `byok-refused-${i}`] as const))("%s", async (_what, key, want, name) => {
     const count = f.engine.keyCount();
-    const names = (await f.store.listNames()).sort();
-    await expectKvError(f.vault.importKey(name, { key: key() as any }, ctx), want);
+    const names = (await f.store.names("key")).sort();
+    await expectKvError(f.vault.keys.importKey(name, { key: key() as any }, ctx), want);
     expect(f.engine.keyCount()).toBe(count);
-    expect((await f.store.listNames()).sort()).toEqual(names);
-    await expectKvError(f.vault.getKey(name, undefined, ctx), notFound(name));
+    expect((await f.store.names("key")).sort()).toEqual(names);
+    await expectKvError(f.vault.keys.getKey(name, undefined, ctx), notFound(name));
   });
 
   // DESIGN.md (BYOK import) and the Azure BYOK specification make the ephemeral key AES-256.
@@ -353,22 +364,22 @@ describe("refusals, each precise, each leaving nothing behind", () => {
       header: { kid: kekKid, alg: "dir", enc: "CKM_RSA_AES_KEY_WRAP" },
       ciphertext: b64u(ct),
     });
-    await expectKvError(f.vault.importKey("byok-aes128", { key: { kty: "oct-HSM", key_hsm } }, ctx), unwrapFailed);
+    await expectKvError(f.vault.keys.importKey("byok-aes128", { key: { kty: "oct-HSM", key_hsm } }, ctx), unwrapFailed);
   });
 
   it("a deleted target name gets 409, and the unwrapped key does not stay in the engine", async () => {
-    await f.vault.importKey("byok-deleted", { key: octKey(128).jwk }, ctx);
-    await f.vault.deleteKey("byok-deleted", ctx);
+    await f.vault.keys.importKey("byok-deleted", { key: octKey(128).jwk }, ctx);
+    await f.vault.keys.deleteKey("byok-deleted", ctx);
     const count = f.engine.keyCount();
     await expectKvError(
-      f.vault.importKey("byok-deleted", { key: { kty: "oct-HSM", key_hsm: blobFor(octKey(128).k) } }, ctx),
+      f.vault.keys.importKey("byok-deleted", { key: { kty: "oct-HSM", key_hsm: blobFor(octKey(128).k) } }, ctx),
       deletedConflict("byok-deleted"),
     );
     expect(f.engine.keyCount()).toBe(count);
   });
 
   it("the KEK cannot be used for anything but import", async () => {
-    await expectKvError(f.vault.encrypt("kek", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), opForbidden("encrypt"));
-    await expectKvError(f.vault.unwrapKey("kek", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), opForbidden("unwrapKey"));
+    await expectKvError(f.vault.keys.encrypt("kek", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), opForbidden("encrypt"));
+    await expectKvError(f.vault.keys.unwrapKey("kek", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), opForbidden("unwrapKey"));
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KeyVault } from "../../../src/vault/index.js";
+import { Vault } from "../../../src/vault/index.js";
 import { ecKey, octKey, rsaKey } from "../jwk/keys.js";
 import { b64u, ctx, newEngine } from "./fixture.js";
 import { aesKw } from "./node-check.js";
@@ -29,11 +29,11 @@ describe.skipIf(!SqliteStore)("vault over SqliteStore", () => {
 
   it("keys survive a restart in a new engine; the file holds no private bytes", async () => {
     const store1 = await SqliteStore!.open(file);
-    const v1 = await KeyVault.open({ hsm: await newEngine(), store: store1 });
-    await v1.importKey("rsa", { key: rsa.jwk }, ctx);
-    await v1.importKey("ec", { key: ec.jwk, tags: { a: "b" } }, ctx);
-    await v1.importKey("oct", { key: oct.jwk }, ctx);
-    await v1.deleteKey("ec", ctx);
+    const v1 = await Vault.open({ hsm: await newEngine(), store: store1 });
+    await v1.keys.importKey("rsa", { key: rsa.jwk }, ctx);
+    await v1.keys.importKey("ec", { key: ec.jwk, tags: { a: "b" } }, ctx);
+    await v1.keys.importKey("oct", { key: oct.jwk }, ctx);
+    await v1.keys.deleteKey("ec", ctx);
     const domainId = v1.securityDomainId;
     await store1.close();
 
@@ -56,15 +56,15 @@ describe.skipIf(!SqliteStore)("vault over SqliteStore", () => {
     }
 
     const store2 = await SqliteStore!.open(file);
-    const v2 = await KeyVault.open({ hsm: await newEngine(), store: store2 });
+    const v2 = await Vault.open({ hsm: await newEngine(), store: store2 });
     expect(v2.securityDomainId).toBe(domainId);
     const data = nc.randomBytes(32);
-    const wrapped = await v2.wrapKey("oct", undefined, { alg: "A256KW", value: b64u(data) }, ctx);
+    const wrapped = await v2.keys.wrapKey("oct", undefined, { alg: "A256KW", value: b64u(data) }, ctx);
     expect(Buffer.from(wrapped.value, "base64url")).toEqual(aesKw(oct.k, data));
     const msg = Buffer.from("after restart");
-    const sig = await v2.sign("rsa", undefined, { alg: "RS256", value: b64u(nc.createHash("sha256").update(msg).digest()) }, ctx);
+    const sig = await v2.keys.sign("rsa", undefined, { alg: "RS256", value: b64u(nc.createHash("sha256").update(msg).digest()) }, ctx);
     expect(nc.verify("sha256", msg, rsa.publicKey, Buffer.from(sig.value, "base64url"))).toBe(true);
-    const recovered = await v2.recoverDeletedKey("ec", ctx);
+    const recovered = await v2.keys.recoverDeletedKey("ec", ctx);
     expect(recovered.tags).toEqual({ a: "b" });
     expect(recovered.key.x).toBe(ec.jwk.x);
     await store2.close();

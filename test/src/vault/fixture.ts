@@ -1,9 +1,10 @@
-// Test fixture for the vault: a KeyVault on a fresh engine, a MemoryStore and a clock the test controls.
+// Test fixture for the vault: a Vault on a fresh engine, a MemoryStore and a clock the test controls.
 // The engine is the real core (Hsm.create()).
 import { expect } from "vitest";
 import { Hsm } from "../../../src/engine/index.js";
+import { DomainFile } from "../../../src/store/domain-file.js";
 import { MemoryStore } from "../../../src/store/memory.js";
-import { KeyVault, KeyVaultError, type RequestContext } from "../../../src/vault/index.js";
+import { Vault, KeyVaultError, type RequestContext, type VaultOptions } from "../../../src/vault/index.js";
 import type { VaultEngine } from "../../../src/vault/engine.js";
 
 export const ctx: RequestContext = { vaultUrl: "https://vault.test", apiVersion: "7.5" };
@@ -36,7 +37,7 @@ export async function newEngine(): Promise<TestEngine> {
 }
 
 export interface Fixture {
-  vault: KeyVault;
+  vault: Vault;
   engine: TestEngine;
   store: MemoryStore;
   clock: TestClock;
@@ -51,16 +52,26 @@ export class DurableMemoryStore extends MemoryStore {
 }
 
 export async function openVault(
-  options: { engine?: TestEngine; store?: MemoryStore; clock?: TestClock; securityDomainFile?: string } = {},
+  options: {
+    engine?: TestEngine;
+    store?: MemoryStore;
+    clock?: TestClock;
+    securityDomainFile?: string;
+    sharedDomain?: DomainFile;
+    /** Further Vault.open options (deleteDelayMs, attestationJwks). */
+    vault?: Partial<VaultOptions>;
+  } = {},
 ): Promise<Fixture> {
   const engine = options.engine ?? (await newEngine());
   const store = options.store ?? new DurableMemoryStore();
   const clock = options.clock ?? new TestClock();
-  const vault = await KeyVault.open({
+  const vault = await Vault.open({
     hsm: engine,
     store,
     clock: clock.now,
-    ...(options.securityDomainFile ? { securityDomainFile: options.securityDomainFile } : {}),
+    ...(options.securityDomainFile ? { sharedDomain: new DomainFile(options.securityDomainFile) } : {}),
+    ...(options.sharedDomain ? { sharedDomain: options.sharedDomain } : {}),
+    ...options.vault,
   });
   return { vault, engine, store, clock };
 }

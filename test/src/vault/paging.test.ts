@@ -1,6 +1,6 @@
 // src/vault/paging.ts: maxresults 1..25, an opaque $skiptoken, an absolute nextLink, null on the last page.
 import { describe, expect, it } from "vitest";
-import { checkMaxResults, page } from "../../../src/vault/paging.js";
+import { checkMaxResults, page } from "../../../src/vault/lifecycle/paging.js";
 import { bad, ctx, expectKvErrorSync } from "./fixture.js";
 
 const items = Array.from({ length: 53 }, (_, i) => `item${i}`);

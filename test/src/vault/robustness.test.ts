@@ -9,9 +9,9 @@ import { b64u, ctx, openVault, type Fixture } from "./fixture.js";
 let f: Fixture;
 beforeAll(async () => {
   f = await openVault();
-  await f.vault.importKey("rsa", { key: rsaKey(2048).jwk }, ctx);
-  await f.vault.importKey("ec", { key: ecKey("P-521").jwk }, ctx);
-  for (const bits of [128, 256]) await f.vault.importKey(`aes${bits}`, { key: octKey(bits).jwk }, ctx);
+  await f.vault.keys.importKey("rsa", { key: rsaKey(2048).jwk }, ctx);
+  await f.vault.keys.importKey("ec", { key: ecKey("P-521").jwk }, ctx);
+  for (const bits of [128, 256]) await f.vault.keys.importKey(`aes${bits}`, { key: octKey(bits).jwk }, ctx);
 });
 
 const LENGTHS = [0, 1, 7, 8, 15, 16, 17, 24, 31, 32, 33, 64, 255, 256, 257, 512, 4096, 70_000, 1_100_000];
@@ -31,10 +31,10 @@ describe("odd input lengths never give a 500", () => {
   it.each(["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"])("RSA %s encrypt, decrypt, wrapKey, unwrapKey", async (alg) => {
     for (const n of LENGTHS) {
       const value = bytes(n);
-      await expectClientOutcome(f.vault.encrypt("rsa", undefined, { alg, value }, ctx), `encrypt ${alg} ${n}`);
-      await expectClientOutcome(f.vault.decrypt("rsa", undefined, { alg, value }, ctx), `decrypt ${alg} ${n}`);
-      await expectClientOutcome(f.vault.wrapKey("rsa", undefined, { alg, value }, ctx), `wrapKey ${alg} ${n}`);
-      await expectClientOutcome(f.vault.unwrapKey("rsa", undefined, { alg, value }, ctx), `unwrapKey ${alg} ${n}`);
+      await expectClientOutcome(f.vault.keys.encrypt("rsa", undefined, { alg, value }, ctx), `encrypt ${alg} ${n}`);
+      await expectClientOutcome(f.vault.keys.decrypt("rsa", undefined, { alg, value }, ctx), `decrypt ${alg} ${n}`);
+      await expectClientOutcome(f.vault.keys.wrapKey("rsa", undefined, { alg, value }, ctx), `wrapKey ${alg} ${n}`);
+      await expectClientOutcome(f.vault.keys.unwrapKey("rsa", undefined, { alg, value }, ctx), `unwrapKey ${alg} ${n}`);
     }
   });
 
@@ -45,16 +45,16 @@ describe("odd input lengths never give a 500", () => {
   ] as const)("%s %s verify with signatures of every length says false or 400", async (name, alg, len) => {
     const digest = bytes(len);
     for (const n of LENGTHS) {
-      await expectClientOutcome(f.vault.verify(name, undefined, { alg, digest, value: bytes(n) }, ctx), `verify ${alg} ${n}`);
+      await expectClientOutcome(f.vault.keys.verify(name, undefined, { alg, digest, value: bytes(n) }, ctx), `verify ${alg} ${n}`);
     }
-    const r = await f.vault.verify(name, undefined, { alg, digest, value: bytes(name === "ec" ? 132 : 256) }, ctx);
+    const r = await f.vault.keys.verify(name, undefined, { alg, digest, value: bytes(name === "ec" ? 132 : 256) }, ctx);
     expect(r).toEqual({ value: false });
   });
 
   it("ES512 with an all-zero and an all-0xff signature says false", async () => {
     const digest = bytes(64);
     for (const fill of [0, 0xff]) {
-      expect(await f.vault.verify("ec", undefined, { alg: "ES512", digest, value: b64u(Buffer.alloc(132, fill)) }, ctx)).toEqual({
+      expect(await f.vault.keys.verify("ec", undefined, { alg: "ES512", digest, value: b64u(Buffer.alloc(132, fill)) }, ctx)).toEqual({
         value: false,
       });
     }
@@ -66,34 +66,34 @@ describe("odd input lengths never give a 500", () => {
       const value = bytes(n);
       for (const mode of ["GCM", "CBC", "CBCPAD"]) {
         const alg = `A${bits}${mode}`;
-        await expectClientOutcome(f.vault.encrypt(name, undefined, { alg, value }, ctx), `encrypt ${alg} ${n}`);
+        await expectClientOutcome(f.vault.keys.encrypt(name, undefined, { alg, value }, ctx), `encrypt ${alg} ${n}`);
         await expectClientOutcome(
-          f.vault.decrypt(name, undefined, { alg, value, iv: bytes(mode === "GCM" ? 12 : 16), tag: bytes(16) }, ctx),
+          f.vault.keys.decrypt(name, undefined, { alg, value, iv: bytes(mode === "GCM" ? 12 : 16), tag: bytes(16) }, ctx),
           `decrypt ${alg} ${n}`,
         );
       }
-      await expectClientOutcome(f.vault.wrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `wrapKey ${n}`);
-      await expectClientOutcome(f.vault.unwrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `unwrapKey ${n}`);
+      await expectClientOutcome(f.vault.keys.wrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `wrapKey ${n}`);
+      await expectClientOutcome(f.vault.keys.unwrapKey(name, undefined, { alg: `A${bits}KW`, value }, ctx), `unwrapKey ${n}`);
     }
     for (const n of [0, 1, 11, 13, 15, 17, 32, 4096]) {
       await expectClientOutcome(
-        f.vault.encrypt(name, undefined, { alg: `A${bits}CBC`, value: bytes(32), iv: bytes(n) }, ctx),
+        f.vault.keys.encrypt(name, undefined, { alg: `A${bits}CBC`, value: bytes(32), iv: bytes(n) }, ctx),
         `CBC iv ${n}`,
       );
       await expectClientOutcome(
-        f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n) }, ctx),
+        f.vault.keys.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n) }, ctx),
         `GCM iv ${n}`,
       );
       await expectClientOutcome(
-        f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n), tag: bytes(16) }, ctx),
+        f.vault.keys.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(n), tag: bytes(16) }, ctx),
         `GCM decrypt iv ${n}`,
       );
       await expectClientOutcome(
-        f.vault.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(12), tag: bytes(n) }, ctx),
+        f.vault.keys.decrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), iv: bytes(12), tag: bytes(n) }, ctx),
         `GCM tag ${n}`,
       );
       await expectClientOutcome(
-        f.vault.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), aad: bytes(n * 100) }, ctx),
+        f.vault.keys.encrypt(name, undefined, { alg: `A${bits}GCM`, value: bytes(32), aad: bytes(n * 100) }, ctx),
         `GCM aad ${n * 100}`,
       );
     }
@@ -101,12 +101,12 @@ describe("odd input lengths never give a 500", () => {
 
   it("the vault still works after all of it", async () => {
     const data = nc.randomBytes(32);
-    const ct = await f.vault.encrypt("aes256", undefined, { alg: "A256GCM", value: b64u(data) }, ctx);
-    expect((await f.vault.decrypt("aes256", undefined, { alg: "A256GCM", value: ct.value, iv: ct.iv, tag: ct.tag }, ctx)).value).toBe(
+    const ct = await f.vault.keys.encrypt("aes256", undefined, { alg: "A256GCM", value: b64u(data) }, ctx);
+    expect((await f.vault.keys.decrypt("aes256", undefined, { alg: "A256GCM", value: ct.value, iv: ct.iv, tag: ct.tag }, ctx)).value).toBe(
       b64u(data),
     );
     const digest = bytes(64);
-    const sig = await f.vault.sign("ec", undefined, { alg: "ES512", value: digest }, ctx);
-    expect((await f.vault.verify("ec", undefined, { alg: "ES512", digest, value: sig.value }, ctx)).value).toBe(true);
+    const sig = await f.vault.keys.sign("ec", undefined, { alg: "ES512", value: digest }, ctx);
+    expect((await f.vault.keys.verify("ec", undefined, { alg: "ES512", digest, value: sig.value }, ctx)).value).toBe(true);
   });
 });

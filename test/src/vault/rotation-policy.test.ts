@@ -1,6 +1,6 @@
 // src/vault/rotation.ts: ISO 8601 durations (§4.4.3.2), policy validation, and when Rotate falls due.
 import { describe, expect, it } from "vitest";
-import { durationSeconds, expiryFor, parsePolicy, rotationDueAt } from "../../../src/vault/rotation.js";
+import { durationSeconds, expiryFor, parsePolicy, rotationDueAt } from "../../../src/vault/keys/rotation.js";
 import { DAY, bad, expectKvErrorSync } from "./fixture.js";
 
 describe("durationSeconds", () => {

@@ -2,7 +2,7 @@
 // (403 for encrypt, wrapKey and sign only), algorithms that do not suit the key (400), digest lengths (400).
 import * as nc from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { KeyVault } from "../../../src/vault/index.js";
+import type { Vault } from "../../../src/vault/index.js";
 import { ecKey, octKey, rsaKey } from "../jwk/keys.js";
 import { DAY, T0, b64u, bad, ctx, expectKvError, notFound, opForbidden, openVault, type Fixture } from "./fixture.js";
 import { DIGEST_LEN, nodeEncrypt, nodePublicKey, signOptions, aesKw, HASH_OF } from "./node-check.js";
@@ -17,28 +17,33 @@ const oct = octKey(256);
 const oct128 = octKey(128);
 
 /** A valid request of each operation for each key, built with node:crypto, so that only the rule under test can fail. */
-function validCall(vault: KeyVault, name: string, family: "RSA" | "EC" | "oct", op: Op, version?: string): Promise<unknown> {
+function validCall(vault: Vault, name: string, family: "RSA" | "EC" | "oct", op: Op, version?: string): Promise<unknown> {
   if (family === "EC") {
     const digest = nc.randomBytes(32);
-    if (op === "sign") return vault.sign(name, version, { alg: "ES256", value: b64u(digest) }, ctx);
-    return vault.verify(name, version, { alg: "ES256", digest: b64u(digest), value: b64u(Buffer.alloc(64, 1)) }, ctx);
+    if (op === "sign") return vault.keys.sign(name, version, { alg: "ES256", value: b64u(digest) }, ctx);
+    return vault.keys.verify(name, version, { alg: "ES256", digest: b64u(digest), value: b64u(Buffer.alloc(64, 1)) }, ctx);
   }
   if (family === "RSA") {
     const data = nc.randomBytes(32);
     const ct = b64u(nodeEncrypt("RSA-OAEP", rsa.publicKey, data));
     switch (op) {
       case "encrypt":
-        return vault.encrypt(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
+        return vault.keys.encrypt(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
       case "decrypt":
-        return vault.decrypt(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
+        return vault.keys.decrypt(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
       case "wrapKey":
-        return vault.wrapKey(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
+        return vault.keys.wrapKey(name, version, { alg: "RSA-OAEP", value: b64u(data) }, ctx);
       case "unwrapKey":
-        return vault.unwrapKey(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
+        return vault.keys.unwrapKey(name, version, { alg: "RSA-OAEP", value: ct }, ctx);
       case "sign":
-        return vault.sign(name, version, { alg: "RS256", value: b64u(data) }, ctx);
+        return vault.keys.sign(name, version, { alg: "RS256", value: b64u(data) }, ctx);
       case "verify":
-        return vault.verify(name, version, { alg: "RS256", digest: b64u(data), value: b64u(nc.sign("sha256", data, rsa.privateKey)) }, ctx);
+        return vault.keys.verify(
+          name,
+          version,
+          { alg: "RS256", digest: b64u(data), value: b64u(nc.sign("sha256", data, rsa.privateKey)) },
+          ctx,
+        );
     }
   }
   const data = nc.randomBytes(32);
@@ -47,13 +52,13 @@ function validCall(vault: KeyVault, name: string, family: "RSA" | "EC" | "oct", 
   const ct = Buffer.concat([c.update(data), c.final()]);
   switch (op) {
     case "encrypt":
-      return vault.encrypt(name, version, { alg: "A256CBCPAD", value: b64u(data) }, ctx);
+      return vault.keys.encrypt(name, version, { alg: "A256CBCPAD", value: b64u(data) }, ctx);
     case "decrypt":
-      return vault.decrypt(name, version, { alg: "A256CBCPAD", value: b64u(ct), iv: b64u(iv) }, ctx);
+      return vault.keys.decrypt(name, version, { alg: "A256CBCPAD", value: b64u(ct), iv: b64u(iv) }, ctx);
     case "wrapKey":
-      return vault.wrapKey(name, version, { alg: "A256KW", value: b64u(data) }, ctx);
+      return vault.keys.wrapKey(name, version, { alg: "A256KW", value: b64u(data) }, ctx);
     case "unwrapKey":
-      return vault.unwrapKey(name, version, { alg: "A256KW", value: b64u(aesKw(oct.k, data)) }, ctx);
+      return vault.keys.unwrapKey(name, version, { alg: "A256KW", value: b64u(aesKw(oct.k, data)) }, ctx);
     default:
       throw new Error(`no ${op} on oct`);
   }
@@ -68,9 +73,9 @@ const JWK = { RSA: rsa.jwk, EC: ec256.jwk, oct: oct.jwk };
 
 beforeAll(async () => {
   f = await openVault();
-  for (const family of ["RSA", "EC", "oct"] as const) await f.vault.importKey(`plain-${family}`, { key: JWK[family] }, ctx);
-  await f.vault.importKey("aes-128", { key: oct128.jwk }, ctx);
-  await f.vault.importKey("p384", { key: ecKey("P-384").jwk }, ctx);
+  for (const family of ["RSA", "EC", "oct"] as const) await f.vault.keys.importKey(`plain-${family}`, { key: JWK[family] }, ctx);
+  await f.vault.keys.importKey("aes-128", { key: oct128.jwk }, ctx);
+  await f.vault.keys.importKey("p384", { key: ecKey("P-384").jwk }, ctx);
 });
 
 describe("every operation works on a key that allows it (the baseline of the tables below)", () => {
@@ -88,7 +93,7 @@ describe("key_ops: an operation the key does not allow gets 403", () => {
   );
   beforeAll(async () => {
     for (const [family, op, allowed] of cases)
-      await f.vault.importKey(`no-${op}-${family}`, { key: { ...JWK[family], key_ops: allowed } }, ctx);
+      await f.vault.keys.importKey(`no-${op}-${family}`, { key: { ...JWK[family], key_ops: allowed } }, ctx);
   });
 
   it.each(cases)("%s without %s", async (family, op, allowed) => {
@@ -98,15 +103,15 @@ describe("key_ops: an operation the key does not allow gets 403", () => {
   });
 
   it("updateKey that removes an operation forbids it from then on, and adding it back allows it", async () => {
-    await f.vault.importKey("ops-toggle", { key: rsa.jwk }, ctx);
-    await f.vault.updateKey("ops-toggle", undefined, { key_ops: ["verify"] }, ctx);
+    await f.vault.keys.importKey("ops-toggle", { key: rsa.jwk }, ctx);
+    await f.vault.keys.updateKey("ops-toggle", undefined, { key_ops: ["verify"] }, ctx);
     await expectKvError(validCall(f.vault, "ops-toggle", "RSA", "sign"), opForbidden("sign"));
-    await f.vault.updateKey("ops-toggle", undefined, { key_ops: ["sign", "verify"] }, ctx);
+    await f.vault.keys.updateKey("ops-toggle", undefined, { key_ops: ["sign", "verify"] }, ctx);
     await expect(validCall(f.vault, "ops-toggle", "RSA", "sign")).resolves.toBeTruthy();
   });
 
   it("an empty key_ops forbids everything", async () => {
-    await f.vault.importKey("no-ops", { key: { ...rsa.jwk, key_ops: [] } }, ctx);
+    await f.vault.keys.importKey("no-ops", { key: { ...rsa.jwk, key_ops: [] } }, ctx);
     for (const op of OPS) await expectKvError(validCall(f.vault, "no-ops", "RSA", op), opForbidden(op));
   });
 });
@@ -115,7 +120,7 @@ describe("a disabled key gets 403 for every operation", () => {
   const cases = (["RSA", "EC", "oct"] as const).flatMap((family) => FAMILY_OPS[family].map((op) => [family, op] as const));
   beforeAll(async () => {
     for (const family of ["RSA", "EC", "oct"] as const)
-      await f.vault.importKey(`disabled-${family}`, { key: JWK[family], attributes: { enabled: false } }, ctx);
+      await f.vault.keys.importKey(`disabled-${family}`, { key: JWK[family], attributes: { enabled: false } }, ctx);
   });
 
   it.each(cases)("%s %s", async (family, op) => {
@@ -127,8 +132,8 @@ describe("a disabled key gets 403 for every operation", () => {
   });
 
   it("only the disabled version is refused; the other versions still work, and enabling it again allows it", async () => {
-    const v1 = (await f.vault.importKey("half-disabled", { key: oct.jwk }, ctx)).key.kid!.split("/").at(-1)!;
-    const v2 = (await f.vault.importKey("half-disabled", { key: oct.jwk, attributes: { enabled: false } }, ctx)).key
+    const v1 = (await f.vault.keys.importKey("half-disabled", { key: oct.jwk }, ctx)).key.kid!.split("/").at(-1)!;
+    const v2 = (await f.vault.keys.importKey("half-disabled", { key: oct.jwk, attributes: { enabled: false } }, ctx)).key
       .kid!.split("/")
       .at(-1)!;
     await expectKvError(validCall(f.vault, "half-disabled", "oct", "wrapKey"), {
@@ -142,7 +147,7 @@ describe("a disabled key gets 403 for every operation", () => {
       message: "Operation wrapKey is not allowed on a disabled key.",
     });
     await expect(validCall(f.vault, "half-disabled", "oct", "wrapKey", v1)).resolves.toBeTruthy();
-    await f.vault.updateKey("half-disabled", v2, { attributes: { enabled: true } }, ctx);
+    await f.vault.keys.updateKey("half-disabled", v2, { attributes: { enabled: true } }, ctx);
     await expect(validCall(f.vault, "half-disabled", "oct", "wrapKey")).resolves.toBeTruthy();
   });
 });
@@ -160,7 +165,7 @@ describe("nbf and exp: encrypt, wrapKey and sign get 403 outside the window; dec
     f.clock.set(T0);
     for (const [i, [, attributes]] of windows.entries()) {
       for (const family of ["RSA", "EC", "oct"] as const)
-        await f.vault.importKey(`window-${i}-${family}`, { key: JWK[family], attributes }, ctx);
+        await f.vault.keys.importKey(`window-${i}-${family}`, { key: JWK[family], attributes }, ctx);
     }
   });
 
@@ -176,7 +181,7 @@ describe("nbf and exp: encrypt, wrapKey and sign get 403 outside the window; dec
 
   it("the clock moves a key into and out of its window", async () => {
     f.clock.set(T0);
-    await f.vault.importKey("window-move", { key: oct.jwk, attributes: { nbf: T0 + 100, exp: T0 + 200 } }, ctx);
+    await f.vault.keys.importKey("window-move", { key: oct.jwk, attributes: { nbf: T0 + 100, exp: T0 + 200 } }, ctx);
     const forbidden = (message: string) => ({ status: 403, code: "Forbidden", message });
     await expectKvError(
       validCall(f.vault, "window-move", "oct", "encrypt"),
@@ -207,102 +212,102 @@ describe("an algorithm that does not suit the key gets 400", () => {
   const cases: [string, () => Promise<unknown>, ReturnType<typeof bad>][] = [
     [
       "RS256 to encrypt with RSA",
-      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RS256", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { alg: "RS256", value: "AAAA" }, ctx),
       unsupported("RS256", "encrypt", "RSA"),
     ],
     [
       "RSA-OAEP to sign with RSA",
-      () => f.vault.sign("plain-RSA", undefined, { alg: "RSA-OAEP", value: b64u(Buffer.alloc(32)) }, ctx),
+      () => f.vault.keys.sign("plain-RSA", undefined, { alg: "RSA-OAEP", value: b64u(Buffer.alloc(32)) }, ctx),
       unsupported("RSA-OAEP", "sign", "RSA"),
     ],
     [
       "ES256 to sign with RSA",
-      () => f.vault.sign("plain-RSA", undefined, { alg: "ES256", value: b64u(Buffer.alloc(32)) }, ctx),
+      () => f.vault.keys.sign("plain-RSA", undefined, { alg: "ES256", value: b64u(Buffer.alloc(32)) }, ctx),
       unsupported("ES256", "sign", "RSA"),
     ],
     [
       "A256GCM to encrypt with RSA",
-      () => f.vault.encrypt("plain-RSA", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
       unsupported("A256GCM", "encrypt", "RSA"),
     ],
     [
       "A256KW to wrap with RSA",
-      () => f.vault.wrapKey("plain-RSA", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
+      () => f.vault.keys.wrapKey("plain-RSA", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
       unsupported("A256KW", "wrapKey", "RSA"),
     ],
     [
       "RS256 to sign with EC",
-      () => f.vault.sign("plain-EC", undefined, { alg: "RS256", value: b64u(Buffer.alloc(32)) }, ctx),
+      () => f.vault.keys.sign("plain-EC", undefined, { alg: "RS256", value: b64u(Buffer.alloc(32)) }, ctx),
       unsupported("RS256", "sign", "EC"),
     ],
     [
       "PS256 to verify with EC",
-      () => f.vault.verify("plain-EC", undefined, { alg: "PS256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
+      () => f.vault.keys.verify("plain-EC", undefined, { alg: "PS256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
       unsupported("PS256", "verify", "EC"),
     ],
     [
       "ES384 on a P-256 key",
-      () => f.vault.sign("plain-EC", undefined, { alg: "ES384", value: b64u(Buffer.alloc(48)) }, ctx),
+      () => f.vault.keys.sign("plain-EC", undefined, { alg: "ES384", value: b64u(Buffer.alloc(48)) }, ctx),
       bad("Algorithm ES384 needs a key on P-384; this key is on P-256."),
     ],
     [
       "ES256K on a P-256 key",
-      () => f.vault.sign("plain-EC", undefined, { alg: "ES256K", value: b64u(Buffer.alloc(32)) }, ctx),
+      () => f.vault.keys.sign("plain-EC", undefined, { alg: "ES256K", value: b64u(Buffer.alloc(32)) }, ctx),
       bad("Algorithm ES256K needs a key on P-256K; this key is on P-256."),
     ],
     [
       "ES256 on a P-384 key (verify)",
-      () => f.vault.verify("p384", undefined, { alg: "ES256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
+      () => f.vault.keys.verify("p384", undefined, { alg: "ES256", digest: b64u(Buffer.alloc(32)), value: "AAAA" }, ctx),
       bad("Algorithm ES256 needs a key on P-256; this key is on P-384."),
     ],
     [
       "RSA-OAEP to encrypt with oct",
-      () => f.vault.encrypt("plain-oct", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("plain-oct", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx),
       unsupported("RSA-OAEP", "encrypt", "oct"),
     ],
     [
       "A256KW to encrypt with oct",
-      () => f.vault.encrypt("plain-oct", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("plain-oct", undefined, { alg: "A256KW", value: "AAAA" }, ctx),
       unsupported("A256KW", "encrypt", "oct"),
     ],
     [
       "A256GCM to wrap with oct",
-      () => f.vault.wrapKey("plain-oct", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      () => f.vault.keys.wrapKey("plain-oct", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
       unsupported("A256GCM", "wrapKey", "oct"),
     ],
     [
       "A128KW on a 256-bit key",
-      () => f.vault.wrapKey("plain-oct", undefined, { alg: "A128KW", value: b64u(Buffer.alloc(16)) }, ctx),
+      () => f.vault.keys.wrapKey("plain-oct", undefined, { alg: "A128KW", value: b64u(Buffer.alloc(16)) }, ctx),
       bad("Algorithm A128KW needs a 128-bit key; this key has 256 bits."),
     ],
     [
       "A256GCM on a 128-bit key",
-      () => f.vault.encrypt("aes-128", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("aes-128", undefined, { alg: "A256GCM", value: "AAAA" }, ctx),
       bad("Algorithm A256GCM needs a 256-bit key; this key has 128 bits."),
     ],
     [
       "A192CBC on a 128-bit key",
-      () => f.vault.decrypt("aes-128", undefined, { alg: "A192CBC", value: "AAAA", iv: "AAAA" }, ctx),
+      () => f.vault.keys.decrypt("aes-128", undefined, { alg: "A192CBC", value: "AAAA", iv: "AAAA" }, ctx),
       bad("Algorithm A192CBC needs a 192-bit key; this key has 128 bits."),
     ],
     [
       "an unknown algorithm",
-      () => f.vault.sign("plain-RSA", undefined, { alg: "HS256", value: "AAAA" }, ctx),
+      () => f.vault.keys.sign("plain-RSA", undefined, { alg: "HS256", value: "AAAA" }, ctx),
       bad('Unknown algorithm "HS256".'),
     ],
     [
       "a lowercase algorithm",
-      () => f.vault.encrypt("plain-RSA", undefined, { alg: "rsa-oaep", value: "AAAA" }, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { alg: "rsa-oaep", value: "AAAA" }, ctx),
       bad('Unknown algorithm "rsa-oaep".'),
     ],
     [
       "no algorithm",
-      () => f.vault.encrypt("plain-RSA", undefined, { value: "AAAA" } as any, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { value: "AAAA" } as any, ctx),
       bad("The request must name the algorithm in 'alg'."),
     ],
     [
       "an algorithm that is not a string",
-      () => f.vault.wrapKey("plain-oct", undefined, { alg: 5, value: "AAAA" } as any, ctx),
+      () => f.vault.keys.wrapKey("plain-oct", undefined, { alg: 5, value: "AAAA" } as any, ctx),
       bad("The request must name the algorithm in 'alg'."),
     ],
   ];
@@ -317,15 +322,15 @@ describe("a digest whose length does not suit the algorithm gets 400", () => {
     [0, 20, 28, 31, 33, 48, 64, 65].filter((n) => n !== DIGEST_LEN[alg]).map((len) => [name, alg, len] as const),
   );
   beforeAll(async () => {
-    await f.vault.importKey("k-256k", { key: ecKey("P-256K").jwk }, ctx);
-    await f.vault.importKey("k-521", { key: ecKey("P-521").jwk }, ctx);
+    await f.vault.keys.importKey("k-256k", { key: ecKey("P-256K").jwk }, ctx);
+    await f.vault.keys.importKey("k-521", { key: ecKey("P-521").jwk }, ctx);
   });
 
   it.each(cases)("%s %s with %i bytes: sign and verify", async (name, alg, len) => {
     const digest = b64u(nc.randomBytes(len));
     const want = bad(`The digest for ${alg} must be ${DIGEST_LEN[alg]} bytes; got ${len}.`);
-    await expectKvError(f.vault.sign(name, undefined, { alg, value: digest }, ctx), want);
-    await expectKvError(f.vault.verify(name, undefined, { alg, digest, value: b64u(Buffer.alloc(64)) }, ctx), want);
+    await expectKvError(f.vault.keys.sign(name, undefined, { alg, value: digest }, ctx), want);
+    await expectKvError(f.vault.keys.verify(name, undefined, { alg, digest, value: b64u(Buffer.alloc(64)) }, ctx), want);
   });
 
   it.each([
@@ -336,7 +341,7 @@ describe("a digest whose length does not suit the algorithm gets 400", () => {
     ["k-521", "ES512", 32],
   ] as const)("%s %s with %i bytes", async (name, alg, len) => {
     await expectKvError(
-      f.vault.sign(name, undefined, { alg, value: b64u(nc.randomBytes(len)) }, ctx),
+      f.vault.keys.sign(name, undefined, { alg, value: b64u(nc.randomBytes(len)) }, ctx),
       bad(`The digest for ${alg} must be ${DIGEST_LEN[alg]} bytes; got ${len}.`),
     );
   });
@@ -344,12 +349,12 @@ describe("a digest whose length does not suit the algorithm gets 400", () => {
   it("a message hashed with the wrong function but of the right length is signed (the vault cannot tell)", async () => {
     const msg = Buffer.from("x");
     const digest = nc.createHash("sha3-256").update(msg).digest();
-    const sig = await f.vault.sign("plain-EC", undefined, { alg: "ES256", value: b64u(digest) }, ctx);
+    const sig = await f.vault.keys.sign("plain-EC", undefined, { alg: "ES256", value: b64u(digest) }, ctx);
     expect(
       nc.verify(
         "sha256",
         msg,
-        signOptions("ES256", nodePublicKey((await f.vault.getKey("plain-EC", undefined, ctx)).key)) as nc.VerifyKeyObjectInput,
+        signOptions("ES256", nodePublicKey((await f.vault.keys.getKey("plain-EC", undefined, ctx)).key)) as nc.VerifyKeyObjectInput,
         Buffer.from(sig.value, "base64url"),
       ),
     ).toBe(false);
@@ -363,40 +368,44 @@ describe("request bodies and targets", () => {
   const cases: [string, () => Promise<unknown>, ReturnType<typeof bad>][] = [
     [
       "value missing",
-      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP" } as any, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP" } as any, ctx),
       bad("'value' must be a base64url string."),
     ],
     [
       "value not base64url",
-      () => f.vault.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP", value: "a*b" }, ctx),
+      () => f.vault.keys.encrypt("plain-RSA", undefined, { alg: "RSA-OAEP", value: "a*b" }, ctx),
       bad("'value' is not valid base64url."),
     ],
     [
       "iv not base64url",
-      () => f.vault.decrypt("plain-oct", undefined, { alg: "A256CBC", value: "AAAA", iv: "!" }, ctx),
+      () => f.vault.keys.decrypt("plain-oct", undefined, { alg: "A256CBC", value: "AAAA", iv: "!" }, ctx),
       bad("'iv' is not valid base64url."),
     ],
     [
       "tag a number",
-      () => f.vault.decrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", iv: "AAAA", tag: 7 } as any, ctx),
+      () => f.vault.keys.decrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", iv: "AAAA", tag: 7 } as any, ctx),
       bad("'tag' must be a base64url string."),
     ],
     [
       "aad not base64url",
-      () => f.vault.encrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", aad: "%%" }, ctx),
+      () => f.vault.keys.encrypt("plain-oct", undefined, { alg: "A256GCM", value: "AAAA", aad: "%%" }, ctx),
       bad("'aad' is not valid base64url."),
     ],
     [
       "verify without digest",
-      () => f.vault.verify("plain-EC", undefined, { alg: "ES256", value: "AAAA" } as any, ctx),
+      () => f.vault.keys.verify("plain-EC", undefined, { alg: "ES256", value: "AAAA" } as any, ctx),
       bad("'digest' must be a base64url string."),
     ],
     [
       "a body that is not an object",
-      () => f.vault.sign("plain-EC", undefined, null as any, ctx),
+      () => f.vault.keys.sign("plain-EC", undefined, null as any, ctx),
       bad("The request body must be a JSON object."),
     ],
-    ["a bad key name", () => f.vault.encrypt("plain_RSA", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx), nameMessage("plain_RSA")],
+    [
+      "a bad key name",
+      () => f.vault.keys.encrypt("plain_RSA", undefined, { alg: "RSA-OAEP", value: "AAAA" }, ctx),
+      nameMessage("plain_RSA"),
+    ],
   ];
   it.each(cases)("%s", async (_what, call, want) => {
     await expectKvError(call(), want);
@@ -411,12 +420,12 @@ describe("request bodies and targets", () => {
   it("an older version is used when named, the newest otherwise", async () => {
     const k1 = ecKey("P-256");
     const k2 = ecKey("P-256");
-    const v1 = (await f.vault.importKey("two-versions", { key: k1.jwk }, ctx)).key.kid!.split("/").at(-1)!;
-    await f.vault.importKey("two-versions", { key: k2.jwk }, ctx);
+    const v1 = (await f.vault.keys.importKey("two-versions", { key: k1.jwk }, ctx)).key.kid!.split("/").at(-1)!;
+    await f.vault.keys.importKey("two-versions", { key: k2.jwk }, ctx);
     const msg = Buffer.from("which key?");
     const digest = b64u(nc.createHash("sha256").update(msg).digest());
-    const s1 = await f.vault.sign("two-versions", v1, { alg: "ES256", value: digest }, ctx);
-    const s2 = await f.vault.sign("two-versions", undefined, { alg: "ES256", value: digest }, ctx);
+    const s1 = await f.vault.keys.sign("two-versions", v1, { alg: "ES256", value: digest }, ctx);
+    const s2 = await f.vault.keys.sign("two-versions", undefined, { alg: "ES256", value: digest }, ctx);
     expect(s1.kid).toBe(`https://vault.test/keys/two-versions/${v1}`);
     expect(nc.verify("sha256", msg, { key: k1.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s1.value, "base64url"))).toBe(true);
     expect(nc.verify("sha256", msg, { key: k2.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s2.value, "base64url"))).toBe(true);

@@ -88,44 +88,44 @@ beforeAll(async () => {
   ecs.forEach((k, i) => addSecrets(`ec${i}`, k.jwk as Record<string, unknown>));
   octs.forEach((k, i) => addSecrets(`oct${i}`, k.jwk as Record<string, unknown>));
 
-  await record("import rsa", v.importKey("rsa", { key: rsa.jwk, tags: { a: "b" } }, ctx));
-  await record("import rsa-hsm", v.importKey("rsa-hsm", { key: { ...rsaHsm.jwk, kty: "RSA-HSM" } }, ctx));
-  for (const [i, k] of ecs.entries()) await record(`import ec${i}`, v.importKey(`ec${i}`, { key: k.jwk, Hsm: i % 2 === 0 }, ctx));
-  for (const [i, k] of octs.entries()) await record(`import oct${i}`, v.importKey(`oct${i}`, { key: k.jwk }, ctx));
+  await record("import rsa", v.keys.importKey("rsa", { key: rsa.jwk, tags: { a: "b" } }, ctx));
+  await record("import rsa-hsm", v.keys.importKey("rsa-hsm", { key: { ...rsaHsm.jwk, kty: "RSA-HSM" } }, ctx));
+  for (const [i, k] of ecs.entries()) await record(`import ec${i}`, v.keys.importKey(`ec${i}`, { key: k.jwk, Hsm: i % 2 === 0 }, ctx));
+  for (const [i, k] of octs.entries()) await record(`import oct${i}`, v.keys.importKey(`oct${i}`, { key: k.jwk }, ctx));
 
-  const kek = await record("create kek", v.createKey("kek", { kty: "RSA-HSM", key_ops: ["import"] }, ctx));
+  const kek = await record("create kek", v.keys.createKey("kek", { kty: "RSA-HSM", key_ops: ["import"] }, ctx));
   kekKid = kek.key.kid!;
   kekPublic = nodePublicKey(kek.key);
 
   // Every method, on every key.
   const names = ["rsa", "rsa-hsm", "ec0", "ec1", "ec2", "ec3", "oct0", "oct1", "oct2", "kek"];
   for (const name of names) {
-    await record(`get ${name}`, v.getKey(name, undefined, ctx));
-    await record(`versions ${name}`, v.listKeyVersions(name, {}, ctx));
-    await record(`policy ${name}`, v.getRotationPolicy(name, ctx));
-    await record(`backup ${name}`, v.backupKey(name, ctx));
+    await record(`get ${name}`, v.keys.getKey(name, undefined, ctx));
+    await record(`versions ${name}`, v.keys.listKeyVersions(name, {}, ctx));
+    await record(`policy ${name}`, v.keys.getRotationPolicy(name, ctx));
+    await record(`backup ${name}`, v.keys.backupKey(name, ctx));
   }
-  await record("list", v.listKeys({}, ctx));
-  await record("list paged", v.listKeys({ maxresults: 3 }, ctx));
-  await record("update", v.updateKey("rsa", undefined, { tags: { c: "d" }, attributes: { exp: 2_000_000_000 } }, ctx));
+  await record("list", v.keys.listKeys({}, ctx));
+  await record("list paged", v.keys.listKeys({ maxresults: 3 }, ctx));
+  await record("update", v.keys.updateKey("rsa", undefined, { tags: { c: "d" }, attributes: { exp: 2_000_000_000 } }, ctx));
   await record(
     "set policy",
-    v.updateRotationPolicy("oct0", { lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }] }, ctx),
+    v.keys.updateRotationPolicy("oct0", { lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }] }, ctx),
   );
-  await record("random", v.getRandomBytes({ count: 128 }));
+  await record("random", v.keys.getRandomBytes({ count: 128 }));
 
   const digest = (n: number) => b64u(nc.randomBytes(n));
   for (const name of ["rsa", "rsa-hsm"]) {
     for (const alg of ["RS256", "PS512"]) {
       const d = digest(alg.endsWith("256") ? 32 : 64);
-      const sig = await record(`sign ${name} ${alg}`, v.sign(name, undefined, { alg, value: d }, ctx));
-      await record(`verify ${name} ${alg}`, v.verify(name, undefined, { alg, digest: d, value: sig.value }, ctx));
+      const sig = await record(`sign ${name} ${alg}`, v.keys.sign(name, undefined, { alg, value: d }, ctx));
+      await record(`verify ${name} ${alg}`, v.keys.verify(name, undefined, { alg, digest: d, value: sig.value }, ctx));
     }
     for (const alg of ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"]) {
-      const ct = await record(`encrypt ${name} ${alg}`, v.encrypt(name, undefined, { alg, value: digest(32) }, ctx));
-      await record(`decrypt ${name} ${alg}`, v.decrypt(name, undefined, { alg, value: ct.value }, ctx));
-      const w = await record(`wrap ${name} ${alg}`, v.wrapKey(name, undefined, { alg, value: digest(32) }, ctx));
-      await record(`unwrap ${name} ${alg}`, v.unwrapKey(name, undefined, { alg, value: w.value }, ctx));
+      const ct = await record(`encrypt ${name} ${alg}`, v.keys.encrypt(name, undefined, { alg, value: digest(32) }, ctx));
+      await record(`decrypt ${name} ${alg}`, v.keys.decrypt(name, undefined, { alg, value: ct.value }, ctx));
+      const w = await record(`wrap ${name} ${alg}`, v.keys.wrapKey(name, undefined, { alg, value: digest(32) }, ctx));
+      await record(`unwrap ${name} ${alg}`, v.keys.unwrapKey(name, undefined, { alg, value: w.value }, ctx));
     }
   }
   for (const [name, alg, n] of [
@@ -135,8 +135,8 @@ beforeAll(async () => {
     ["ec3", "ES512", 64],
   ] as const) {
     const d = digest(n);
-    const sig = await record(`sign ${name}`, v.sign(name, undefined, { alg, value: d }, ctx));
-    await record(`verify ${name}`, v.verify(name, undefined, { alg, digest: d, value: sig.value }, ctx));
+    const sig = await record(`sign ${name}`, v.keys.sign(name, undefined, { alg, value: d }, ctx));
+    await record(`verify ${name}`, v.keys.verify(name, undefined, { alg, digest: d, value: sig.value }, ctx));
   }
   for (const [name, bits] of [
     ["oct0", 128],
@@ -144,44 +144,47 @@ beforeAll(async () => {
     ["oct2", 256],
   ] as const) {
     for (const mode of ["GCM", "CBC", "CBCPAD"]) {
-      const ct = await record(`encrypt ${name} ${mode}`, v.encrypt(name, undefined, { alg: `A${bits}${mode}`, value: digest(32) }, ctx));
+      const ct = await record(
+        `encrypt ${name} ${mode}`,
+        v.keys.encrypt(name, undefined, { alg: `A${bits}${mode}`, value: digest(32) }, ctx),
+      );
       await record(
         `decrypt ${name} ${mode}`,
-        v.decrypt(name, undefined, { alg: `A${bits}${mode}`, value: ct.value, iv: ct.iv, tag: ct.tag }, ctx),
+        v.keys.decrypt(name, undefined, { alg: `A${bits}${mode}`, value: ct.value, iv: ct.iv, tag: ct.tag }, ctx),
       );
     }
-    const w = await record(`wrap ${name}`, v.wrapKey(name, undefined, { alg: `A${bits}KW`, value: digest(32) }, ctx));
-    await record(`unwrap ${name}`, v.unwrapKey(name, undefined, { alg: `A${bits}KW`, value: w.value }, ctx));
+    const w = await record(`wrap ${name}`, v.keys.wrapKey(name, undefined, { alg: `A${bits}KW`, value: digest(32) }, ctx));
+    await record(`unwrap ${name}`, v.keys.unwrapKey(name, undefined, { alg: `A${bits}KW`, value: w.value }, ctx));
   }
 
   // Failing calls: their messages are outputs too.
   const refuse = (label: string, p: Promise<unknown>) => record(label, p).catch(() => undefined);
-  await refuse("import disagreeing rsa", v.importKey("bad", { key: { ...rsa.jwk, dp: rsa.jwk.dq } }, ctx));
-  await refuse("import rsa wrong d", v.importKey("bad", { key: { ...rsa.jwk, d: rsaHsm.jwk.d } }, ctx));
-  await refuse("import ec wrong d", v.importKey("bad", { key: { ...ecs[0]!.jwk, d: ecs[1]!.jwk.d } }, ctx));
-  await refuse("import oct 64", v.importKey("bad", { key: { kty: "oct", k: octs[2]!.jwk.k!.slice(0, 11) } }, ctx));
+  await refuse("import disagreeing rsa", v.keys.importKey("bad", { key: { ...rsa.jwk, dp: rsa.jwk.dq } }, ctx));
+  await refuse("import rsa wrong d", v.keys.importKey("bad", { key: { ...rsa.jwk, d: rsaHsm.jwk.d } }, ctx));
+  await refuse("import ec wrong d", v.keys.importKey("bad", { key: { ...ecs[0]!.jwk, d: ecs[1]!.jwk.d } }, ctx));
+  await refuse("import oct 64", v.keys.importKey("bad", { key: { kty: "oct", k: octs[2]!.jwk.k!.slice(0, 11) } }, ctx));
   await refuse(
     "decrypt garbage",
-    v.decrypt("rsa", undefined, { alg: "RSA-OAEP", value: b64u(nodeEncrypt("RSA-OAEP", rsaHsm.publicKey, Buffer.from("x"))) }, ctx),
+    v.keys.decrypt("rsa", undefined, { alg: "RSA-OAEP", value: b64u(nodeEncrypt("RSA-OAEP", rsaHsm.publicKey, Buffer.from("x"))) }, ctx),
   );
   await refuse(
     "unwrap garbage",
-    v.unwrapKey("oct2", undefined, { alg: "A256KW", value: b64u(aesKw(octs[1]!.k.subarray(0, 16), Buffer.alloc(16))) }, ctx),
+    v.keys.unwrapKey("oct2", undefined, { alg: "A256KW", value: b64u(aesKw(octs[1]!.k.subarray(0, 16), Buffer.alloc(16))) }, ctx),
   );
-  await refuse("sign bad digest", v.sign("ec0", undefined, { alg: "ES256", value: digest(20) }, ctx));
+  await refuse("sign bad digest", v.keys.sign("ec0", undefined, { alg: "ES256", value: digest(20) }, ctx));
 
   // Rotation, delete, recover, restore, purge.
-  await record("rotate rsa", v.rotateKey("rsa-hsm", ctx));
-  await record("rotate oct", v.rotateKey("oct1", ctx));
-  const backup = await record("backup oct2", v.backupKey("oct2", ctx));
-  await record("delete oct2", v.deleteKey("oct2", ctx));
-  await record("get deleted", v.getDeletedKey("oct2", ctx));
-  await record("list deleted", v.listDeletedKeys({}, ctx));
-  await record("recover", v.recoverDeletedKey("oct2", ctx));
-  await record("delete again", v.deleteKey("oct2", ctx));
-  await record("purge", v.purgeDeletedKey("oct2", ctx));
-  await record("restore", v.restoreKey(backup, ctx));
-  await record("delete ec3", v.deleteKey("ec3", ctx));
+  await record("rotate rsa", v.keys.rotateKey("rsa-hsm", ctx));
+  await record("rotate oct", v.keys.rotateKey("oct1", ctx));
+  const backup = await record("backup oct2", v.keys.backupKey("oct2", ctx));
+  await record("delete oct2", v.keys.deleteKey("oct2", ctx));
+  await record("get deleted", v.keys.getDeletedKey("oct2", ctx));
+  await record("list deleted", v.keys.listDeletedKeys({}, ctx));
+  await record("recover", v.keys.recoverDeletedKey("oct2", ctx));
+  await record("delete again", v.keys.deleteKey("oct2", ctx));
+  await record("purge", v.keys.purgeDeletedKey("oct2", ctx));
+  await record("restore", v.keys.restoreKey(backup, ctx));
+  await record("delete ec3", v.keys.deleteKey("ec3", ctx));
 });
 
 describe("no private material in any output", () => {
@@ -232,7 +235,7 @@ describe("no private material in any output", () => {
 
   it("every record in the store holds key material only sealed", async () => {
     const found: string[] = [];
-    for (const name of await f.store.listNames()) found.push(...scan(`store ${name}`, await f.store.getKey(name)));
+    for (const name of await f.store.names("key")) found.push(...scan(`store ${name}`, await f.store.get("key", name)));
     found.push(...scan("store domain", await f.store.getDomain()));
     expect(found).toEqual([]);
   });
@@ -250,27 +253,30 @@ describe("BYOK-imported keys (RSA, EC and oct targets)", () => {
     addSecrets("byokEc", byokEc.jwk as Record<string, unknown>);
     addSecrets("byokOct", byokOct.jwk as Record<string, unknown>);
     const blob = (target: Uint8Array) => keyHsm(transferBlob({ kid: kekKid, kekPublic, target }));
-    await record("byok rsa", v.importKey("byok-rsa", { key: { kty: "RSA-HSM", key_hsm: blob(pkcs8(byokRsa.privateKey)) } }, ctx));
-    await record("byok ec", v.importKey("byok-ec", { key: { kty: "EC-HSM", crv: "P-384", key_hsm: blob(pkcs8(byokEc.privateKey)) } }, ctx));
-    await record("byok oct", v.importKey("byok-oct", { key: { kty: "oct-HSM", key_hsm: blob(byokOct.k) } }, ctx));
+    await record("byok rsa", v.keys.importKey("byok-rsa", { key: { kty: "RSA-HSM", key_hsm: blob(pkcs8(byokRsa.privateKey)) } }, ctx));
+    await record(
+      "byok ec",
+      v.keys.importKey("byok-ec", { key: { kty: "EC-HSM", crv: "P-384", key_hsm: blob(pkcs8(byokEc.privateKey)) } }, ctx),
+    );
+    await record("byok oct", v.keys.importKey("byok-oct", { key: { kty: "oct-HSM", key_hsm: blob(byokOct.k) } }, ctx));
     for (const name of ["byok-rsa", "byok-ec", "byok-oct"]) {
-      await record(`byok get ${name}`, v.getKey(name, undefined, ctx));
-      await record(`byok versions ${name}`, v.listKeyVersions(name, {}, ctx));
-      await record(`byok backup ${name}`, v.backupKey(name, ctx));
+      await record(`byok get ${name}`, v.keys.getKey(name, undefined, ctx));
+      await record(`byok versions ${name}`, v.keys.listKeyVersions(name, {}, ctx));
+      await record(`byok backup ${name}`, v.keys.backupKey(name, ctx));
     }
     const digest = (n: number) => b64u(nc.randomBytes(n));
     const d = digest(32);
-    const sig = await record("byok sign rsa", v.sign("byok-rsa", undefined, { alg: "PS256", value: d }, ctx));
-    await record("byok verify rsa", v.verify("byok-rsa", undefined, { alg: "PS256", digest: d, value: sig.value }, ctx));
-    const ct = await record("byok encrypt rsa", v.encrypt("byok-rsa", undefined, { alg: "RSA-OAEP", value: d }, ctx));
-    await record("byok decrypt rsa", v.decrypt("byok-rsa", undefined, { alg: "RSA-OAEP", value: ct.value }, ctx));
-    await record("byok sign ec", v.sign("byok-ec", undefined, { alg: "ES384", value: digest(48) }, ctx));
-    const w = await record("byok wrap oct", v.wrapKey("byok-oct", undefined, { alg: "A256KW", value: d }, ctx));
-    await record("byok unwrap oct", v.unwrapKey("byok-oct", undefined, { alg: "A256KW", value: w.value }, ctx));
-    await record("byok rotate", v.rotateKey("byok-ec", ctx));
-    await record("byok list", v.listKeys({}, ctx));
-    await record("byok delete", v.deleteKey("byok-oct", ctx));
-    await record("byok deleted", v.listDeletedKeys({}, ctx));
+    const sig = await record("byok sign rsa", v.keys.sign("byok-rsa", undefined, { alg: "PS256", value: d }, ctx));
+    await record("byok verify rsa", v.keys.verify("byok-rsa", undefined, { alg: "PS256", digest: d, value: sig.value }, ctx));
+    const ct = await record("byok encrypt rsa", v.keys.encrypt("byok-rsa", undefined, { alg: "RSA-OAEP", value: d }, ctx));
+    await record("byok decrypt rsa", v.keys.decrypt("byok-rsa", undefined, { alg: "RSA-OAEP", value: ct.value }, ctx));
+    await record("byok sign ec", v.keys.sign("byok-ec", undefined, { alg: "ES384", value: digest(48) }, ctx));
+    const w = await record("byok wrap oct", v.keys.wrapKey("byok-oct", undefined, { alg: "A256KW", value: d }, ctx));
+    await record("byok unwrap oct", v.keys.unwrapKey("byok-oct", undefined, { alg: "A256KW", value: w.value }, ctx));
+    await record("byok rotate", v.keys.rotateKey("byok-ec", ctx));
+    await record("byok list", v.keys.listKeys({}, ctx));
+    await record("byok delete", v.keys.deleteKey("byok-oct", ctx));
+    await record("byok deleted", v.keys.listDeletedKeys({}, ctx));
   });
 
   it("their outputs, and every output before them, are free of the targets' private parts", () => {
@@ -281,7 +287,7 @@ describe("BYOK-imported keys (RSA, EC and oct targets)", () => {
 
   it("the store holds them only sealed", async () => {
     const found: string[] = [];
-    for (const name of await f.store.listNames()) found.push(...scan(`store ${name}`, await f.store.getKey(name)));
+    for (const name of await f.store.names("key")) found.push(...scan(`store ${name}`, await f.store.get("key", name)));
     expect(found).toEqual([]);
   });
 });

@@ -1,0 +1,106 @@
+// Two constant-time fixed-window exponentiations at once (the CRT halves), on the
+// paired layout of mont-pair.ts. Same method as modexp.ts: WINDOW squarings and one
+// multiplication per window, and a table lookup that reads every entry and keeps
+// the wanted one under a mask. The two halves have different exponents, so the
+// mask is built per lane: (mask_p, mask_q, mask_p, mask_q) over each 16 bytes.
+import { MAX_LIMBS, W, limb } from "./limbs";
+import { WINDOW } from "./modexp";
+import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montPairWipe } from "./mont-pair";
+
+const TABLE_SIZE: i32 = 1 << WINDOW;
+const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
+const ACC2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+const SEL2 = memory.data(MAX_LIMBS * 8 + 16, 16);
+
+function windowAt(exp: usize, expLimbs: i32, pos: i32): u32 {
+  const li = pos / <i32>W;
+  const off = <u64>(pos % <i32>W);
+  let v: u64 = li < expLimbs ? <u64>limb(exp, li) : 0;
+  if (li + 1 < expLimbs) v |= <u64>limb(exp, li + 1) << <u64>W;
+  return <u32>((v >> off) & <u64>(TABLE_SIZE - 1));
+}
+
+const MASKS = memory.data(TABLE_SIZE * 16, 16);
+
+/**
+ * dst = (table[ip] in lane p, table[iq] in lane q), reading every entry: for each
+ * 16-byte chunk, the OR over all entries of (entry AND its mask), the masks being
+ * all ones for the wanted entry of each lane and zero elsewhere.
+ */
+function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
+  const stride = <usize>L << 3;
+  for (let j = 0; j < TABLE_SIZE; j++) {
+    const dp = <u32>j ^ ip, dq = <u32>j ^ iq;
+    const mp = <i32>(~dp & (dp - 1)) >> 31; // all ones iff j == ip
+    const mq = <i32>(~dq & (dq - 1)) >> 31;
+    v128.store(MASKS + (<usize>j << 4), i32x4(mp, mq, mp, mq));
+  }
+  // Chunks of 16 bytes; for an odd L the last chunk also reads the next 8 bytes
+  // (the table has room) and writes 8 bytes of dst's scratch tail.
+  for (let o: usize = 0; o < stride; o += 16) {
+    let acc = i64x2.splat(0);
+    let e = TABLE2 + o;
+    for (let j: usize = 0; j < <usize>TABLE_SIZE; j += 2) {
+      acc = v128.or(acc, v128.and(v128.load(e), v128.load(MASKS + (j << 4))));
+      acc = v128.or(acc, v128.and(v128.load(e + stride), v128.load(MASKS + (j << 4), 16)));
+      e += stride << 1;
+    }
+    v128.store(dst + o, acc);
+  }
+}
+
+/**
+ * out = (base_p^expP mod p, base_q^expQ mod q) in Montgomery form, paired; base
+ * paired in [0, 2m). Both exponents have expLimbs limbs and are processed over
+ * expBits bits (public). Constant time in the bases and the exponents.
+ */
+export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, expQ: usize, expLimbs: i32, expBits: i32): void {
+  const L = pairCtxL(pctx);
+  const stride = <usize>L << 3;
+  memory.copy(TABLE2, pairCtxOne(pctx), stride);
+  memory.copy(TABLE2 + stride, base, stride);
+  for (let j = 2; j < TABLE_SIZE; j++) {
+    montMulPair(pctx, TABLE2 + <usize>j * stride, TABLE2 + <usize>(j - 1) * stride, base);
+  }
+  const windows = (expBits + WINDOW - 1) / WINDOW;
+  if (windows == 0) {
+    memory.copy(out, pairCtxOne(pctx), stride);
+    return;
+  }
+  let w = windows - 1;
+  lookup2(ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+  while (w > 0) {
+    w--;
+    for (let s = 0; s < WINDOW; s++) montSqrPair(pctx, ACC2, ACC2);
+    lookup2(SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+    montMulPair(pctx, ACC2, ACC2, SEL2);
+  }
+  memory.copy(out, ACC2, stride);
+  memory.fill(TABLE2, 0, <usize>TABLE_SIZE * stride);
+  memory.fill(ACC2, 0, stride + 16);
+  memory.fill(SEL2, 0, stride + 16);
+  memory.fill(MASKS, 0, TABLE_SIZE * 16);
+  montPairWipe();
+}
+
+/**
+ * out = (base_p^exp mod p, base_q^exp mod q) in Montgomery form, paired, by left-to-right binary
+ * exponentiation with the SAME exponent in both lanes. Variable time in exp: only for public
+ * exponents (RSA's e). base paired in [0, 2m); out may alias base.
+ */
+export function modexpVartimePair(pctx: usize, out: usize, base: usize, exp: usize, expLimbs: i32, expBits: i32): void {
+  const L = pairCtxL(pctx);
+  const stride = <usize>L << 3;
+  if (expBits == 0) {
+    memory.copy(out, pairCtxOne(pctx), stride);
+    return;
+  }
+  memory.copy(ACC2, base, stride);
+  for (let i = expBits - 2; i >= 0; i--) {
+    montSqrPair(pctx, ACC2, ACC2);
+    if (i / <i32>W < expLimbs && ((limb(exp, i / <i32>W) >>> <u32>(i % <i32>W)) & 1) != 0) montMulPair(pctx, ACC2, ACC2, base);
+  }
+  memory.copy(out, ACC2, stride);
+  memory.fill(ACC2, 0, stride + 16);
+  montPairWipe();
+}

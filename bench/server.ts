@@ -1,0 +1,151 @@
+// The emulator's own throughput: autocannon against `node bin/wasm-hsm.mjs serve` (a child
+// process, HTTPS on loopback, port SERVER_PORT), CONNECTIONS connections for `seconds` per op.
+// Each op reports requests/s, p50 and p99 latency, and the ratio to the engine's rate for the
+// same operation measured earlier in the run (the HTTP, JSON, auth and vault cost on top).
+//
+// Hooks for what has not landed yet: server.get.secret runs once PUT /secrets/{name} answers
+// (the secrets routes), and is reported as skipped until then.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { request } from "node:https";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import type { Result } from "./harness.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const SERVER_PORT = 9243;
+const CONNECTIONS = 32;
+const API = "api-version=7.4";
+const AUTH = { authorization: "Bearer bench", "content-type": "application/json" };
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+/** One HTTPS request to the emulator (self-signed certificate: loopback only, not verified). */
+function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers: AUTH, rejectUnauthorized: false }, (res) => {
+      let data = "";
+      res.on("data", (c: Buffer) => (data += c.toString("utf8")));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+    });
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [`${ROOT}bin/wasm-hsm.mjs`, "serve", "--port", String(SERVER_PORT), "--log-level", "warn"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const line = await Promise.race([
+    new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve)),
+    exited.then(() => {
+      throw new Error(`the server exited before it was ready: ${stderr.trim()}`);
+    }),
+  ]);
+  const url = /vault (https:\/\/\S+)/.exec(line)?.[1];
+  if (!url) throw new Error(`unexpected first line from the server: ${line}`);
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+interface Target {
+  op: string;
+  engineOp?: string; // the engine op of the same work, for the ratio
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+}
+
+async function load(base: string, t: Target, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${base}${t.path}`,
+    method: t.method,
+    headers: AUTH,
+    body: t.body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+}
+
+/**
+ * Runs the server ops; `engineRate(op)` gives the engine's ops/s for an op of this run.
+ * Logs a line per op; returns results with impl wasm-hsm.
+ */
+export async function serverResults(
+  seconds: number,
+  engineRate: (op: string) => number | undefined,
+  log: (line: string) => void,
+): Promise<Result[]> {
+  const server = await startServer();
+  const out: Result[] = [];
+  try {
+    const base = server.url;
+    const digest = createHash("sha256").update("bench").digest().toString("base64url");
+    const made = await Promise.all([
+      call(base, "POST", `/keys/bench-rsa/create?${API}`, { kty: "RSA", key_size: 2048 }),
+      call(base, "POST", `/keys/bench-ec/create?${API}`, { kty: "EC", crv: "P-256" }),
+    ]);
+    for (const r of made) if (r.status !== 200) throw new Error(`key creation failed: ${r.status} ${r.body}`);
+    const targets: Target[] = [
+      {
+        op: "server.rsa2048.sign.RS256",
+        engineOp: "rsa2048.sign.RS256",
+        method: "POST",
+        path: `/keys/bench-rsa/sign?${API}`,
+        body: JSON.stringify({ alg: "RS256", value: digest }),
+      },
+      {
+        op: "server.p256.sign.ES256",
+        engineOp: "p256.sign.ES256",
+        method: "POST",
+        path: `/keys/bench-ec/sign?${API}`,
+        body: JSON.stringify({ alg: "ES256", value: digest }),
+      },
+      { op: "server.get.key", method: "GET", path: `/keys/bench-ec?${API}` },
+    ];
+    const secret = await call(base, "PUT", `/secrets/bench-secret?${API}`, { value: "bench" });
+    if (secret.status === 200) targets.push({ op: "server.get.secret", method: "GET", path: `/secrets/bench-secret?${API}` });
+    else log(`server  server.get.secret: skipped (PUT /secrets answers ${secret.status}: no secrets routes yet)`);
+
+    for (const t of targets) {
+      const probe = await call(base, t.method, t.path, t.body === undefined ? undefined : JSON.parse(t.body));
+      if (probe.status !== 200) throw new Error(`${t.op}: ${probe.status} ${probe.body}`);
+      const r = await load(base, t, seconds);
+      const bad = r.errors + r.timeouts + r.non2xx;
+      const engine = t.engineOp ? engineRate(t.engineOp) : undefined;
+      const result: Result = {
+        op: t.op,
+        impl: "wasm-hsm",
+        opsPerSec: r.requests.average,
+        rme: r.requests.average > 0 ? (100 * r.requests.stddev) / r.requests.average : 0,
+        samples: r.requests.total,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        ...(engine ? { engineRatio: r.requests.average / engine } : {}),
+      };
+      out.push(result);
+      log(
+        `server  ${t.op.padEnd(28)} ${Math.round(result.opsPerSec).toLocaleString("en-US").padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+          (result.engineRatio !== undefined ? `  ${result.engineRatio.toFixed(2)}× the engine's ${t.engineOp}` : "") +
+          (bad ? `  (${bad} failed requests)` : ""),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+// Measures the Montgomery products of assembly/bn inside WebAssembly (CPU time, median of 9):
+// the paired products of mont-pair.ts at the limb counts of RSA-2048, -3072 and -4096 CRT halves
+// (L = 37, 55, 74), the scalar ones of mont.ts, and the bare extmul kernel that bounds them. This
+// is the measurement behind assembly/bn/NOTES.md.
+// Run: node scripts/measure-bn.mjs   (builds its own wasm in a temporary directory)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dir = mkdtempSync(join(tmpdir(), "measure-bn-"));
+const out = join(dir, "bn.wasm");
+const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
+execFileSync(
+  process.execPath,
+  [asc, join(root, "scripts/measure/bn-entry.ts"), "-o", out, "-O3", "--converge", "--noAssert", "--runtime", "stub", "--enable", "simd"],
+  {
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
+const { instance } = await WebAssembly.instantiate(readFileSync(out), { env: { abort() {} } });
+rmSync(dir, { recursive: true, force: true });
+const e = instance.exports;
+
+function nsPer(fn, count, ...args) {
+  fn(...args.map((a, i) => (i === 0 && args.length === 1 ? Math.max(1, a >> 3) : a))); // warm up (tier-up)
+  const runs = [];
+  for (let r = 0; r < 9; r++) {
+    const c0 = process.cpuUsage();
+    fn(...args);
+    const c = process.cpuUsage(c0);
+    runs.push(((c.user + c.system) * 1000) / count);
+  }
+  return runs.sort((a, b) => a - b)[4];
+}
+
+const kernel = nsPer(e.extmulKernel, 200 * 2 * 20000, 200, 20000);
+console.log(`extmul kernel: ${kernel.toFixed(3)} ns per i64x2.extmul (two 32 x 32 -> 64 products, one per lane)`);
+console.log("L    paired sqr  paired mul  (limit sqr / mul)   scalar sqr  scalar mul");
+for (const L of [37, 55, 74]) {
+  e.setup(L);
+  const n = 4000;
+  const sp = nsPer(e.sqrPair, n, n);
+  const mp = nsPer(e.mulPair, n, n);
+  const ss = nsPer(e.sqrScalar, n, n);
+  const ms = nsPer(e.mulScalar, n, n);
+  // extmuls per product: squaring L(L-1)/2 cross + L diagonal + L^2 - L reduction; multiplication 2 L^2 - L.
+  const sqrOps = (L * (L - 1)) / 2 + L + L * L - L;
+  const mulOps = 2 * L * L - L;
+  console.log(
+    `${L}   ${sp.toFixed(0).padStart(7)} ns  ${mp.toFixed(0).padStart(7)} ns   (${(sqrOps * kernel).toFixed(0)} / ${(mulOps * kernel).toFixed(0)} ns)   ${ss.toFixed(0).padStart(7)} ns  ${ms.toFixed(0).padStart(7)} ns`,
+  );
+}

@@ -1,0 +1,2 @@
+export { applySeed, type SeedMode, type SeedReport } from "./apply.js";
+export { parseSeed, SeedError, type SeedDocument, type VaultSeed } from "./document.js";

@@ -1,0 +1,141 @@
+// Several vaults in one emulator (`--vault NAME`, the management API). Each vault has its own objects,
+// security domain, engine, clock and throttle. A request finds its vault by the Host header
+// (NAME.localhost, or an alias given as `--vault NAME=HOST`), or by the port it came in on
+// (`--vault NAME:PORT`); anything else goes to the default vault, which is what a single-vault
+// emulator has always been.
+import type { SecurityDomainRecord } from "../../store/types.js";
+import { KeyVaultError } from "../../vault/errors.js";
+import type { Router } from "../router.js";
+import { ShiftableClock } from "./clock.js";
+import type { Throttle } from "./throttle.js";
+
+export const DEFAULT_VAULT = "default";
+const VAULT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
+
+/**
+ * What the emulator's controls ask of a vault, wherever it runs: in this thread (a Vault), or in a pool
+ * of workers (messages to them).
+ */
+export interface VaultControls {
+  readonly securityDomainId: string;
+  /** Purges what is due and applies due rotations (after a clock change). */
+  sweep(): Promise<void>;
+  exportContents(): Promise<Uint8Array>;
+  importContents(blob: Uint8Array): Promise<number>;
+  sealedDomain(): Promise<SecurityDomainRecord>;
+  /** The type and size of a key, for the throttle's cost. */
+  keyShape(name: string): Promise<{ kty: string; keySize: number } | undefined>;
+  /** Tells the vault its clock now runs this far ahead of real time (ms). */
+  setClockOffset(ms: number): Promise<void>;
+}
+
+export interface HostedVault {
+  name: string;
+  /** Host names (lowercase, without port) that select this vault, besides NAME.localhost. */
+  aliases: string[];
+  /** A port of its own, if it has one. */
+  port?: number;
+  controls: VaultControls;
+  router: Router;
+  clock: ShiftableClock;
+  throttle?: Throttle;
+  close(): Promise<void>;
+}
+
+export interface VaultSpec {
+  name: string;
+  aliases?: string[];
+  port?: number;
+  /** A sealed security domain to adopt (import of an export from another emulator). */
+  securityDomain?: SecurityDomainRecord;
+}
+
+/** Makes a vault: its store, engine, Vault and router (serve.ts and the offline vault each supply one). */
+export type VaultFactory = (spec: VaultSpec, clock: ShiftableClock) => Promise<Omit<HostedVault, "name" | "aliases" | "port" | "clock">>;
+
+export const badVaultName = (name: string) =>
+  new KeyVaultError(
+    400,
+    "BadParameter",
+    `The vault name ${JSON.stringify(name)} is invalid: it must be 1 to 24 characters of a-z, 0-9 and '-'.`,
+  );
+
+export class VaultDirectory {
+  readonly clock: ShiftableClock;
+  readonly #factory: VaultFactory;
+  readonly #vaults = new Map<string, HostedVault>();
+
+  private constructor(factory: VaultFactory, clock: ShiftableClock) {
+    this.#factory = factory;
+    this.clock = clock;
+  }
+
+  /** Opens the default vault and every named one. */
+  static async open(factory: VaultFactory, specs: VaultSpec[] = [], clock = new ShiftableClock()): Promise<VaultDirectory> {
+    const dir = new VaultDirectory(factory, clock);
+    await dir.create({ name: DEFAULT_VAULT });
+    for (const spec of specs) await dir.create(spec);
+    return dir;
+  }
+
+  get default(): HostedVault {
+    return this.#vaults.get(DEFAULT_VAULT)!;
+  }
+
+  get(name: string): HostedVault | undefined {
+    return this.#vaults.get(name.toLowerCase());
+  }
+
+  list(): HostedVault[] {
+    return [...this.#vaults.values()];
+  }
+
+  async create(spec: VaultSpec): Promise<HostedVault> {
+    const name = spec.name.toLowerCase();
+    if (!VAULT_NAME.test(name)) throw badVaultName(spec.name);
+    if (this.#vaults.has(name)) throw new KeyVaultError(409, "Conflict", `A vault named ${name} already exists.`);
+    const aliases = (spec.aliases ?? []).map((a) => a.toLowerCase());
+    for (const alias of aliases) {
+      const holder = this.byHost(alias);
+      if (holder && holder.name !== DEFAULT_VAULT)
+        throw new KeyVaultError(409, "Conflict", `The host ${alias} already selects vault ${holder.name}.`);
+    }
+    if (spec.port !== undefined && this.list().some((v) => v.port === spec.port)) {
+      throw new KeyVaultError(409, "Conflict", `Port ${spec.port} already belongs to another vault.`);
+    }
+    const clock = new ShiftableClock(Date.now, this.clock);
+    const made = await this.#factory({ ...spec, name }, clock);
+    const hosted: HostedVault = { ...made, name, aliases, ...(spec.port !== undefined ? { port: spec.port } : {}), clock };
+    this.#vaults.set(name, hosted);
+    return hosted;
+  }
+
+  async delete(name: string): Promise<void> {
+    const v = this.get(name);
+    if (!v) throw new KeyVaultError(404, "NotFound", `No vault named ${name}.`);
+    if (v.name === DEFAULT_VAULT) throw new KeyVaultError(400, "BadParameter", "The default vault cannot be deleted.");
+    this.#vaults.delete(v.name);
+    await v.close();
+  }
+
+  /** The vault a Host header names, if any: NAME.localhost[:port] or an alias. */
+  byHost(hostHeader: string | undefined): HostedVault | undefined {
+    if (!hostHeader) return undefined;
+    const host = hostHeader
+      .toLowerCase()
+      .replace(/:\d+$/, "")
+      .replace(/^\[|\]$/g, "");
+    for (const v of this.#vaults.values()) if (v.aliases.includes(host)) return v;
+    const m = /^([a-z0-9-]+)\.localhost$/.exec(host);
+    return m ? this.#vaults.get(m[1]!) : undefined;
+  }
+
+  byPort(port: number): HostedVault | undefined {
+    return this.list().find((v) => v.port === port);
+  }
+
+  async close(): Promise<void> {
+    for (const v of this.#vaults.values()) await v.close().catch(() => {});
+    this.#vaults.clear();
+  }
+}

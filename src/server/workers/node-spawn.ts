@@ -1,0 +1,41 @@
+// Starts vault workers as Node worker_threads. From compiled JavaScript the entry is node-entry.js;
+// from the TypeScript sources (tsx, vitest) the worker registers tsx first, as bin/wasm-hsm.mjs does.
+import { Worker } from "node:worker_threads";
+import type { WorkerPort } from "./protocol.js";
+
+export function spawnNodeWorker(): WorkerPort {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = new URL(fromSource ? "./node-entry.ts" : "./node-entry.js", import.meta.url);
+  let worker: Worker;
+  if (fromSource) {
+    const tsx = import.meta.resolve("tsx/esm/api");
+    const bootstrap =
+      `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })` +
+      `.catch((err) => { console.error(err); process.exit(1); });`;
+    worker = new Worker(bootstrap, { eval: true, name: "wasm-hsm vault" });
+  } else {
+    worker = new Worker(entry, { name: "wasm-hsm vault" });
+  }
+  let exited = false;
+  const exitFns: ((reason: string) => void)[] = [];
+  let lastError = "";
+  const exit = (reason: string) => {
+    if (exited) return;
+    exited = true;
+    for (const fn of exitFns) fn(reason);
+  };
+  worker.on("error", (err) => {
+    lastError = err instanceof Error ? err.message : String(err);
+  });
+  worker.on("exit", (code) => exit(lastError ? `it failed: ${lastError}` : `it exited with code ${code}`));
+  worker.unref();
+  return {
+    post: (msg, transfer) => worker.postMessage(msg, transfer as never),
+    onMessage: (fn) => worker.on("message", fn),
+    onExit: (fn) => exitFns.push(fn),
+    terminate: async () => {
+      await worker.terminate();
+    },
+    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+  };
+}

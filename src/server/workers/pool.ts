@@ -1,0 +1,397 @@
+// A pool of vault workers behind one Router. The owner thread (the server's main thread, or the
+// caller of an offline vault) keeps the store and the security domain, sealed; each worker runs an
+// engine, a Vault and a router over them (host.ts). Transport-free: the spawner decides whether
+// workers are worker_threads (node-spawn.ts) or Web Workers (src/offline/browser.ts).
+//  - Every request for one object name goes to one worker (a hash of the case-folded name), so that
+//    the vault's per-name locks still serialise read-modify-write; requests without a name (lists,
+//    /rng, restore) go to the worker with the fewest requests in flight.
+//  - The first worker opens the security domain (creating it, sealed, if the store has none); the
+//    others start after it and import the same sealed domain, so that any worker opens any record.
+//  - A worker that dies answers its pending requests 503 in Key Vault's envelope and is replaced;
+//    no key is lost, since every record is in the owner's store.
+import type { ObjectStore, SharedDomainSource } from "../../store/types.js";
+import { nameKey } from "../../store/records.js";
+import type { AttestationApi, VaultApi } from "../../model/index.js";
+import type { JSONWebKeySet } from "jose";
+import { KeyVaultError } from "../../vault/errors.js";
+import { silentLogger, type ServerLogger } from "../errors.js";
+import { createRouter, objectNameOf, type HandleOptions, type HttpRequest, type HttpResponse, type Router } from "../router.js";
+import {
+  STORE_OPS,
+  type ControlOp,
+  type FromWorker,
+  type StoreOp,
+  type ToWorker,
+  type VaultWorkerConfig,
+  type WorkerPort,
+} from "./protocol.js";
+import { MemorySharedDomain } from "./store-proxy.js";
+
+export interface WorkerPoolOptions {
+  /** Number of workers, at least 1. */
+  size: number;
+  /** Starts one worker running host.ts. */
+  spawn: () => WorkerPort;
+  /** The store every worker reads and writes through the owner. The owner closes it. */
+  store: ObjectStore;
+  /** Where the shared security domain lives (a DomainFile); default: in the owner's memory, sealed. */
+  sharedDomain?: SharedDomainSource;
+  config: Omit<VaultWorkerConfig, "durable">;
+  /** Events of the pool itself (a worker stopped, another took its place). */
+  log?: ServerLogger;
+  /**
+   * The built-in attestation service, served by the owner so that every worker trusts the one signer
+   * (each worker's own would be known only to itself): its routes are answered here, and its public key
+   * is added to every worker's trusted attestation signers.
+   */
+  attestation?: AttestationApi;
+}
+
+export interface PoolHandleOptions extends HandleOptions {
+  /** Sends the request to this worker instead of the one its name picks (tests of the shared domain). */
+  worker?: number;
+}
+
+interface Pending {
+  req: HttpRequest;
+  opts: HandleOptions | undefined;
+  resolve(res: HttpResponse): void;
+}
+
+interface Slot {
+  index: number;
+  /** Control calls in flight (control-result by id). */
+  controls?: Map<number, { resolve(v: unknown): void; reject(e: Error): void }>;
+  port?: WorkerPort;
+  ready?: Promise<WorkerPort>;
+  /** The slot's worker has been ready: if it stops, another takes its place at once. */
+  live: boolean;
+  pending: Map<number, Pending>;
+}
+
+/** A router that the pool never lets reach the vault: it answers the challenge and builds error answers. */
+const NO_VAULT = new Proxy({} as VaultApi, {
+  get() {
+    throw new Error("the pool's own router never calls the vault");
+  },
+});
+
+export class WorkerPool {
+  readonly size: number;
+  /** preflight (the challenge) answered here; handle() by a worker; errors in Key Vault's envelope. */
+  readonly router: Router;
+  readonly #options: WorkerPoolOptions;
+  readonly #local: Router;
+  readonly #shared: SharedDomainSource;
+  readonly #slots: Slot[];
+  /** Where the pool's own events go (the server sets its logger once fastify made it). */
+  log: ServerLogger;
+  #domainId?: string;
+  #nextId = 1;
+  #nextSlot = 0;
+  #closing = false;
+  #clockOffsetMs = 0;
+
+  private constructor(options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1)
+      throw new Error(`a worker pool needs at least one worker, got ${options.size}`);
+    this.size = options.size;
+    this.#options = options;
+    this.log = options.log ?? silentLogger;
+    this.#shared = options.sharedDomain ?? new MemorySharedDomain();
+    const local: VaultApi = options.attestation
+      ? new Proxy({ attestation: options.attestation } as VaultApi, {
+          get(target, prop) {
+            if (prop === "attestation") return target.attestation;
+            throw new Error("the pool's own router never calls the vault");
+          },
+        })
+      : NO_VAULT;
+    this.#local = createRouter({ vault: local, ...options.config.router, log: this.log });
+    this.#slots = Array.from({ length: options.size }, (_, index) => ({ index, pending: new Map(), live: false }));
+    this.router = {
+      preflight: (req, opts) => this.#local.preflight(req, opts),
+      handle: (req, opts) => this.handle(req, opts),
+      errorResponse: (req, err, opts) => this.#local.errorResponse(req, err, opts),
+      maxBodyBytes: this.#local.maxBodyBytes,
+      largestBodyBytes: this.#local.largestBodyBytes,
+    };
+  }
+
+  /** Starts the workers: the first alone (it settles the security domain), then the others together. */
+  static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
+    if (options.attestation) {
+      const own = (await options.attestation.jwks({ vaultUrl: "https://owner.invalid", apiVersion: "" })) as JSONWebKeySet;
+      const trusted = options.config.attestationJwks?.keys ?? [];
+      options = { ...options, config: { ...options.config, attestationJwks: { keys: [...trusted, ...own.keys] } } };
+    }
+    const pool = new WorkerPool(options);
+    try {
+      await pool.#ensure(pool.#slots[0]!);
+      await Promise.all(pool.#slots.slice(1).map((s) => pool.#ensure(s)));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  /** The security domain every worker opened (hex). */
+  get securityDomainId(): string | undefined {
+    return this.#domainId;
+  }
+
+  /** Requests in flight, per worker. */
+  inFlight(): number[] {
+    return this.#slots.map((s) => s.pending.size);
+  }
+
+  /** The worker that serves requests for this object name. */
+  workerFor(name: string): number {
+    return workerIndexFor(name, this.size);
+  }
+
+  async handle(req: HttpRequest, opts?: PoolHandleOptions): Promise<HttpResponse> {
+    const early = this.#local.preflight(req, opts);
+    if (early) return early;
+    if (this.#options.attestation && /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/_attestation(?:[/?#]|$)/i.test(req.url))
+      return this.#local.handle(req, opts);
+    if (this.#closing) return this.#unavailable(req, opts, "The vault is shutting down.");
+    const slot = this.#slots[opts?.worker ?? this.#pick(req)];
+    if (!slot) return this.#local.errorResponse(req, new Error(`no worker ${opts?.worker}`), opts);
+    let port: WorkerPort;
+    try {
+      port = await this.#ensure(slot);
+    } catch (err) {
+      return this.#unavailable(req, opts, `The vault's worker could not start: ${(err as Error).message}`);
+    }
+    const id = this.#nextId++;
+    const { body, transfer } = cloneBody(req.body);
+    const { worker: _worker, log: _log, ...rest } = opts ?? {};
+    return new Promise<HttpResponse>((resolve) => {
+      slot.pending.set(id, { req, opts, resolve });
+      port.setBusy?.(true);
+      try {
+        const msg: ToWorker = { type: "request", id, req: { method: req.method, url: req.url, headers: req.headers, body }, ...rest };
+        port.post(msg, transfer);
+      } catch (err) {
+        slot.pending.delete(id);
+        if (slot.pending.size === 0) port.setBusy?.(false);
+        resolve(this.#local.errorResponse(req, err, opts));
+      }
+    });
+  }
+
+  /**
+   * Stops one worker as a crash would: its pending requests answer 503 and a new worker takes its
+   * place. Resolves once the new worker is ready.
+   */
+  async terminateWorker(index: number): Promise<void> {
+    const slot = this.#slots[index];
+    if (!slot) throw new Error(`no worker ${index}`);
+    const port = slot.port;
+    if (port) {
+      await port.terminate();
+      this.#onExit(slot, port, "terminated");
+    }
+    await this.#ensure(slot);
+  }
+
+  /**
+   * A vault-wide operation on one worker's vault (any worker: they share the store and the domain), or on
+   * every worker's (`all`): clock offsets and sweeps must reach each vault.
+   */
+  async control(op: ControlOp, args: unknown[] = [], all = false): Promise<unknown> {
+    if (op === "setClockOffset") this.#clockOffsetMs = args[0] as number;
+    const slots = all ? this.#slots : [this.#slots[this.#pick({ method: "POST", url: "/", headers: {} })]!];
+    const results = await Promise.all(
+      slots.map(async (slot) => {
+        const port = await this.#ensure(slot);
+        const id = this.#nextId++;
+        slot.controls ??= new Map();
+        return new Promise<unknown>((resolve, reject) => {
+          slot.controls!.set(id, { resolve, reject });
+          port.post({ type: "control", id, op, args });
+        });
+      }),
+    );
+    return results[0];
+  }
+
+  /** Stops every worker; requests still in flight answer 503. The owner closes the store. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.all(this.#slots.map((s) => s.port?.terminate()));
+  }
+
+  #pick(req: HttpRequest): number {
+    const name = objectNameOf(req);
+    if (name !== undefined) return workerIndexFor(name, this.size);
+    // The least busy worker; among equals, the next in turn.
+    let best = -1;
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.#nextSlot + k) % this.size;
+      if (best < 0 || this.#slots[i]!.pending.size < this.#slots[best]!.pending.size) best = i;
+    }
+    this.#nextSlot = (best + 1) % this.size;
+    return best;
+  }
+
+  /** The slot's worker once it is ready, starting one if the slot has none. */
+  #ensure(slot: Slot): Promise<WorkerPort> {
+    if (slot.ready) return slot.ready;
+    const port = this.#options.spawn();
+    slot.port = port;
+    const ready = new Promise<WorkerPort>((resolve, reject) => {
+      port.onMessage((msg) => this.#onMessage(slot, port, msg, resolve, reject));
+      port.onExit((reason) => {
+        reject(new Error(`the worker stopped while starting: ${reason}`));
+        this.#onExit(slot, port, reason);
+      });
+    });
+    slot.ready = ready;
+    // A failed start leaves the slot empty: the next request tries again.
+    ready.catch(() => {
+      if (slot.ready === ready) {
+        slot.ready = undefined;
+        slot.port = undefined;
+        void port.terminate();
+      }
+    });
+    port.post({
+      type: "init",
+      config: { ...this.#options.config, durable: this.#options.store.durable, clockOffsetMs: this.#clockOffsetMs },
+    });
+    return ready;
+  }
+
+  #onMessage(slot: Slot, port: WorkerPort, msg: FromWorker, ready: (p: WorkerPort) => void, failed: (e: Error) => void): void {
+    switch (msg.type) {
+      case "ready":
+        if (this.#domainId !== undefined && msg.domainId !== this.#domainId) {
+          failed(new Error(`the worker opened security domain ${msg.domainId}, not the pool's ${this.#domainId}`));
+          return;
+        }
+        this.#domainId = msg.domainId;
+        slot.live = true;
+        ready(port);
+        return;
+      case "init-failed":
+        failed(new Error(msg.message));
+        return;
+      case "response": {
+        const p = slot.pending.get(msg.id);
+        if (!p || slot.port !== port) return;
+        slot.pending.delete(msg.id);
+        if (slot.pending.size === 0) port.setBusy?.(false);
+        p.resolve(msg.res);
+        return;
+      }
+      case "store":
+        void this.#serveStore(port, msg.id, msg.op, msg.args);
+        return;
+      case "control-result": {
+        const call = slot.controls?.get(msg.id);
+        if (!call) return;
+        slot.controls!.delete(msg.id);
+        if (msg.ok) call.resolve(msg.value);
+        else
+          call.reject(
+            msg.status !== undefined ? new KeyVaultError(msg.status, msg.code ?? "InternalError", msg.message) : new Error(msg.message),
+          );
+        return;
+      }
+      case "log": {
+        const log = (msg.id !== undefined ? slot.pending.get(msg.id)?.opts?.log : undefined) ?? this.log;
+        log[msg.level]({ ...msg.obj, worker: slot.index }, msg.msg);
+        return;
+      }
+    }
+  }
+
+  #onExit(slot: Slot, port: WorkerPort, reason: string): void {
+    if (slot.port !== port) return;
+    const wasLive = slot.live;
+    slot.port = undefined;
+    slot.ready = undefined;
+    slot.live = false;
+    const pending = [...slot.pending.values()];
+    slot.pending.clear();
+    for (const c of slot.controls?.values() ?? [])
+      c.reject(new KeyVaultError(503, "ServiceUnavailable", "The vault's worker stopped before it answered."));
+    slot.controls?.clear();
+    for (const p of pending) {
+      p.resolve(this.#unavailable(p.req, p.opts, "The vault's worker stopped before it answered this request; retry it."));
+    }
+    // A worker that failed while starting is not replaced at once (it would fail again): the next request tries.
+    if (this.#closing || !wasLive) return;
+    this.log.error({ worker: slot.index, reason, failedRequests: pending.length }, "a vault worker stopped; starting another");
+    this.#ensure(slot).catch((err: unknown) =>
+      this.log.error({ worker: slot.index, err }, "the replacement vault worker did not start; the next request tries again"),
+    );
+  }
+
+  async #serveStore(port: WorkerPort, id: number, op: StoreOp, args: unknown[]): Promise<void> {
+    let reply: ToWorker;
+    try {
+      reply = { type: "store-result", id, ok: true, value: await this.#storeOp(op, args) };
+    } catch (err) {
+      reply = { type: "store-result", id, ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    try {
+      port.post(reply);
+    } catch {
+      // The worker is gone; its requests have been answered 503.
+    }
+  }
+
+  #storeOp(op: StoreOp, args: unknown[]): Promise<unknown> {
+    const store = this.#options.store;
+    const a = args as any[];
+    switch (op) {
+      case "getDomain":
+        return store.getDomain();
+      case "putDomain":
+        return store.putDomain(a[0]);
+      case "get":
+        return store.get(a[0], a[1]);
+      case "put":
+        return store.put(a[0]);
+      case "remove":
+        return store.remove(a[0], a[1]);
+      case "list":
+        return store.list(a[0], a[1]);
+      case "names":
+        return store.names(a[0]);
+      case "loadShared":
+        return this.#shared.load();
+      case "saveShared":
+        return this.#shared.save(a[0]);
+      default:
+        return Promise.reject(new Error(`unknown store call ${String(op)}; expected one of ${STORE_OPS.join(", ")}`));
+    }
+  }
+
+  #unavailable(req: HttpRequest, opts: HandleOptions | undefined, message: string): HttpResponse {
+    return this.#local.errorResponse(req, new KeyVaultError(503, "ServiceUnavailable", message), opts);
+  }
+}
+
+/** FNV-1a (32 bits) of the case-folded name, modulo the pool's size. */
+export function workerIndexFor(name: string, size: number): number {
+  const key = nameKey(name);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % size;
+}
+
+/** A copy of the body that the worker may own (a Node Buffer may share its memory with others). */
+function cloneBody(body: HttpRequest["body"]): { body: HttpRequest["body"]; transfer: Transferable[] } {
+  if (body === undefined || body === null || typeof body === "string") return { body, transfer: [] };
+  const copy = new Uint8Array(body.byteLength);
+  copy.set(body);
+  return { body: copy, transfer: [copy.buffer] };
+}

@@ -1,0 +1,178 @@
+// The worker pool: which worker a request goes to, the security domain every worker shares (a key
+// made through one is used through the other), a worker killed mid-call, a worker that cannot start.
+import { createHash, createPublicKey, verify } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Hsm } from "../../../../src/engine/index.js";
+import { objectNameOf, type HttpRequest, type HttpResponse } from "../../../../src/server/router.js";
+import { spawnNodeWorker } from "../../../../src/server/workers/node-spawn.js";
+import { WorkerPool, workerIndexFor } from "../../../../src/server/workers/pool.js";
+import { DomainFile } from "../../../../src/store/domain-file.js";
+import { MemoryStore } from "../../../../src/store/memory.js";
+import { Vault } from "../../../../src/vault/index.js";
+
+const V = "7.6";
+const headers = { authorization: "Bearer test-token", "content-type": "application/json" };
+const post = (path: string, body: object): HttpRequest => ({
+  method: "POST",
+  url: `${path}?api-version=${V}`,
+  headers,
+  body: JSON.stringify(body),
+});
+const get = (path: string): HttpRequest => ({ method: "GET", url: `${path}?api-version=${V}`, headers });
+const json = (res: HttpResponse) => JSON.parse(res.body ?? "null");
+const b64u = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+
+describe("routing", () => {
+  it("objectNameOf: the name a path addresses, percent-decoded; none for lists, restore and /rng", () => {
+    const cases: [string, string, string | undefined][] = [
+      ["POST", "/keys/MyKey/create", "MyKey"],
+      ["POST", "/keys/MyKey//sign", "MyKey"],
+      ["POST", "/keys/MyKey/0123456789abcdef0123456789abcdef/decrypt", "MyKey"],
+      ["GET", "/keys/k%2Dx/", "k-x"],
+      ["GET", "https://vault.example/deletedsecrets/S1?api-version=7.6", "S1"],
+      ["POST", "/deletedkeys/gone/recover", "gone"],
+      ["GET", "/keys", undefined],
+      ["GET", "/keys/", undefined],
+      ["POST", "/keys/restore", undefined],
+      ["POST", "/secrets/restore", undefined],
+      ["POST", "/rng", undefined],
+      ["GET", "/no/such/route", undefined],
+      ["GET", "/keys/%E0%A4%A", undefined],
+    ];
+    for (const [method, url, name] of cases) expect(objectNameOf({ method, url }), `${method} ${url}`).toBe(name);
+  });
+
+  it("workerIndexFor: one worker per name whatever its case, and names spread over every worker", () => {
+    expect(workerIndexFor("My-Key", 4)).toBe(workerIndexFor("my-key", 4));
+    expect(workerIndexFor("anything", 1)).toBe(0);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 300; i++) counts[workerIndexFor(`key-${i}`, 3)]!++;
+    for (const c of counts) expect(c).toBeGreaterThan(60);
+  });
+});
+
+describe("two workers over one store", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wasm-hsm-pool-"));
+  const domainFile = join(dir, "domain.json");
+  let pool: WorkerPool;
+  beforeAll(async () => {
+    pool = await WorkerPool.start({
+      size: 2,
+      spawn: spawnNodeWorker,
+      store: new MemoryStore(),
+      sharedDomain: new DomainFile(domainFile),
+      config: { router: { vaultUrl: "https://pool.vault.test" } },
+    });
+  });
+  afterAll(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("every worker opened the one security domain, which the domain file holds sealed", async () => {
+    const file = JSON.parse(readFileSync(domainFile, "utf8"));
+    expect(pool.securityDomainId).toBe(file.id);
+    // A vault in this thread opened on the same file is in the same domain.
+    const vault = await Vault.open({ hsm: await Hsm.create(), sharedDomain: new DomainFile(domainFile) });
+    expect(vault.securityDomainId).toBe(pool.securityDomainId);
+  });
+
+  it("a key made through one worker is used through the other, both ways", async () => {
+    for (const [maker, user] of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      const name = `cross-${maker}-${Date.now()}`;
+      const made = await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }), { worker: maker });
+      expect(made.status, made.body).toBe(200);
+      const digest = createHash("sha256").update(name).digest();
+      const signed = await pool.handle(post(`/keys/${name}//sign`, { alg: "ES256", value: b64u(digest) }), { worker: user });
+      expect(signed.status, signed.body).toBe(200);
+      const { crv: _crv, x, y } = json(made).key;
+      const pub = createPublicKey({ key: { kty: "EC", crv: "P-256", x, y }, format: "jwk" });
+      expect(
+        verify("sha256", Buffer.from(name), { key: pub, dsaEncoding: "ieee-p1363" }, Buffer.from(json(signed).value, "base64url")),
+      ).toBe(true);
+      const backup = await pool.handle(post(`/keys/${name}/backup`, {}), { worker: maker });
+      expect(backup.status).toBe(200);
+    }
+  });
+
+  it("a request without a name goes to the least busy worker; one with a name to its own", async () => {
+    const name = `busy-${Date.now()}`;
+    const home = pool.workerFor(name);
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const order: string[] = [];
+    const noted = (label: string) => (r: HttpResponse) => {
+      order.push(label);
+      return r;
+    };
+    const slow = pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 4096 })).then(noted("slow"));
+    await tick();
+    expect(pool.inFlight()[home]).toBe(1);
+    const list = pool.handle(get("/keys")).then(noted("list"));
+    const named = pool.handle(get(`/keys/${name}`)).then(noted("named"));
+    expect((await list).status).toBe(200);
+    // The list went to the idle worker and answered while the key was being made; the GET of the
+    // key's own name waited behind its creation in the key's worker (and so found it).
+    expect(pool.inFlight()[home]).toBe(2);
+    expect((await slow).status).toBe(200);
+    expect((await named).status).toBe(200);
+    expect(order).toEqual(["list", "slow", "named"]);
+  });
+
+  it("a worker killed mid-call: its requests answer 503 in Key Vault's envelope, the other's are untouched, no key is lost", async () => {
+    const keep = `keep-${Date.now()}`;
+    expect((await pool.handle(post(`/keys/${keep}/create`, { kty: "EC", crv: "P-384" }))).status).toBe(200);
+    const victim = 0;
+    const names = Array.from({ length: 40 }, (_, i) => `rsa-${i}-${Date.now()}`);
+    const onVictim = names.filter((n) => pool.workerFor(n) === victim).slice(0, 2);
+    const onOther = names.find((n) => pool.workerFor(n) !== victim)!;
+    const doomed = onVictim.map((n) => pool.handle(post(`/keys/${n}/create`, { kty: "RSA", key_size: 4096 }), { requestId: `req-${n}` }));
+    const spared = pool.handle(post(`/keys/${onOther}/create`, { kty: "EC", crv: "P-256" }));
+    await new Promise((r) => setTimeout(r, 20));
+    await pool.terminateWorker(victim);
+    const answers = await Promise.all(doomed);
+    // Two RSA-4096 keys one after the other take longer than 20 ms: at least the second was in flight.
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) {
+      expect(a.status).toBe(503);
+      expect(a.headers["content-type"]).toMatch(/^application\/json/);
+      expect(json(a)).toEqual({ error: { code: "ServiceUnavailable", message: expect.stringMatching(/worker stopped/) } });
+    }
+    expect(refused.map((a) => a.headers["x-ms-request-id"])).toEqual(
+      answers.flatMap((a, i) => (a.status === 200 ? [] : [`req-${onVictim[i]}`])),
+    );
+    expect((await spared).status).toBe(200);
+    // The replacement opens every record: the key made before the crash signs, on both workers.
+    for (const worker of [0, 1]) {
+      const signed = await pool.handle(post(`/keys/${keep}//sign`, { alg: "ES384", value: b64u(new Uint8Array(48)) }), { worker });
+      expect(signed.status, signed.body).toBe(200);
+    }
+  });
+});
+
+describe("a worker that cannot start", () => {
+  it("fails the pool's start with the worker's reason, and leaves no worker running", async () => {
+    const store = new MemoryStore();
+    await store.putDomain({ id: "00".repeat(16), sealed: "AAAA" });
+    let spawned = 0;
+    let exited = 0;
+    const spawn = () => {
+      spawned++;
+      const port = spawnNodeWorker();
+      port.onExit(() => exited++);
+      return port;
+    };
+    await expect(WorkerPool.start({ size: 2, spawn, store, config: { router: {} } })).rejects.toThrow(
+      /security domain|sealed|decrypt|BAD|length/i,
+    );
+    expect(spawned).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(exited).toBe(1);
+  });
+});
