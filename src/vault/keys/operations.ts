@@ -11,10 +11,12 @@ export function checkOperation(op: CryptoOp, v: KeyVersion, alg: string, now: nu
   if (!v.props.keyOps.includes(op)) throw operationForbidden(op);
   if (v.attributes.enabled === false) throw forbidden(`Operation ${op} is not allowed on a disabled key.`);
   // Outside nbf/exp a key still decrypts, unwraps and verifies, so that old data stays readable.
+  // Only a number is a date: an old bug stored an overflowing expiry as null (issue 15, defect 2),
+  // and `now >= null` is true in JavaScript.
   if (op === "encrypt" || op === "wrapKey" || op === "sign") {
-    if (v.attributes.nbf !== undefined && now < v.attributes.nbf)
-      throw forbidden(`Operation ${op} is not allowed before the key's activation date (nbf).`);
-    if (v.attributes.exp !== undefined && now >= v.attributes.exp) throw forbidden(`Operation ${op} is not allowed on an expired key.`);
+    const { nbf, exp } = v.attributes;
+    if (typeof nbf === "number" && now < nbf) throw forbidden(`Operation ${op} is not allowed before the key's activation date (nbf).`);
+    if (typeof exp === "number" && now >= exp) throw forbidden(`Operation ${op} is not allowed on an expired key.`);
   }
   const family = baseKty(v.props.kty)!;
   if (!ALL_ALGORITHMS.has(alg)) throw badParameter(`Unknown algorithm ${JSON.stringify(alg)}.`);

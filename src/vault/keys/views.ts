@@ -21,9 +21,12 @@ export function kidOf(ctx: RequestContext, name: string, version: string): strin
 /** The attributes in the request's api-version's shape (api-versions.ts): members it lacks are left out. */
 function attributesOf(v: KeyVersion, ctx: RequestContext): KeyAttributes {
   const shape = shapeOf(ctx.apiVersion);
-  const { recoverableDays, exportable, ...rest } = v.attributes;
+  const { recoverableDays, exportable, nbf, exp, ...rest } = v.attributes;
   return {
     ...rest,
+    // A stored non-number (an old bug stored an overflowing expiry as null) is no date: left out.
+    ...(typeof nbf === "number" ? { nbf } : {}),
+    ...(typeof exp === "number" ? { exp } : {}),
     ...(shape.recoverableDays && recoverableDays !== undefined ? { recoverableDays } : {}),
     ...(shape.keyRelease ? { exportable: exportable === true } : {}),
   };

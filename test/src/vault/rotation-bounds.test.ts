@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { KeyRotationPolicy } from "../../../src/model/index.js";
 import { MAX_DURATION_DAYS, rotationDueAt } from "../../../src/vault/keys/rotation.js";
-import { bad, ctx, DAY, expectKvError, openVault, T0 } from "./fixture.js";
+import { b64u, bad, ctx, DAY, expectKvError, openVault, T0, unb64u } from "./fixture.js";
 
 const huge = `P${"9".repeat(400)}D`;
 const rotateBeforeExpiry = (d: string) => ({ trigger: { timeBeforeExpiry: d }, action: { type: "Rotate" } });
@@ -71,5 +71,23 @@ describe("a stored null expiry, or a stored out-of-range policy, never makes a r
     expect(rotationDueAt(policy, T0, T0 + 90 * DAY)).toBe(T0 + 60 * DAY);
     for (const exp of [null, undefined, Number.POSITIVE_INFINITY, Number.NaN, "x", 1e300])
       expect(rotationDueAt(policy, T0, exp)).toBeUndefined();
+  });
+});
+
+describe("a stored null expiry or activation date is no date", () => {
+  // The same old records: before this, `now >= null` made every such key expired, so wrapKey, encrypt
+  // and sign got 403, and the key's attributes said `"exp": null`.
+  it.each(["exp", "nbf"])("%s null: the key still wraps, and its attributes leave the member out", async (member) => {
+    const f = await openVault();
+    await f.vault.keys.createKey("k", { kty: "oct", key_size: 256 }, ctx);
+    const rec = (await f.store.get("key", "k"))!;
+    (rec.versions[0]!.attributes as unknown as Record<string, unknown>)[member] = null;
+    await f.store.put(rec);
+    f.clock.advance(DAY);
+    const wrapped = await f.vault.keys.wrapKey("k", undefined, { alg: "A256KW", value: b64u(new Uint8Array(32)) }, ctx);
+    expect(unb64u(wrapped.value!)).toHaveLength(40);
+    const attributes = (await f.vault.keys.getKey("k", undefined, ctx)).attributes as Record<string, unknown>;
+    expect(member in attributes).toBe(false);
+    expect(attributes.enabled).toBe(true);
   });
 });
