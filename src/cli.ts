@@ -41,8 +41,8 @@ Options:
   --seed-mode MODE         skip (default: leave existing objects alone) or replace (a new version)
   --throttle LIMITS        service-limits (Key Vault's documented limits) or a YAML/JSON file of limits:
                            over a limit, 429 with Retry-After
-  --store URL              keep the default vault in PostgreSQL (postgres://...): several servers on
-                           one store serve one vault
+  --store URL              keep the vaults in PostgreSQL (postgres://...; a named vault in a schema
+                           of its own): several servers on one store serve the same vaults
   --auth MODE              any (default: any well-formed token) or strict (the emulator's tokens only)
   --principals FILE        principals and their Key Vault roles (YAML or JSON); without it, anyone may
                            do anything

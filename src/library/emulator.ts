@@ -8,7 +8,8 @@ import { clientConfig, type ClientConfig, type EmulatorConnection } from "./clie
  * certFile and keyFile (--cert, --key), authResource, dataDir, vaultUrl, securityDomainFile
  * (--security-domain), logLevel (default "warn" here), workers (default 0 here: the vault in this
  * thread), deleteDelayMs, attestationJwksFile, domainSecret (WASM_HSM_DOMAIN_SECRET); and stateDir
- * (where the self-signed certificate is kept; XDG_STATE_HOME for the command).
+ * (where the self-signed certificate is kept; XDG_STATE_HOME for the command). The emulator controls
+ * (vaults, seed, throttle) are the same options as createOfflineVault's (server/vaults/options.ts).
  */
 export type EmulatorOptions = Omit<ServeOptions, "vault" | "engine">;
 
@@ -23,6 +24,11 @@ export interface Emulator extends ClientConfig {
   certificateFile: string;
   /** { url, certificate }: JSON-serialisable, for a test runner to hand to its workers (see clientConfig). */
   connection: EmulatorConnection;
+  /**
+   * The URL of a vault by name: "default" is `url`; a named vault with a port of its own is served there,
+   * any other at https://NAME.localhost:PORT (a host name clients must be able to resolve).
+   */
+  vaultUrl(name: string): string;
   /** Stops listening and closes the store. Idempotent: every call returns the same promise. */
   close(): Promise<void>;
 }
@@ -36,6 +42,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     certificate: running.cert,
     certificateFile: running.certFile,
     connection,
+    vaultUrl: (name) => {
+      const lower = name.toLowerCase();
+      if (lower === "default") return running.url;
+      return running.vaultPorts[lower] ?? `https://${lower}.localhost:${running.port}`;
+    },
     close: running.close,
   };
 }

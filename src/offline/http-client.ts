@@ -2,25 +2,32 @@
 // same transport-free router the HTTPS server uses (the 401 challenge included), or to a worker pool
 // that runs it. No socket, no routing of its own.
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import type { HttpRequest, HttpResponse } from "../server/router.js";
+import type { Router } from "../server/router.js";
 import { OfflineHeaders } from "./headers.js";
 
-export type Handle = (req: HttpRequest) => Promise<HttpResponse>;
+export interface Origins {
+  /** Whether a request for this URL is for one of the vaults here. */
+  accepts(url: URL): boolean;
+  /** Which ones, for the error of a request that is not. */
+  describe: string;
+}
 
-/** Answers requests for `origin` (scheme://host[:port]) with `handle`; `isClosed` refuses them after close(). */
-export function offlineHttpClient(origin: string, handle: Handle, isClosed: () => boolean): HttpClient {
+/** Answers requests for `origins` with `router`; `isClosed` refuses them after close(). */
+export function offlineHttpClient(origins: Origins, router: Pick<Router, "handle">, isClosed: () => boolean): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       throwIfAborted(request);
       const url = new URL(request.url);
-      if (url.origin !== origin) {
-        throw new Error(`the offline vault answers requests for ${origin} only, not ${url.origin}: create the client with vault.url`);
+      if (!origins.accepts(url)) {
+        throw new Error(
+          `the offline vault answers requests for ${origins.describe} only, not ${url.origin}: create the client with vault.url or vault.vaultUrl(name)`,
+        );
       }
       if (isClosed()) throw new Error("the offline vault is closed");
       const headers: Record<string, string> = { host: url.host };
       for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
       const body = await bodyBytes(request);
-      const res = await handle({ method: request.method, url: `${url.pathname}${url.search}`, headers, body });
+      const res = await router.handle({ method: request.method, url: `${url.pathname}${url.search}`, headers, body });
       throwIfAborted(request);
       return { request, status: res.status, headers: new OfflineHeaders(res.headers), bodyAsText: res.body ?? "" };
     },

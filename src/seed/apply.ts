@@ -5,7 +5,7 @@
 import type { RequestContext } from "../model/index.js";
 import { KeyVaultError } from "../vault/errors.js";
 import type { VaultApi } from "../model/index.js";
-import { SeedError, type SeedEntry, type VaultSeed } from "./document.js";
+import { SeedError, type SeedEntry, type VaultSeed } from "./entries.js";
 import { pemToJwk } from "./pem.js";
 
 export type SeedMode = "skip" | "replace";

@@ -11,28 +11,13 @@
 // the entry that is wrong; what Key Vault itself checks (sizes, curves, values) is checked when the
 // entry is applied, through the vault's own API, so that a seed obeys exactly the rules a client does.
 import { parse as parseYaml } from "yaml";
+import { SeedError, type SeedEntry, type VaultSeed } from "./entries.js";
 
-export interface SeedEntry {
-  name: string;
-  [member: string]: unknown;
-}
-
-export interface VaultSeed {
-  keys: SeedEntry[];
-  secrets: SeedEntry[];
-  certificates: SeedEntry[];
-}
+export { SeedError, type SeedEntry, type VaultSeed };
 
 export interface SeedDocument {
   /** Vault name ("default" for the top level) to what it holds. */
   vaults: Map<string, VaultSeed>;
-}
-
-export class SeedError extends Error {
-  constructor(source: string, where: string, problem: string) {
-    super(`${source}: ${where}: ${problem}`);
-    this.name = "SeedError";
-  }
 }
 
 const KINDS = ["keys", "secrets", "certificates"] as const;

@@ -16,7 +16,6 @@ import { loadOrCreateTls, tlsDir } from "./tls.js";
 import type { ServerLogger } from "./errors.js";
 import { startServerPool } from "./workers/node-pool.js";
 import { createServer as createPlainServer } from "node:http";
-import { applySeed, parseSeed, type SeedMode } from "../seed/index.js";
 import { createAccessControl } from "./access/control.js";
 import type { Principal } from "./access/principals.js";
 import { DEFAULT_AUTH_RESOURCE } from "./auth.js";
@@ -24,16 +23,19 @@ import { AuditFile } from "./audit/file.js";
 import { createIdentityEndpoints } from "./identity/endpoints.js";
 import { TokenIssuer } from "./identity/issuer.js";
 import type { Router } from "./router.js";
-import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory, type VaultSpec } from "./vaults/directory.js";
+import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory } from "./vaults/directory.js";
 import { poolControls, vaultControls } from "./vaults/factory.js";
 import { createDirectoryRouter } from "./vaults/routing.js";
-import { Throttle, type ThrottleLimits } from "./vaults/throttle.js";
+import { Throttle } from "./vaults/throttle.js";
+import { type ControlsOptions, resolveSeed, resolveThrottle } from "./vaults/options.js";
+import { seedVaults } from "./vaults/seeding.js";
+import { applySeed } from "../seed/index.js";
 import type { WorkerPool } from "./workers/pool.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8443;
 
-export interface ServeOptions {
+export interface ServeOptions extends ControlsOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -77,13 +79,7 @@ export interface ServeOptions {
   deleteDelayMs?: number;
   /** A JWKS file of further trusted attestation signers for key release. */
   attestationJwksFile?: string;
-  /** Named vaults besides the default one (`--vault NAME[=HOST][:PORT]`). */
-  vaults?: VaultSpec[];
-  /** A seed document's text and where it came from (`--seed FILE`), applied at start. */
-  seed?: { text: string; source: string; mode?: SeedMode };
-  /** Simulated throttling (`--throttle`): Key Vault's limits, or custom ones. */
-  throttle?: ThrottleLimits;
-  /** A PostgreSQL store for the default vault (`--store postgres://...`), shared by several servers. */
+  /** A PostgreSQL store for every vault (`--store postgres://...`; named vaults in schemas of their own), shared by several servers. */
   storeUrl?: string;
   /** `any` (default): any well-formed token; `strict`: tokens of the emulator's issuer only. */
   auth?: "any" | "strict";
@@ -130,7 +126,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     certFile: options.certFile,
     keyFile: options.keyFile,
     dir: tlsDir(options.dataDir ?? options.stateDir),
-    hosts: [host, ...(vaultUrl ? [new URL(vaultUrl).hostname] : [])],
+    // Named vaults are chosen by host name (NAME.localhost, aliases): the certificate names each, since a
+    // two-label wildcard (*.localhost) is refused by TLS clients (Node's checkServerIdentity, browsers).
+    hosts: [
+      host,
+      ...(vaultUrl ? [new URL(vaultUrl).hostname] : []),
+      ...(options.vaults ?? []).flatMap((v) => [`${v.name.toLowerCase()}.localhost`, ...(v.aliases ?? []).map((a) => a.toLowerCase())]),
+    ],
   });
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -146,6 +148,14 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const log = (): ServerLogger => appLog ?? { info() {}, warn: toStderr, error: toStderr };
 
   try {
+    // The controls' options are checked before anything opens: a wrong one stops the start.
+    const seed = options.seed
+      ? resolveSeed(
+          options.seed,
+          (options.vaults ?? []).map((v) => v.name),
+        )
+      : undefined;
+    const throttleLimits = options.throttle !== undefined ? resolveThrottle(options.throttle) : undefined;
     const audit = options.auditLogFile !== undefined ? new AuditFile(options.auditLogFile) : undefined;
     const issuer =
       options.auth === "strict" || options.principals || options.identityPort !== undefined
@@ -164,9 +174,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         : undefined;
     // Access control and audit run in the router of an in-thread vault: they keep the default vault in
     // this thread even when workers are asked for (said at start).
-    const guarded = accessFor("default") !== undefined || audit !== undefined || options.seed !== undefined;
+    const guarded = accessFor("default") !== undefined || audit !== undefined;
     const attestationJwks = options.attestationJwksFile === undefined ? undefined : await readJwks(options.attestationJwksFile);
-    const inThreadVaults = new Map<string, Vault>();
     const routerOptions = (vaultName: string) => ({
       vaultUrl,
       authResource,
@@ -182,9 +191,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     const factory: VaultFactory = async (spec, clock) => {
       const isDefault = spec.name === DEFAULT_VAULT;
       let store: ObjectStore;
-      if (isDefault && options.storeUrl !== undefined) {
+      if (options.storeUrl !== undefined) {
+        // Every vault in the one database: a named vault's tables in a schema of its own.
         const { PostgresStore } = await import("../store/postgres.js");
-        store = await PostgresStore.open(options.storeUrl);
+        store = await PostgresStore.open(options.storeUrl, isDefault ? {} : { vault: spec.name });
       } else if (options.dataDir !== undefined) {
         // Loaded only here: users without --data-dir never need the native module.
         const { SqliteStore } = await import("../store/sqlite.js");
@@ -199,11 +209,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       // A corrupt record is left out of lists (and named in the error of a request for it): logged once.
       store.onCorrupt = (e) =>
         log().warn({ vault: spec.name, kind: e.kind, name: e.id, reason: e.reason }, "a corrupt stored record is left out of lists");
-      const throttle = options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {};
+      const throttle = throttleLimits ? { throttle: new Throttle(throttleLimits, clock.now) } : {};
       try {
         if (isDefault && options.vault) {
           return {
-            controls: externalControls(),
+            controls: externalControls(options.vault),
             router: createRouter({ ...routerOptions(spec.name), vault: options.vault }),
             ...throttle,
             close: () => store.close(),
@@ -258,7 +268,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
                       "the HSM engine trapped and was restarted; keys are unsealed again from the store",
                     ),
             });
-        inThreadVaults.set(spec.name, vault);
         return {
           controls: vaultControls(vault),
           router: createRouter({ ...routerOptions(spec.name), vault }),
@@ -272,14 +281,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     };
     const directory = await VaultDirectory.open(factory, options.vaults ?? []);
     cleanups.push(() => directory.close());
-    if (options.seed) {
-      const doc = parseSeed(options.seed.text, options.seed.source);
-      for (const [name, seed] of doc.vaults) {
-        const vault = inThreadVaults.get(name);
-        if (!vault) throw new Error(`${options.seed.source}: vaults.${name}: no such vault; declare it with --vault ${name}`);
-        await applySeed(vault, seed, { source: options.seed.source, ...(options.seed.mode ? { mode: options.seed.mode } : {}) });
-      }
-    }
+    await seedVaults(directory, seed);
     const identity = issuer
       ? createIdentityEndpoints({
           issuer,
@@ -309,7 +311,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     appLog = app.log as ServerLogger;
     for (const w of warnings) app.log.warn(w);
     if (workersRefused) {
-      app.log.warn("access control, audit and seeding run in this thread: the default vault is served without workers");
+      app.log.warn("access control and audit run in this thread: the default vault is served without workers");
     }
     if (!options.domainSecret && (options.dataDir !== undefined || options.securityDomainFile !== undefined)) {
       app.log.warn(
@@ -391,8 +393,8 @@ async function readJwks(file: string): Promise<{ keys: ReturnType<typeof checkJw
   }
 }
 
-/** The controls of a vault an embedder opened (`vault` option): the emulator cannot sweep or export it. */
-function externalControls(): VaultControls {
+/** The controls of a vault an embedder opened (`vault` option): the emulator cannot sweep or export it, but seeds it. */
+function externalControls(vault: VaultApi): VaultControls {
   const no = async (): Promise<never> => {
     throw new Error("this vault was opened by the embedder: the management API cannot reach it");
   };
@@ -404,5 +406,8 @@ function externalControls(): VaultControls {
     sealedDomain: no,
     keyShape: async () => undefined,
     setClockOffset: async () => {},
+    applySeed: async (seed, source, mode) => {
+      await applySeed(vault, seed, { source, mode });
+    },
   };
 }

@@ -40,14 +40,28 @@ export class PostgresStore implements ObjectStore {
   readonly #reported = new Set<string>();
   onCorrupt?: (error: CorruptRecordError) => void;
 
-  private constructor(pool: Pool) {
+  /** Prefixes the advisory-lock keys, so that vaults in one database do not wait for each other's names. */
+  readonly #lockScope: string;
+
+  private constructor(pool: Pool, lockScope: string) {
     this.#pool = pool;
+    this.#lockScope = lockScope;
   }
 
-  /** Connects and creates the tables if needed. The URL is a libpq connection string (postgres://user@host/db). */
-  static async open(url: string): Promise<PostgresStore> {
+  /**
+   * Connects and creates the tables if needed. The URL is a libpq connection string (postgres://user@host/db).
+   * `vault` names a named vault of the emulator: its tables live in a schema of their own
+   * (wasm_hsm_vault_NAME) of the same database; without it, the default vault's, in the connection's
+   * default schema as before.
+   */
+  static async open(url: string, options: { vault?: string } = {}): Promise<PostgresStore> {
     const { default: pg } = await import("pg");
-    const pool = new pg.Pool({ connectionString: url, max: 8 });
+    // Vault names are 1-24 of a-z, 0-9 and '-' (server/vaults/directory.ts); '_' is not one of them, so
+    // mapping '-' to '_' keeps names apart and gives an identifier that needs no quoting.
+    const schema = options.vault === undefined ? undefined : `wasm_hsm_vault_${options.vault.toLowerCase().replace(/-/g, "_")}`;
+    if (schema !== undefined && !/^wasm_hsm_vault_[a-z0-9_]{1,24}$/.test(schema))
+      throw new Error(`invalid vault name ${JSON.stringify(options.vault)}`);
+    const pool = new pg.Pool({ connectionString: url, max: 8, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
     pool.on("error", () => {
       // An idle client lost its connection: the pool replaces it; requests in flight see their own error.
     });
@@ -55,6 +69,7 @@ export class PostgresStore implements ObjectStore {
       const client = await pool.connect();
       try {
         await client.query("SELECT pg_advisory_lock($1, 0)", [LOCK_CLASS]);
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query(`
           CREATE TABLE IF NOT EXISTS wasm_hsm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
           CREATE TABLE IF NOT EXISTS wasm_hsm_domain (id INTEGER PRIMARY KEY CHECK (id = 1), record TEXT NOT NULL);
@@ -76,7 +91,7 @@ export class PostgresStore implements ObjectStore {
       await pool.end().catch(() => {});
       throw new Error(`cannot open the PostgreSQL store at ${redact(url)}: ${(err as Error).message}`);
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, schema ?? "");
   }
 
   async getDomain(): Promise<SecurityDomainRecord | undefined> {
@@ -155,7 +170,7 @@ export class PostgresStore implements ObjectStore {
   /** Runs fn while holding this name's lock across every process that shares the database. */
   async exclusive<T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
-    const key = hash32(`${kind}/${nameKey(name)}`);
+    const key = hash32(`${this.#lockScope}/${kind}/${nameKey(name)}`);
     try {
       await client.query("SELECT pg_advisory_lock($1, $2)", [LOCK_CLASS, key]);
       try {

@@ -159,6 +159,35 @@ async function runChecks(worker: boolean): Promise<PageReport> {
       );
       return ok && restored.id === ec.id && (await sc.getSecret(secret.name)).value === "second";
     });
+    await check("controls: a named vault with its seed, the time shift, export and import", async () => {
+      const controlled = await createOfflineVault({
+        worker,
+        vaults: [{ name: "kv2" }],
+        seed: { document: { vaults: { kv2: { secrets: [{ name: "seeded", value: "from the seed" }] } } } },
+      });
+      try {
+        const kv2 = new SecretClient(controlled.vaultUrl("kv2"), controlled.credential, controlled.clientOptions);
+        const seeded = await kv2.getSecret("seeded");
+        await (await kv2.beginDeleteSecret("seeded", { intervalInMs: 10 })).pollUntilDone();
+        await controlled.management.shiftClock(91 * 86_400, "kv2");
+        let purged = false;
+        await kv2.getDeletedSecret("seeded").catch((e: { statusCode?: number }) => {
+          purged = e.statusCode === 404;
+        });
+        await kv2.setSecret("moving", "along");
+        const imported = await controlled.management.importVault("kv3", await controlled.management.exportVault("kv2"));
+        const kv3 = new SecretClient(controlled.vaultUrl("kv3"), controlled.credential, controlled.clientOptions);
+        return (
+          seeded.value === "from the seed" &&
+          seeded.properties.id!.startsWith("https://kv2.offline.vault.invalid/") &&
+          purged &&
+          imported === 1 &&
+          (await kv3.getSecret("moving")).value === "along"
+        );
+      } finally {
+        await controlled.close();
+      }
+    });
     await check("errors arrive as RestError with Key Vault's codes", async () => {
       try {
         await kc.getKey("missing");

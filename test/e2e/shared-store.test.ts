@@ -3,41 +3,40 @@
 // version; a key made through one is used through the other; kill -9 of one leaves the other serving.
 // The server comes from WASM_HSM_TEST_PG (.ci/run starts one); without it the suite is skipped loudly,
 // except in CI, where it fails.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, testPostgresUrl } from "../helpers/pg.js";
 import { startCli, type CliServer } from "../helpers/cli-server.js";
 import { rawRequest } from "../helpers/https.js";
 
-const PG_URL = process.env.WASM_HSM_TEST_PG;
-if (!PG_URL) {
-  if (process.env.CI) throw new Error("WASM_HSM_TEST_PG is not set: CI must start PostgreSQL (scripts/pg-test-server.sh)");
-  console.warn("\n*** WASM_HSM_TEST_PG is not set: the shared-store tests are SKIPPED (scripts/pg-test-server.sh starts a server). ***\n");
-}
-
-async function freshDatabase(url: string): Promise<string> {
-  const { default: pg } = await import("pg");
-  const name = `whsm_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url.replace(/^postgres:/, "http:"));
-  u.pathname = `/${name}`;
-  return u.toString().replace(/^http:/, "postgres:");
-}
+const PG_URL = testPostgresUrl("the shared-store tests");
 
 describe.skipIf(!PG_URL)("two servers on one PostgreSQL store", () => {
   let a: CliServer;
   let b: CliServer;
   beforeAll(async () => {
     const url = await freshDatabase(PG_URL!);
-    [a, b] = await Promise.all([startCli(["--store", url, "--workers", "0"]), startCli(["--store", url, "--workers", "0"])]);
+    const args = ["--store", url, "--workers", "0", "--vault", "team"];
+    [a, b] = await Promise.all([startCli(args), startCli(args)]);
   });
   afterAll(async () => {
     await Promise.all([a, b].filter(Boolean).map((s) => s.stop("SIGKILL")));
   });
-  const call = (s: CliServer, method: string, path: string, body?: unknown) =>
-    rawRequest(s.url, s.cert, { method, path: `${path}?api-version=7.6`, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const call = (s: CliServer, method: string, path: string, body?: unknown, host?: string) =>
+    rawRequest(s.url, s.cert, {
+      method,
+      path: `${path}?api-version=7.6`,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(host !== undefined ? { headers: { host: `${host}:${new URL(s.url).port}` } } : {}),
+    });
+
+  it("a named vault is shared too: a secret set in one server's vault team is read in the other's, and not in the default vault", async () => {
+    expect((await call(a, "PUT", "/secrets/team-secret", { value: "for the team" }, "team.localhost")).status).toBe(200);
+    const read = await call(b, "GET", "/secrets/team-secret", undefined, "team.localhost");
+    expect(read.status, read.text).toBe(200);
+    expect(read.json().value).toBe("for the team");
+    expect(read.json().id.startsWith(`https://team.localhost:${new URL(b.url).port}/secrets/team-secret/`)).toBe(true);
+    expect((await call(b, "GET", "/secrets/team-secret")).status).toBe(404);
+  });
 
   it("concurrent creates and rotations of one name through both servers lose no version", async () => {
     const ops = Array.from({ length: 16 }, (_, i) => {

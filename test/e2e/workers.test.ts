@@ -2,16 +2,24 @@
 // A GET is answered while RSA-4096 keys are being made (how fast is measured by `npm run bench`,
 // bench/suites/server-latency.ts); keys made through one worker are used through the other.
 import { createHash, randomBytes, verify } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workerIndexFor } from "../../src/server/workers/pool.js";
 import { startCli, type CliServer } from "../helpers/cli-server.js";
 import { rawRequest } from "../helpers/https.js";
-import { cryptoClient, keyClient, nodePublicKey } from "../helpers/sdk.js";
+import { cryptoClient, keyClient, nodePublicKey, secretClient } from "../helpers/sdk.js";
 
 const V = "7.6";
 let s: CliServer;
+// A seed too: a vault served by workers is seeded before they start (through a Vault of the main
+// thread on the same store), so seeding no longer keeps the vault out of the workers.
+const SEED = "keys:\n  - {name: seeded-ec, kty: EC, curve: P-256}\nsecrets:\n  - {name: seeded-secret, value: from-the-seed}\n";
 beforeAll(async () => {
-  s = await startCli(["--workers", "2", "--log-level", "info"]);
+  const seedFile = join(mkdtempSync(join(tmpdir(), "whsm-workers-seed-")), "seed.yaml");
+  writeFileSync(seedFile, SEED);
+  s = await startCli(["--workers", "2", "--log-level", "info", "--seed", seedFile]);
 });
 afterAll(() => s?.stop());
 
@@ -27,6 +35,15 @@ function namesOn(worker: number, count: number, prefix: string): string[] {
 }
 
 describe("wasm-hsm serve --workers 2", () => {
+  it("--seed with workers: the seeded secret and key are served by the workers, and the start says nothing of serving without them", async () => {
+    expect(s.stderr()).not.toMatch(/served without workers/);
+    expect((await secretClient(s).getSecret("seeded-secret")).value).toBe("from-the-seed");
+    const key = await keyClient(s).getKey("seeded-ec");
+    const digest = createHash("sha256").update("seeded").digest();
+    const { result } = await cryptoClient(s, key).sign("ES256", digest);
+    expect(verify("sha256", Buffer.from("seeded"), { key: nodePublicKey(key.key!), dsaEncoding: "ieee-p1363" }, result)).toBe(true);
+  });
+
   it("answers GETs while RSA-4096 keys are being made in the other worker", async () => {
     const [known] = namesOn(1, 1, "known");
     expect((await raw({ method: "POST", path: `/keys/${known}/create?api-version=${V}`, body: '{"kty":"EC"}' })).status).toBe(200);

@@ -1,6 +1,7 @@
 // The Azure SDK pointed at a test server, and conversions between node:crypto and the SDK.
 import { createHash, createPublicKey, type JsonWebKey as NodeJwk, type KeyObject } from "node:crypto";
 import { CryptographyClient, KeyClient, type JsonWebKey, type KeyVaultKey } from "@azure/keyvault-keys";
+import { SecretClient } from "@azure/keyvault-secrets";
 
 export const credential = {
   getToken: async () => ({ token: "e2e-token", expiresOnTimestamp: Date.now() + 3600_000 }),
@@ -20,6 +21,7 @@ export function clientOptions(target: Target) {
 }
 
 export const keyClient = (t: Target) => new KeyClient(t.url, credential, clientOptions(t));
+export const secretClient = (t: Target) => new SecretClient(t.url, credential, clientOptions(t));
 export const cryptoClient = (t: Target, key: string | KeyVaultKey) => new CryptographyClient(key, credential, clientOptions(t));
 
 const HASH: Record<string, string> = { 256: "sha256", 384: "sha384", 512: "sha512", "256K": "sha256" };

@@ -4,6 +4,7 @@
 // (`--vault NAME:PORT`); anything else goes to the default vault, which is what a single-vault
 // emulator has always been.
 import type { SecurityDomainRecord } from "../../store/types.js";
+import type { SeedMode, VaultSeed } from "../../seed/index.js";
 import { KeyVaultError } from "../../vault/errors.js";
 import type { Router } from "../router.js";
 import { ShiftableClock } from "./clock.js";
@@ -27,6 +28,8 @@ export interface VaultControls {
   keyShape(name: string): Promise<{ kty: string; keySize: number } | undefined>;
   /** Tells the vault its clock now runs this far ahead of real time (ms). */
   setClockOffset(ms: number): Promise<void>;
+  /** Creates a seed's objects through the vault's own API (a refusal throws naming `source` and the entry). */
+  applySeed(seed: VaultSeed, source: string, mode: SeedMode): Promise<void>;
 }
 
 export interface HostedVault {
@@ -62,19 +65,32 @@ export const badVaultName = (name: string) =>
 
 export class VaultDirectory {
   readonly clock: ShiftableClock;
+  /** A named vault answers to NAME.{this} ("localhost" for the server; the offline vault's own host). */
+  readonly parentHost: string;
   readonly #factory: VaultFactory;
   readonly #vaults = new Map<string, HostedVault>();
 
-  private constructor(factory: VaultFactory, clock: ShiftableClock) {
+  private constructor(factory: VaultFactory, clock: ShiftableClock, parentHost: string) {
     this.#factory = factory;
     this.clock = clock;
+    this.parentHost = parentHost.toLowerCase();
   }
 
   /** Opens the default vault and every named one. */
-  static async open(factory: VaultFactory, specs: VaultSpec[] = [], clock = new ShiftableClock()): Promise<VaultDirectory> {
-    const dir = new VaultDirectory(factory, clock);
-    await dir.create({ name: DEFAULT_VAULT });
-    for (const spec of specs) await dir.create(spec);
+  static async open(
+    factory: VaultFactory,
+    specs: VaultSpec[] = [],
+    clock = new ShiftableClock(),
+    parentHost = "localhost",
+  ): Promise<VaultDirectory> {
+    const dir = new VaultDirectory(factory, clock, parentHost);
+    try {
+      await dir.create({ name: DEFAULT_VAULT });
+      for (const spec of specs) await dir.create(spec);
+    } catch (err) {
+      await dir.close(); // the vaults opened before the failure
+      throw err;
+    }
     return dir;
   }
 
@@ -118,16 +134,26 @@ export class VaultDirectory {
     await v.close();
   }
 
-  /** The vault a Host header names, if any: NAME.localhost[:port] or an alias. */
+  /** The host name a named vault answers to besides its aliases: NAME.localhost, or NAME.{parentHost}. */
+  ownHost(v: HostedVault): string {
+    return `${v.name}.${this.parentHost}`;
+  }
+
+  /** The vault a Host header names, if any: NAME.localhost[:port] (NAME.{parentHost}) or an alias. */
   byHost(hostHeader: string | undefined): HostedVault | undefined {
     if (!hostHeader) return undefined;
-    const host = hostHeader
-      .toLowerCase()
-      .replace(/:\d+$/, "")
-      .replace(/^\[|\]$/g, "");
+    const lower = hostHeader.toLowerCase();
+    const host = lower.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
     for (const v of this.#vaults.values()) if (v.aliases.includes(host)) return v;
-    const m = /^([a-z0-9-]+)\.localhost$/.exec(host);
-    return m ? this.#vaults.get(m[1]!) : undefined;
+    // The parent host may carry a port of its own (an offline vault's https://host:port).
+    for (const candidate of [host, lower]) {
+      const dot = candidate.indexOf(".");
+      if (dot > 0 && candidate.slice(dot + 1) === this.parentHost) {
+        const v = this.#vaults.get(candidate.slice(0, dot));
+        if (v) return v;
+      }
+    }
+    return undefined;
   }
 
   byPort(port: number): HostedVault | undefined {

@@ -5,6 +5,7 @@ import { Hsm } from "../../engine/index.js";
 import { MemoryStore } from "../../store/memory.js";
 import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../../store/types.js";
 import { Vault, type VaultEngine } from "../../vault/index.js";
+import { applySeed } from "../../seed/index.js";
 import { createRouter, type RouterOptions } from "../router.js";
 import type { WorkerPool } from "../workers/pool.js";
 import { DEFAULT_VAULT, type VaultControls, type VaultFactory } from "./directory.js";
@@ -38,6 +39,9 @@ export function vaultControls(vault: Vault | (() => Vault)): VaultControls {
     sealedDomain: async () => v().sealedDomain(),
     keyShape: (name) => v().keys.shape(name),
     setClockOffset: async () => {},
+    applySeed: async (seed, source, mode) => {
+      await applySeed(v(), seed, { source, mode });
+    },
   };
 }
 
@@ -56,6 +60,10 @@ export function poolControls(pool: WorkerPool): VaultControls {
     keyShape: async (name) => (await pool.control("keyShape", [name])) as { kty: string; keySize: number } | undefined,
     setClockOffset: async (ms) => {
       await pool.control("setClockOffset", [ms], true);
+    },
+    // One worker is enough: they share the store.
+    applySeed: async (seed, source, mode) => {
+      await pool.control("applySeed", [seed, source, mode]);
     },
   };
 }

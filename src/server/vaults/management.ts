@@ -24,10 +24,10 @@ export interface ManagementRequest {
   body: unknown;
 }
 
-function describe(v: HostedVault) {
+function describe(dir: VaultDirectory, v: HostedVault) {
   return {
     name: v.name,
-    hosts: [`${v.name}.localhost`, ...v.aliases],
+    hosts: [dir.ownHost(v), ...v.aliases],
     ...(v.port !== undefined ? { port: v.port } : {}),
     clockOffsetSeconds: v.clock.totalOffsetSeconds,
     securityDomainId: v.controls.securityDomainId,
@@ -60,7 +60,7 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
   const m = req.method.toUpperCase();
   if (first === "vaults" && name === undefined) {
     if (m !== "GET") throw new KeyVaultError(405, "MethodNotAllowed", "Allowed: GET.");
-    return json(200, { value: dir.list().map(describe) });
+    return json(200, { value: dir.list().map((v) => describe(dir, v)) });
   }
   if (first === "vaults" && name !== undefined && action === undefined && rest.length === 0) {
     if (m === "PUT") {
@@ -74,7 +74,7 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
         aliases: aliases as string[],
         ...(b.securityDomain ? { securityDomain: b.securityDomain as never } : {}),
       });
-      return json(201, describe(created));
+      return json(201, describe(dir, created));
     }
     if (m === "DELETE") {
       await dir.delete(name);
@@ -83,7 +83,7 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
     if (m === "GET") {
       const v = dir.get(name);
       if (!v) throw new KeyVaultError(404, "NotFound", `No vault named ${name}.`);
-      return json(200, describe(v));
+      return json(200, describe(dir, v));
     }
     throw new KeyVaultError(405, "MethodNotAllowed", "Allowed: GET, PUT, DELETE.");
   }
@@ -98,7 +98,7 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
     const blob = typeof b.value === "string" ? decodeBase64url(b.value) : undefined;
     if (!blob) throw bad("The export must be a base64url string in 'value'.");
     const v = dir.get(name) ?? (await dir.create({ name, ...(b.securityDomain ? { securityDomain: b.securityDomain as never } : {}) }));
-    return json(200, { imported: await v.controls.importContents(blob), vault: describe(v) });
+    return json(200, { imported: await v.controls.importContents(blob), vault: describe(dir, v) });
   }
   if (first === "time" && name === undefined) {
     if (m === "GET") return json(200, times(dir));

@@ -4,6 +4,8 @@
 // (node-entry.ts) and in a browser's Web Worker (src/offline/browser-worker.ts).
 import { Hsm } from "../../engine/index.js";
 import { Vault } from "../../vault/index.js";
+import { applySeed, type SeedMode } from "../../seed/apply.js";
+import type { VaultSeed } from "../../seed/entries.js";
 import { KeyVaultError } from "../../vault/errors.js";
 import { errorAnswer, type ServerLogger } from "../errors.js";
 import { createRouter, type HttpResponse, type Router } from "../router.js";
@@ -93,6 +95,8 @@ export function startVaultHost(port: HostPort): void {
         return vault.sealedDomain();
       case "keyShape":
         return vault.keys.shape(args[0] as string);
+      case "applySeed":
+        return applySeed(vault, args[0] as VaultSeed, { source: args[1] as string, mode: args[2] as SeedMode });
     }
   }
 

@@ -34,7 +34,15 @@ export const STORE_OPS = ["getDomain", "putDomain", "get", "put", "remove", "lis
 export type StoreOp = (typeof STORE_OPS)[number];
 
 /** Vault-wide operations that the emulator's controls (management API, throttle) ask of a worker's vault. */
-export const CONTROL_OPS = ["setClockOffset", "sweep", "exportContents", "importContents", "sealedDomain", "keyShape"] as const;
+export const CONTROL_OPS = [
+  "setClockOffset",
+  "sweep",
+  "exportContents",
+  "importContents",
+  "sealedDomain",
+  "keyShape",
+  "applySeed",
+] as const;
 export type ControlOp = (typeof CONTROL_OPS)[number];
 
 export type ToWorker =

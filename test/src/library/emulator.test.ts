@@ -114,3 +114,32 @@ describe("startEmulator", () => {
     await expect(startEmulator({ port, logLevel: "silent" })).rejects.toThrow(/EADDRINUSE|in use/);
   });
 });
+
+describe("startEmulator takes the emulator controls' options, as createOfflineVault does", () => {
+  it("a named vault on a port of its own, seeded from a document, with throttling", async () => {
+    const controlled = await startEmulator({
+      vaults: [{ name: "kv2", port: 0 }],
+      seed: { document: { secrets: [{ name: "top", value: "default's" }], vaults: { kv2: { secrets: [{ name: "s", value: "kv2's" }] } } } },
+      throttle: { windowSeconds: 10, create: 1 },
+    });
+    try {
+      expect(controlled.vaultUrl("default")).toBe(controlled.url);
+      expect(controlled.vaultUrl("kv2")).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(controlled.vaultUrl("kv2")).not.toBe(controlled.url);
+      const kv2 = new SecretClient(controlled.vaultUrl("kv2"), controlled.credential, controlled.clientOptions);
+      expect((await kv2.getSecret("s")).value).toBe("kv2's");
+      const top = new SecretClient(controlled.url, controlled.credential, { ...controlled.clientOptions, retryOptions: { maxRetries: 0 } });
+      expect((await top.getSecret("top")).value).toBe("default's");
+      // One secret creation per 10 s: the seed's did not count, a client's first does, its second is refused.
+      await top.setSecret("first", "v");
+      await expect(top.setSecret("second", "v")).rejects.toMatchObject({ statusCode: 429, code: "Throttled" });
+    } finally {
+      await controlled.close();
+    }
+  });
+
+  it("a wrong option stops the start, naming what is wrong", async () => {
+    await expect(startEmulator({ seed: { document: { vaults: { kv9: {} } } } })).rejects.toThrow(/^seed: vaults\.kv9: no such vault/);
+    await expect(startEmulator({ throttle: { create: -1 } })).rejects.toThrow(/^throttle: create must be a positive number, got -1/);
+  });
+});

@@ -37,7 +37,9 @@ describe("in this thread", () => {
       ...vault.clientOptions,
       retryOptions: { maxRetries: 0 },
     });
-    await expect(elsewhere.getKey("k")).rejects.toThrow(/answers requests for https:\/\/offline\.vault\.invalid only/);
+    await expect(elsewhere.getKey("k")).rejects.toThrow(
+      /answers requests for https:\/\/offline\.vault\.invalid and its named vaults \(https:\/\/NAME\.offline\.vault\.invalid\) only, not https:\/\/other\.vault\.invalid/,
+    );
   });
 });
 

@@ -1,31 +1,12 @@
 // The PostgreSQL store (src/store/postgres.ts) against a real server: the ObjectStore contract, and the
 // cross-process lock. The server comes from WASM_HSM_TEST_PG (a connection string; .ci/run starts one
 // with scripts/pg-test-server.sh). Without it the suite is skipped loudly, except in CI, where it fails.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, testPostgresUrl } from "../../helpers/pg.js";
 import { PostgresStore } from "../../../src/store/postgres.js";
 import { contract } from "../../helpers/store-contract.js";
 
-const PG_URL = process.env.WASM_HSM_TEST_PG;
-if (!PG_URL) {
-  if (process.env.CI) throw new Error("WASM_HSM_TEST_PG is not set: CI must start PostgreSQL (scripts/pg-test-server.sh)");
-  console.warn(
-    "\n*** WASM_HSM_TEST_PG is not set: the PostgreSQL store tests are SKIPPED (scripts/pg-test-server.sh starts a server). ***\n",
-  );
-}
-
-/** A fresh database per test file, so that runs never see each other's rows. */
-async function freshDatabase(url: string): Promise<string> {
-  const { default: pg } = await import("pg");
-  const name = `whsm_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url.replace(/^postgres:/, "http:"));
-  u.pathname = `/${name}`;
-  return u.toString().replace(/^http:/, "postgres:");
-}
+const PG_URL = testPostgresUrl("the PostgreSQL store tests");
 
 describe.skipIf(!PG_URL)("PostgresStore", () => {
   let url: string;
@@ -64,6 +45,24 @@ describe.skipIf(!PG_URL)("PostgresStore", () => {
     });
     await Promise.all([slow, other, same]);
     expect(order).toEqual(["a in", "b other", "a out", "b in"]);
+  });
+
+  it("a named vault's store is a schema of its own in the same database: the contract holds there, apart from the default's rows", async () => {
+    const def = await open();
+    await def.putDomain({ id: "default-domain", sealed: "ZGVm" });
+    await def.put({ kind: "secret", name: "only-default", versions: [] } as never);
+    const named = await PostgresStore.open(url, { vault: "team-1" });
+    stores.push(named);
+    await contract(named); // it starts with no domain and no record, whatever the default vault holds
+    const again = await PostgresStore.open(url, { vault: "TEAM-1" });
+    stores.push(again);
+    expect(await again.getDomain()).toEqual(await named.getDomain());
+    expect(await again.get("secret", "only-default")).toBeUndefined();
+    expect((await def.getDomain())?.id).toBe("default-domain");
+    const other = await PostgresStore.open(url, { vault: "team1" });
+    stores.push(other);
+    expect(await other.getDomain()).toBeUndefined();
+    await expect(PostgresStore.open(url, { vault: "a;drop" })).rejects.toThrow(/invalid vault name/);
   });
 
   it("a bad connection string fails with a message that names it without the password", async () => {
