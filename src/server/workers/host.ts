@@ -3,7 +3,7 @@
 // each "request" with the router's response. The same code runs in a worker_threads Worker
 // (node-entry.ts) and in a browser's Web Worker (src/offline/browser-worker.ts).
 import { Hsm } from "../../engine/index.js";
-import { Vault } from "../../vault/index.js";
+import { openRecoveringVault, type Vault } from "../../vault/index.js";
 import { applySeed, type SeedMode } from "../../seed/apply.js";
 import type { VaultSeed } from "../../seed/entries.js";
 import { KeyVaultError } from "../../vault/errors.js";
@@ -54,10 +54,17 @@ export function startVaultHost(port: HostPort): void {
   };
 
   async function init(config: VaultWorkerConfig): Promise<void> {
-    const hsm = await Hsm.create(config.wasm ? { wasm: config.wasm } : {});
     clockOffsetMs = config.clockOffsetMs ?? 0;
-    vault = await Vault.open({
-      hsm,
+    // After a trap in the core the worker throws the instance away and makes a new one, as a vault in the
+    // main thread does (vault/recovery.ts): the request that met it gets 503, the domain is re-imported
+    // through the owner, and keys are unsealed again on demand from the owner's store.
+    const log = logFor(undefined);
+    vault = await openRecoveringVault({
+      engine: () => Hsm.create(config.wasm ? { wasm: config.wasm } : {}),
+      onRestart: ({ restarts, cause, error }) =>
+        error
+          ? log.error({ err: error, cause }, "the HSM engine could not be restarted; requests get 503 until it is")
+          : log.error({ cause, restarts }, "the HSM engine trapped and was restarted; keys are unsealed again from the store"),
       clock: () => Date.now() + clockOffsetMs,
       store: new ProxyStore(storeCall, config.durable),
       sharedDomain: new ProxySharedDomain(storeCall),

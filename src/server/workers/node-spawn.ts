@@ -3,18 +3,19 @@
 import { Worker } from "node:worker_threads";
 import type { WorkerPort } from "./protocol.js";
 
-export function spawnNodeWorker(): WorkerPort {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./node-entry.ts" : "./node-entry.js", import.meta.url);
+/** `entry` and `workerData` are for tests (a worker entry that injects faults); the default is node-entry. */
+export function spawnNodeWorker(options: { entry?: URL; workerData?: unknown } = {}): WorkerPort {
+  const fromSource = import.meta.url.endsWith(".ts") || options.entry?.pathname.endsWith(".ts") === true;
+  const entry = options.entry ?? new URL(fromSource ? "./node-entry.ts" : "./node-entry.js", import.meta.url);
   let worker: Worker;
   if (fromSource) {
     const tsx = import.meta.resolve("tsx/esm/api");
     const bootstrap =
       `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })` +
       `.catch((err) => { console.error(err); process.exit(1); });`;
-    worker = new Worker(bootstrap, { eval: true, name: "wasm-hsm vault" });
+    worker = new Worker(bootstrap, { eval: true, name: "wasm-hsm vault", workerData: options.workerData });
   } else {
-    worker = new Worker(entry, { name: "wasm-hsm vault" });
+    worker = new Worker(entry, { name: "wasm-hsm vault", workerData: options.workerData });
   }
   let exited = false;
   const exitFns: ((reason: string) => void)[] = [];
