@@ -5,6 +5,7 @@
 //   secrets:       - {name, value, contentType?, tags?, attributes?}
 //   certificates:  - {name, policy, tags?, attributes?}                                                 self-signed
 //                  - {name, pfx (base64), password?, pem?, policy?, tags?, attributes?}                 import
+//   (pemFile and pfxFile name files instead of pem and pfx: files.ts)
 //   vaults:        {NAME: {keys, secrets, certificates}}    for the emulator's named vaults
 //
 // Top-level keys/secrets/certificates are the default vault's. Parsing checks the shape only and names

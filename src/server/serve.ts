@@ -1,7 +1,8 @@
 // Puts the emulator together: certificate, store, engine, vault, router, fastify. The CLI calls
 // serve(); an embedder can call it too, with its own vault.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Hsm } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
@@ -149,10 +150,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   try {
     // The controls' options are checked before anything opens: a wrong one stops the start.
+    // Files a seed names (pemFile, pfxFile) are read relative to the seed file, or to the working directory.
+    const seedBase = options.seed && "text" in options.seed && options.seed.source !== undefined ? dirname(options.seed.source) : ".";
     const seed = options.seed
       ? resolveSeed(
           options.seed,
           (options.vaults ?? []).map((v) => v.name),
+          (path) => readFileSync(resolvePath(seedBase, path)),
         )
       : undefined;
     const throttleLimits = options.throttle !== undefined ? resolveThrottle(options.throttle) : undefined;

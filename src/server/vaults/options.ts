@@ -1,7 +1,7 @@
 // The emulator controls' options, one shape for serve() (the command line, startEmulator) and for
 // createOfflineVault(): named vaults, a seed and simulated throttling. Each is checked here, before any
 // vault opens, so that a wrong option stops the start with what is wrong.
-import { parseSeed, SeedError, type SeedMode, type VaultSeed } from "../../seed/index.js";
+import { parseSeed, readSeedFiles, SeedError, type SeedFileReader, type SeedMode, type VaultSeed } from "../../seed/index.js";
 import { DEFAULT_VAULT, type VaultSpec } from "./directory.js";
 import { parseLimits, SERVICE_LIMITS, type ThrottleLimits } from "./throttle.js";
 
@@ -32,8 +32,11 @@ export interface ResolvedSeed {
   vaults: Map<string, VaultSeed>;
 }
 
-/** Parses a seed and checks that every vault it names is one of `vaultNames` (the default is always one). */
-export function resolveSeed(input: SeedInput, vaultNames: readonly string[]): ResolvedSeed {
+/**
+ * Parses a seed and checks that every vault it names is one of `vaultNames` (the default is always one).
+ * `readFile` reads the files its entries name (pemFile, pfxFile); without it such an entry is refused.
+ */
+export function resolveSeed(input: SeedInput, vaultNames: readonly string[], readFile?: SeedFileReader): ResolvedSeed {
   const source = input.source ?? "seed";
   const mode = input.mode ?? "skip";
   if (mode !== "skip" && mode !== "replace") throw new SeedError(source, "mode", `must be skip or replace, got ${JSON.stringify(mode)}`);
@@ -47,7 +50,9 @@ export function resolveSeed(input: SeedInput, vaultNames: readonly string[]): Re
       throw new SeedError(source, `vaults.${name}`, `no such vault; declare it (--vault ${name}, or the vaults option)`);
     }
   }
-  return { source, mode, vaults: new Map([...doc.vaults].map(([n, s]) => [n.toLowerCase(), s])) };
+  const vaults = new Map([...doc.vaults].map(([n, s]) => [n.toLowerCase(), s]));
+  readSeedFiles(vaults, source, readFile);
+  return { source, mode, vaults };
 }
 
 /** The limits of a ThrottleInput; a wrong custom limit throws naming it. */
