@@ -10,8 +10,10 @@ import {
   nameKey,
   type ObjectKind,
   type ObjectRecord,
+  parseRows,
   parseStoredRecord,
-  reportCorrupt,
+  readPage,
+  type StoredRow,
   type SecurityDomainRecord,
 } from "./records.js";
 import type { ListQuery, ObjectStore } from "./types.js";
@@ -125,46 +127,23 @@ export class PostgresStore implements ObjectStore {
   }
 
   async list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
-    const out: ObjectRecord[] = [];
-    let after = query.after;
-    // Reads on past corrupt rows (skipped, reported once) until the page is full or the index runs out.
-    while (out.length < query.limit) {
-      const want = query.limit - out.length;
-      const r =
-        after === undefined
-          ? await this.#pool.query(
-              'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 ORDER BY id COLLATE "C" LIMIT $3',
-              [kind, query.deleted, want],
-            )
-          : await this.#pool.query(
-              'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 AND id COLLATE "C" > $3 ORDER BY id COLLATE "C" LIMIT $4',
-              [kind, query.deleted, after, want],
-            );
-      const rows = r.rows as { id: string; record: string }[];
-      for (const row of rows) {
-        try {
-          out.push(parseStoredRecord(kind, row.id, row.record));
-        } catch (err) {
-          reportCorrupt(err, this.#reported, this.onCorrupt);
-        }
-      }
-      if (rows.length < want) break;
-      after = rows[rows.length - 1]!.id;
-    }
-    return out;
+    const fetch = async (after: string | undefined, want: number) =>
+      (after === undefined
+        ? await this.#pool.query(
+            'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 ORDER BY id COLLATE "C" LIMIT $3',
+            [kind, query.deleted, want],
+          )
+        : await this.#pool.query(
+            'SELECT id, record FROM wasm_hsm_objects WHERE kind = $1 AND deleted = $2 AND id COLLATE "C" > $3 ORDER BY id COLLATE "C" LIMIT $4',
+            [kind, query.deleted, after, want],
+          )
+      ).rows as StoredRow[];
+    return readPage(kind, query, fetch, this.#reported, this.onCorrupt);
   }
 
   async names(kind: ObjectKind): Promise<string[]> {
     const r = await this.#pool.query("SELECT id, record FROM wasm_hsm_objects WHERE kind = $1", [kind]);
-    const out: string[] = [];
-    for (const row of r.rows as { id: string; record: string }[]) {
-      try {
-        out.push(parseStoredRecord(kind, row.id, row.record).name);
-      } catch (err) {
-        reportCorrupt(err, this.#reported, this.onCorrupt);
-      }
-    }
-    return out;
+    return parseRows(kind, r.rows as StoredRow[], this.#reported, this.onCorrupt).map((rec) => rec.name);
   }
 
   /** Runs fn while holding this name's lock across every process that shares the database. */

@@ -1,6 +1,7 @@
 // The store's own record types. The vault turns its objects into these and back; the store never
 // sees a REST body and never imports the vault. Key material and secret values are in a record only
 // sealed by the core (base64url).
+import type { ListQuery } from "./types.js";
 
 /**
  * Key Vault's three object kinds, and the certificate API's vault-wide records (its issuers, and its
@@ -183,4 +184,52 @@ export function reportCorrupt(err: unknown, seen: Set<string>, sink: ((e: Corrup
   if (seen.has(key)) return;
   seen.add(key);
   sink?.(err);
+}
+
+/** A stored row: the record's id (its name key) and its JSON. */
+export interface StoredRow {
+  id: string;
+  record: string;
+}
+
+/** Parses rows of one kind; corrupt ones are left out, and told to `sink` once each (per `seen`). */
+export function parseRows(
+  kind: ObjectKind,
+  rows: readonly StoredRow[],
+  seen: Set<string>,
+  sink: ((e: CorruptRecordError) => void) | undefined,
+): ObjectRecord[] {
+  const out: ObjectRecord[] = [];
+  for (const row of rows) {
+    try {
+      out.push(parseStoredRecord(kind, row.id, row.record));
+    } catch (err) {
+      reportCorrupt(err, seen, sink);
+    }
+  }
+  return out;
+}
+
+/**
+ * One page of a list (O(page) with an index): `fetch(after, want)` gives the next `want` rows of the
+ * kind and state in id order after `after`. Reads on past corrupt rows until the page is full or the
+ * rows run out.
+ */
+export async function readPage(
+  kind: ObjectKind,
+  query: ListQuery,
+  fetch: (after: string | undefined, want: number) => readonly StoredRow[] | Promise<readonly StoredRow[]>,
+  seen: Set<string>,
+  sink: ((e: CorruptRecordError) => void) | undefined,
+): Promise<ObjectRecord[]> {
+  const out: ObjectRecord[] = [];
+  let after = query.after;
+  while (out.length < query.limit) {
+    const want = query.limit - out.length;
+    const rows = await fetch(after, want);
+    out.push(...parseRows(kind, rows, seen, sink));
+    if (rows.length < want) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return out;
 }

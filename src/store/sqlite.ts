@@ -21,8 +21,10 @@ import {
   nameKey,
   type ObjectKind,
   type ObjectRecord,
+  parseRows,
   parseStoredRecord,
-  reportCorrupt,
+  readPage,
+  type StoredRow,
   type SecurityDomainRecord,
 } from "./records.js";
 import type { ListQuery, ObjectStore } from "./types.js";
@@ -126,37 +128,15 @@ export class SqliteStore implements ObjectStore {
 
   async list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
     const deleted = query.deleted ? 1 : 0;
-    const out: ObjectRecord[] = [];
-    let after = query.after;
-    // Reads on past corrupt rows (skipped) until the page is full or the index runs out.
-    while (out.length < query.limit) {
-      const want = query.limit - out.length;
-      const rows = (
-        after === undefined ? this.#st.listFirst.all(kind, deleted, want) : this.#st.listAfter.all(kind, deleted, after, want)
-      ) as { id: string; record: string }[];
-      for (const r of rows) {
-        try {
-          out.push(parseStoredRecord(kind, r.id, r.record));
-        } catch (err) {
-          reportCorrupt(err, this.#reported, this.onCorrupt);
-        }
-      }
-      if (rows.length < want) break;
-      after = rows[rows.length - 1]!.id;
-    }
-    return out;
+    const fetch = (after: string | undefined, want: number) =>
+      (after === undefined
+        ? this.#st.listFirst.all(kind, deleted, want)
+        : this.#st.listAfter.all(kind, deleted, after, want)) as StoredRow[];
+    return readPage(kind, query, fetch, this.#reported, this.onCorrupt);
   }
 
   async names(kind: ObjectKind): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of this.#st.names.all(kind) as { id: string; record: string }[]) {
-      try {
-        out.push(parseStoredRecord(kind, r.id, r.record).name);
-      } catch (err) {
-        reportCorrupt(err, this.#reported, this.onCorrupt);
-      }
-    }
-    return out;
+    return parseRows(kind, this.#st.names.all(kind) as StoredRow[], this.#reported, this.onCorrupt).map((r) => r.name);
   }
 
   async close(): Promise<void> {
