@@ -31,7 +31,8 @@ export interface RunOptions extends MeasureOptions {
 }
 
 export async function runCases(cases: CtCase[], opts: RunOptions): Promise<CaseReport[]> {
-  const selected = cases.filter((c) => !opts.filter || c.name.includes(opts.filter));
+  // The filter matches the name or the description ("private op", "the core alone").
+  const selected = cases.filter((c) => !opts.filter || `${c.name} ${c.what}`.includes(opts.filter));
   const reports: CaseReport[] = [];
   for (const [i, c] of selected.entries()) {
     opts.onCase?.(c, i, selected.length);
