@@ -4,7 +4,8 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_HOST, DEFAULT_PORT, serve, type RunningServer, type ServeOptions } from "./server/serve.js";
+import { DEFAULT_HOST, DEFAULT_PORT, serve, servedHostNames, type RunningServer, type ServeOptions } from "./server/serve.js";
+import { normaliseVaultUrl } from "./server/router.js";
 import { parsePrincipals } from "./server/access/principals.js";
 import type { VaultSpec } from "./server/vaults/directory.js";
 import { parseLimits, SERVICE_LIMITS } from "./server/vaults/throttle.js";
@@ -12,11 +13,11 @@ import { loadOrCreateTls, tlsDir } from "./server/tls.js";
 import { defaultWorkerCount } from "./server/workers/node-pool.js";
 
 const USAGE = `Usage: wasm-hsm serve [options]
-       wasm-hsm cert [--data-dir DIR]
+       wasm-hsm cert [--data-dir DIR] [--host HOST] [--vault-url URL] [--vault NAME[=HOST][:PORT] ...]
 
-serve   A Key Vault-compatible emulator (keys) over HTTPS, for @azure/keyvault-keys.
-cert    Prints the path of the certificate \`serve\` uses (making it if there is none yet), so that
-        export NODE_EXTRA_CA_CERTS=$(wasm-hsm cert) trusts the emulator.
+serve   A Key Vault emulator (keys, secrets, certificates) over HTTPS, for the Azure SDKs.
+cert    Prints the path of the certificate \`serve\` uses with the same options (making it if there is
+        none yet), so that export NODE_EXTRA_CA_CERTS=$(wasm-hsm cert) trusts the emulator.
 
 Options:
   --port N                 port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)
@@ -190,10 +191,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     const command = positionals.join(" ");
     if (command === "cert") {
-      const others = Object.keys(values).filter((k) => k !== "data-dir");
-      if (others.length > 0) throw new UsageError(`cert takes only --data-dir, not --${others[0]}`);
+      // The options that change which names serve's certificate covers, so that both find the same one.
+      const allowed = ["data-dir", "host", "vault-url", "vault"];
+      const others = Object.keys(values).filter((k) => !allowed.includes(k));
+      if (others.length > 0) throw new UsageError(`cert takes only --data-dir, --host, --vault-url and --vault, not --${others[0]}`);
       const dir = tlsDir(values["data-dir"]);
-      const tls = await loadOrCreateTls({ dir });
+      const vaultUrl = values["vault-url"] === undefined ? undefined : normaliseVaultUrl(values["vault-url"]);
+      const vaults = ((values.vault as string[] | undefined) ?? []).map(parseVault);
+      const tls = await loadOrCreateTls({ dir, hosts: servedHostNames(values.host ?? DEFAULT_HOST, vaultUrl, vaults) });
       if (tls.generated) say(`made a self-signed certificate for ${tls.hosts!.join(", ")} in ${dir}`);
       process.stdout.write(`${tls.certFile}\n`);
       return;

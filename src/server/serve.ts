@@ -24,7 +24,7 @@ import { AuditFile } from "./audit/file.js";
 import { createIdentityEndpoints } from "./identity/endpoints.js";
 import { TokenIssuer } from "./identity/issuer.js";
 import type { Router } from "./router.js";
-import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory } from "./vaults/directory.js";
+import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory, type VaultSpec } from "./vaults/directory.js";
 import { poolControls, vaultControls } from "./vaults/factory.js";
 import { createDirectoryRouter } from "./vaults/routing.js";
 import { Throttle } from "./vaults/throttle.js";
@@ -96,6 +96,19 @@ export interface ServeOptions extends ControlsOptions {
 
 export const DEFAULT_IDENTITY_HEADER = "wasm-hsm-identity-header";
 
+/**
+ * The names a self-signed certificate must cover (`wasm-hsm cert` computes the same): the listening host,
+ * the vault URL's host, and each named vault's NAME.localhost and aliases, since they are chosen by host
+ * name and a two-label wildcard (*.localhost) is refused by TLS clients (Node's checkServerIdentity, browsers).
+ */
+export function servedHostNames(host: string, vaultUrl: string | undefined, vaults: readonly VaultSpec[] = []): string[] {
+  return [
+    host,
+    ...(vaultUrl ? [new URL(vaultUrl).hostname] : []),
+    ...vaults.flatMap((v) => [`${v.name.toLowerCase()}.localhost`, ...(v.aliases ?? []).map((a) => a.toLowerCase())]),
+  ];
+}
+
 export interface RunningServer {
   /** The vault URL to give to KeyClient: vaultUrl if given, else listenUrl. */
   url: string;
@@ -127,13 +140,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     certFile: options.certFile,
     keyFile: options.keyFile,
     dir: tlsDir(options.dataDir ?? options.stateDir),
-    // Named vaults are chosen by host name (NAME.localhost, aliases): the certificate names each, since a
-    // two-label wildcard (*.localhost) is refused by TLS clients (Node's checkServerIdentity, browsers).
-    hosts: [
-      host,
-      ...(vaultUrl ? [new URL(vaultUrl).hostname] : []),
-      ...(options.vaults ?? []).flatMap((v) => [`${v.name.toLowerCase()}.localhost`, ...(v.aliases ?? []).map((a) => a.toLowerCase())]),
-    ],
+    hosts: servedHostNames(host, vaultUrl, options.vaults),
   });
 
   const cleanups: (() => Promise<void>)[] = [];

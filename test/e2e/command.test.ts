@@ -3,6 +3,7 @@
 // whichever process gets them (the node process, `npm start`, or the shell npm runs a command in),
 // leaving no process and a free port.
 import { afterAll, describe, expect, it } from "vitest";
+import { X509Certificate } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,29 @@ describe("wasm-hsm cert", () => {
     expect(r.stdout).toBe(`${join(work, "data", "tls", "cert.pem")}\n`);
     const bad = await run(["cert", "--port", "1"], envWith(join(work, "unused")));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("cert takes only --data-dir, not --port");
+    expect(bad.stderr).toContain("cert takes only --data-dir, --host, --vault-url and --vault, not --port");
+  });
+
+  it("with --vault: the certificate serve makes for the same vaults, which names each NAME.localhost and alias", async () => {
+    const home = join(work, "xdg-vaults");
+    const flags = ["--vault", "team", "--vault", "ops=ops.example.test"];
+    const r = await run(["cert", ...flags], envWith(home));
+    expect(r.code, r.stderr).toBe(0);
+    const certFile = r.stdout.trim();
+    const x509 = new X509Certificate(readFileSync(certFile));
+    for (const name of ["team.localhost", "ops.localhost", "ops.example.test", "localhost"]) expect(x509.checkHost(name), name).toBe(name);
+    expect(x509.checkHost("other.localhost")).toBeUndefined();
+    const s = await startDetached(process.execPath, [BIN, "serve", "--port", "0", "--log-level", "warn", "--workers", "0", ...flags], {
+      cwd: ROOT,
+      env: envWith(home),
+    });
+    try {
+      expect(s.certFile).toBe(certFile);
+      expect(s.output()).not.toContain("made a self-signed certificate");
+      await stopsCleanly(s, "SIGTERM");
+    } finally {
+      s.killGroup();
+    }
   });
 });
 
