@@ -24,7 +24,15 @@ import { AuditFile } from "./audit/file.js";
 import { createIdentityEndpoints } from "./identity/endpoints.js";
 import { TokenIssuer } from "./identity/issuer.js";
 import type { Router } from "./router.js";
-import { DEFAULT_VAULT, VaultDirectory, type VaultControls, type VaultFactory, type VaultSpec } from "./vaults/directory.js";
+import {
+  DEFAULT_VAULT,
+  type PortListener,
+  VaultDirectory,
+  type VaultControls,
+  type VaultFactory,
+  type VaultSpec,
+} from "./vaults/directory.js";
+import { isIP } from "node:net";
 import { poolControls, vaultControls } from "./vaults/factory.js";
 import { createDirectoryRouter } from "./vaults/routing.js";
 import { Throttle } from "./vaults/throttle.js";
@@ -125,7 +133,7 @@ export interface RunningServer {
   certificateHosts?: string[];
   /** The managed-identity endpoints (http://host:port), when `identityPort` is given. */
   identityUrl?: string;
-  /** Each named vault with a port of its own: name -> https URL. */
+  /** Each named vault with a port of its own: name -> https URL (kept up to date as vaults come and go). */
   vaultPorts: Record<string, string>;
   /** Stops accepting, finishes the requests in flight, closes the store. */
   close(): Promise<void>;
@@ -290,9 +298,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         throw err;
       }
     };
-    const directory = await VaultDirectory.open(factory, options.vaults ?? []);
-    cleanups.push(() => directory.close());
-    await seedVaults(directory, seed);
     const identity = issuer
       ? createIdentityEndpoints({
           issuer,
@@ -309,6 +314,34 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           }
         : router;
 
+    // A vault with a port of its own (--vault NAME:PORT, or made through the management API with a port)
+    // answers there whatever the Host header says.
+    const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : isIP(host) === 6 ? `[${host}]` : host;
+    const vaultPorts: Record<string, string> = {};
+    const ownServers = new Map<string, ReturnType<typeof createHttpServer>>();
+    const ports: PortListener = {
+      async open(dir, v, wanted) {
+        const own = createHttpServer({
+          router: withTokenService(createDirectoryRouter({ directory: dir, vaultName: v.name })),
+          tls,
+          logger: false,
+        });
+        await own.listen({ host, port: wanted });
+        const actual = (own.server.address() as AddressInfo).port;
+        ownServers.set(v.name, own);
+        vaultPorts[v.name] = `https://${shownHost}:${actual}`;
+        return actual;
+      },
+      async close(v) {
+        const own = ownServers.get(v.name);
+        ownServers.delete(v.name);
+        delete vaultPorts[v.name];
+        await own?.close();
+      },
+    };
+    const directory = await VaultDirectory.open(factory, options.vaults ?? [], undefined, undefined, ports);
+    cleanups.push(() => directory.close());
+    await seedVaults(directory, seed);
     const app = createHttpServer({
       router: withTokenService(createDirectoryRouter({ directory })),
       tls,
@@ -333,22 +366,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     await app.listen({ host, port });
     cleanups.push(() => app.close());
     const address = app.server.address() as AddressInfo;
-    const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : address.family === "IPv6" ? `[${address.address}]` : host;
     const listenUrl = `https://${shownHost}:${address.port}`;
     if (issuer) issuer.baseUrl = vaultUrl ?? listenUrl;
-    // A vault with a port of its own (--vault NAME:PORT) answers there whatever the Host header says.
-    const vaultPorts: Record<string, string> = {};
-    for (const v of directory.list()) {
-      if (v.port === undefined) continue;
-      const own = createHttpServer({
-        router: withTokenService(createDirectoryRouter({ directory, vaultName: v.name })),
-        tls,
-        logger: false,
-      });
-      await own.listen({ host, port: v.port });
-      cleanups.push(() => own.close());
-      vaultPorts[v.name] = `https://${shownHost}:${(own.server.address() as AddressInfo).port}`;
-    }
     let identityUrl: string | undefined;
     if (identity && options.identityPort !== undefined) {
       const server = createPlainServer(async (req, res) => {

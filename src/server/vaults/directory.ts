@@ -53,6 +53,13 @@ export interface VaultSpec {
   securityDomain?: SecurityDomainRecord;
 }
 
+/** Serves a vault on a port of its own (serve.ts); an emulator without one (offline) serves no ports. */
+export interface PortListener {
+  /** Starts listening for this vault; returns the port (a free one when asked for 0). */
+  open(dir: VaultDirectory, v: HostedVault, port: number): Promise<number>;
+  close(v: HostedVault): Promise<void>;
+}
+
 /** Makes a vault: its store, engine, Vault and router (serve.ts and the offline vault each supply one). */
 export type VaultFactory = (spec: VaultSpec, clock: ShiftableClock) => Promise<Omit<HostedVault, "name" | "aliases" | "port" | "clock">>;
 
@@ -69,11 +76,13 @@ export class VaultDirectory {
   readonly parentHost: string;
   readonly #factory: VaultFactory;
   readonly #vaults = new Map<string, HostedVault>();
+  readonly #ports: PortListener | undefined;
 
-  private constructor(factory: VaultFactory, clock: ShiftableClock, parentHost: string) {
+  private constructor(factory: VaultFactory, clock: ShiftableClock, parentHost: string, ports: PortListener | undefined) {
     this.#factory = factory;
     this.clock = clock;
     this.parentHost = parentHost.toLowerCase();
+    this.#ports = ports;
   }
 
   /** Opens the default vault and every named one. */
@@ -82,8 +91,9 @@ export class VaultDirectory {
     specs: VaultSpec[] = [],
     clock = new ShiftableClock(),
     parentHost = "localhost",
+    ports?: PortListener,
   ): Promise<VaultDirectory> {
-    const dir = new VaultDirectory(factory, clock, parentHost);
+    const dir = new VaultDirectory(factory, clock, parentHost, ports);
     try {
       await dir.create({ name: DEFAULT_VAULT });
       for (const spec of specs) await dir.create(spec);
@@ -116,13 +126,25 @@ export class VaultDirectory {
       if (holder && holder.name !== DEFAULT_VAULT)
         throw new KeyVaultError(409, "Conflict", `The host ${alias} already selects vault ${holder.name}.`);
     }
-    if (spec.port !== undefined && this.list().some((v) => v.port === spec.port)) {
-      throw new KeyVaultError(409, "Conflict", `Port ${spec.port} already belongs to another vault.`);
+    if (spec.port !== undefined) {
+      if (!this.#ports) throw new KeyVaultError(400, "BadParameter", "This emulator listens on no port (it is offline): leave out port.");
+      if (spec.port !== 0 && this.list().some((v) => v.port === spec.port)) {
+        throw new KeyVaultError(409, "Conflict", `Port ${spec.port} already belongs to another vault.`);
+      }
     }
     const clock = new ShiftableClock(Date.now, this.clock);
     const made = await this.#factory({ ...spec, name }, clock);
-    const hosted: HostedVault = { ...made, name, aliases, ...(spec.port !== undefined ? { port: spec.port } : {}), clock };
+    const hosted: HostedVault = { ...made, name, aliases, clock };
     this.#vaults.set(name, hosted);
+    if (spec.port !== undefined && this.#ports) {
+      try {
+        hosted.port = await this.#ports.open(this, hosted, spec.port);
+      } catch (err) {
+        this.#vaults.delete(name);
+        await hosted.close().catch(() => {});
+        throw new KeyVaultError(409, "Conflict", `Vault ${name} cannot listen on port ${spec.port}: ${(err as Error).message}`);
+      }
+    }
     return hosted;
   }
 
@@ -131,6 +153,7 @@ export class VaultDirectory {
     if (!v) throw new KeyVaultError(404, "NotFound", `No vault named ${name}.`);
     if (v.name === DEFAULT_VAULT) throw new KeyVaultError(400, "BadParameter", "The default vault cannot be deleted.");
     this.#vaults.delete(v.name);
+    if (v.port !== undefined) await this.#ports?.close(v);
     await v.close();
   }
 
@@ -161,7 +184,10 @@ export class VaultDirectory {
   }
 
   async close(): Promise<void> {
-    for (const v of this.#vaults.values()) await v.close().catch(() => {});
+    for (const v of this.#vaults.values()) {
+      if (v.port !== undefined) await this.#ports?.close(v).catch(() => {});
+      await v.close().catch(() => {});
+    }
     this.#vaults.clear();
   }
 }

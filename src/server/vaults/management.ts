@@ -1,6 +1,7 @@
 // The management API (`/management/...` on the emulator's own port; no token needed, like /ping):
 //   GET    /management/vaults                   the vaults, with their hosts, port and clock offset
-//   PUT    /management/vaults/{name}            create a vault  {aliases?: [host], securityDomain?}
+//   PUT    /management/vaults/{name}            create a vault  {aliases?: [host], port?, securityDomain?}
+//                                               (port: one of its own, 0 for a free one; not offline)
 //   DELETE /management/vaults/{name}            delete a vault and everything in it
 //   GET    /management/time                     every clock offset
 //   POST   /management/time                     move clocks forward {seconds, vault?}; then due purges,
@@ -69,9 +70,13 @@ export async function handleManagement(dir: VaultDirectory, req: ManagementReque
       if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === "string" && /^[a-z0-9.-]{1,253}$/i.test(a))) {
         throw bad("aliases must be an array of host names.");
       }
+      if (b.port !== undefined && !(typeof b.port === "number" && Number.isInteger(b.port) && b.port >= 0 && b.port <= 65535)) {
+        throw bad("port must be a whole number from 0 (a free port) to 65535.");
+      }
       const created = await dir.create({
         name,
         aliases: aliases as string[],
+        ...(b.port !== undefined ? { port: b.port as number } : {}),
         ...(b.securityDomain ? { securityDomain: b.securityDomain as never } : {}),
       });
       return json(201, describe(dir, created));

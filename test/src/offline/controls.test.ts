@@ -133,6 +133,12 @@ describe.each([
     // Into a vault of another domain: refused, nothing written.
     await expect(vault.management.importVault("kv2", exported)).rejects.toMatchObject({ status: 400 });
     await vault.management.deleteVault("kv4");
+    // An offline vault listens on no port: a vault asked for with one is refused, and not made.
+    await expect(vault.management.request("PUT", "vaults/ported", { port: 0 })).rejects.toMatchObject({
+      status: 400,
+      message: "This emulator listens on no port (it is offline): leave out port.",
+    });
+    expect(() => vault.vaultUrl("ported")).toThrow(/no vault named/);
     expect(() => vault.vaultUrl("kv4")).toThrow(/no vault named/);
   });
 });

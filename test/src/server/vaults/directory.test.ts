@@ -16,7 +16,15 @@ const DAY = 86_400;
 async function setup(specs: VaultSpec[] = [], limits?: unknown) {
   const base = { ms: Date.UTC(2026, 0, 1) };
   const clock = new ShiftableClock(() => base.ms);
-  const dir = await VaultDirectory.open(vaultFactory(limits ? { throttle: parseLimits(limits, "test") } : {}), specs, clock);
+  // Ports are "listened on" by a stand-in: this file tests routing, test/e2e/controls.test.ts real listeners.
+  const ports = { open: async (_d: unknown, _v: unknown, port: number) => port, close: async () => {} };
+  const dir = await VaultDirectory.open(
+    vaultFactory(limits ? { throttle: parseLimits(limits, "test") } : {}),
+    specs,
+    clock,
+    undefined,
+    ports,
+  );
   const router = createDirectoryRouter({ directory: dir });
   const call = async (method: string, path: string, body?: unknown, host = "127.0.0.1:8443"): Promise<HttpResponse & { json: any }> => {
     const res = await router.handle({
