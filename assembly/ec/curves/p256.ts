@@ -50,7 +50,7 @@ export class P256 {
   @inline get LEN(): i32 { return 32; }
   @inline get A_IS_ZERO(): bool { return false; }
   /** Fixed-base comb window (bits); see ../NOTES.md. */
-  @inline get W(): i32 { return 6; }
+  @inline get W(): i32 { return 7; }
   @inline get NBITS(): i32 { return P256_N_BITS; }
   @inline get NWORDS(): i32 { return P256_N_WORDS; }
   @inline get N(): usize { return P256_N; }
