@@ -1,6 +1,6 @@
 // ECDSA (FIPS 186-5 §6.4, SEC 1 v2 §4.1) over a digest of any length; signatures are the raw
 // r || s of Key Vault (IEEE P1363), each the curve's fixed length.
-import { drbgGenerate } from "../rand/drbg";
+import { drbgDraw, drbgGenerate } from "../rand/drbg";
 import { ERR_FAULT, OK } from "../status";
 import { nonceInit, nonceNext, nonceWipe } from "./rfc6979";
 import {
@@ -89,10 +89,10 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
   bits2int(E, L, h, hlen, c.NBITS);
   scReduceOnce(E, n, L);
   wordsToBE(HOCT, LEN, E);
-  // One DRBG call brings the hedging noise Z and the first blinding factor.
+  // One draw from the DRBG pool (drbgDraw) brings the hedging noise Z and the first blinding factor.
   let haveBeta = false;
   if (!pure) {
-    const st = drbgGenerate(Z, 2 * <usize>LEN);
+    const st = drbgDraw(Z, 2 * <usize>LEN);
     if (st < 0) {
       wipeSign();
       return st;
