@@ -1,5 +1,6 @@
 // Generates assembly/ec/gen/*.ts: the curve constants and the unrolled limb arithmetic
-// (products, squares, additions, subtractions) of the four curves' fields.
+// (products, squares, additions, subtractions) of the four curves' fields, and the Montgomery
+// product of the 8-word group orders.
 // Run: node scripts/gen-ec.mjs   (the output is committed; rerun after editing this file)
 //
 // Why generated: fully unrolled code with the limbs in locals runs about twice as fast as
@@ -312,6 +313,41 @@ writeFileSync(join(outDir, "p256.ts"), file32("P256", curves.p256, 8, true, "B",
 writeFileSync(join(outDir, "p256k.ts"), file32("P256K", curves.p256k, 8, true, "B3", 3n * curves.p256k.b));
 writeFileSync(join(outDir, "p384.ts"), file32("P384", curves.p384, 12, false, "B", curves.p384.b));
 
+/**
+ * Montgomery product mod an L-word modulus given at run time (CIOS, Koc, Acar and Kaliski 1996,
+ * "Analyzing and comparing Montgomery multiplication algorithms", §4), unrolled with the limbs
+ * of b, n and the running sum in locals. The scalar arithmetic of the 8-word orders (P-256 and
+ * secp256k1) uses it (ec/scalar.ts); it computes what the loop of scMontMul does.
+ */
+function montMulUnrolled(fn, L) {
+  let s = `/** o = a b 2^-${32 * L} mod n for a, b < n (${L} words); n0inv = -n^-1 mod 2^32. Constant time. */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, n: usize, n0inv: u32): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const b${i} = <u64>load<u32>(b, ${4 * i}), n${i} = <u64>load<u32>(n, ${4 * i});\n`;
+  s += `  let ${Array.from({ length: L + 2 }, (_, k) => `t${k}: u64 = 0`).join(", ")};\n`;
+  s += `  let c: u64 = 0, s: u64 = 0, ai: u64 = 0, m: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  ai = <u64>load<u32>(a, ${4 * i}); c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  s = ai * b${j} + t${j} + c; t${j} = s & 0xffffffff; c = s >> 32;\n`;
+    s += `  s = t${L} + c; t${L} = s & 0xffffffff; t${L + 1} = s >> 32;\n`;
+    // m = t0 n0inv mod 2^32: the product of the low words, in u32 so that it wraps.
+    s += `  m = <u64>(<u32>t0 * n0inv);\n  s = m * n0 + t0; c = s >> 32;\n`;
+    for (let j = 1; j < L; j++) s += `  s = m * n${j} + t${j} + c; t${j - 1} = s & 0xffffffff; c = s >> 32;\n`;
+    s += `  s = t${L} + c; t${L - 1} = s & 0xffffffff; t${L} = t${L + 1} + (s >> 32);\n`;
+  }
+  s += `  // t < 2n: subtract n unless that borrows out of t${L} (then t < n is kept).\n`;
+  s += `  let d: i64 = 0, bw: i64 = 0;\n`;
+  for (let j = 0; j < L; j++) s += `  d = <i64>t${j} - <i64>n${j} + bw; const d${j} = <u32>d; bw = d >> 32;\n`;
+  s += `  bw += <i64>t${L};\n  const keep = <u32>bw;\n`;
+  for (let j = 0; j < L; j++) s += `  store<u32>(o, (<u32>t${j} & keep) | (d${j} & ~keep), ${4 * j});\n`;
+  return `${s}}\n`;
+}
+
+{
+  let s = header("Unrolled Montgomery multiplication for the 8-word group orders (P-256, secp256k1).");
+  s += `\n${montMulUnrolled("scMontMul8", 8)}`;
+  writeFileSync(join(outDir, "scalar8.ts"), s);
+}
+
 {
   const c = curves.p521;
   let s = header("P-521: constants and unrolled arithmetic mod 2^521 - 1 in 18 limbs of 29 bits.");
@@ -324,4 +360,4 @@ writeFileSync(join(outDir, "p384.ts"), file32("P384", curves.p384, 12, false, "B
   s += `${p521Mul()}\n${p521Sqr()}\n${p521AddSub()}`;
   writeFileSync(join(outDir, "p521.ts"), s);
 }
-console.error("wrote assembly/ec/gen/{p256,p256k,p384,p521}.ts");
+console.error("wrote assembly/ec/gen/{p256,p256k,p384,p521,scalar8}.ts");

@@ -4,7 +4,7 @@ import { drbgDraw, drbgGenerate } from "../rand/drbg";
 import { ERR_FAULT, OK } from "../status";
 import { nonceInit, nonceNext, nonceWipe } from "./rfc6979";
 import {
-  SCALAR_BYTES, bits2int, scAdd, scInRangeMask, scInvVartime, scMul, scReduceOnce,
+  SCALAR_BYTES, bits2int, scAdd, scInRangeMask, scInvVartime, scMontMul, scMul, scReduceOnce,
 } from "./scalar";
 import { mulBaseCt, toAffine } from "./table";
 import { mulDoubleVartime } from "./mulvar";
@@ -19,6 +19,7 @@ const R = memory.data(<i32>SCALAR_BYTES, 16);
 const S = memory.data(<i32>SCALAR_BYTES, 16);
 const BETA = memory.data(<i32>SCALAR_BYTES, 16);
 const KINV = memory.data(<i32>SCALAR_BYTES, 16);
+const ONE = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // SCALAR_BYTES
 const HOCT = memory.data(72, 16);
 const Z = memory.data(144, 16); // Z || a first blinding factor, drawn together
 const RAND = memory.data(72, 16);
@@ -112,7 +113,7 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
     scReduceOnce(R, n, L);
     if (wordsZeroMask(R, L) != 0) continue; // RFC 6979 §3.4: try the next k
     // k^-1 = beta (k beta)^-1 for a fresh random beta: k beta is uniform and independent of k,
-    // so its variable-time inversion reveals nothing about k.
+    // so its variable-time inversion reveals nothing about k (here with Montgomery factors).
     if (!haveBeta) {
       const st = randomScalar<C>(BETA, ERR_FAULT);
       if (st < 0) {
@@ -121,16 +122,22 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
       }
     }
     haveBeta = false; // a further attempt draws a fresh one
-    scMul(KINV, KS, BETA, n, L, c.N0INV, c.NR2);
+    // With Montgomery products mont(a, b) = a b R^-1 mod n (R = 2^(32 L)), six of them in all:
+    //   t = mont(mont(k, beta), 1) = k beta R^-2, uniform and independent of k (beta is);
+    //   y = t^-1 = k^-1 beta^-1 R^2 (variable time, on the blinded t);
+    //   w = e + r d, with r d = mont(mont(r, d), R^2);
+    //   s = mont(y, mont(beta, w)) = k^-1 beta^-1 R^2 beta w R^-2 = k^-1 (e + r d) mod n.
+    scMontMul(KINV, KS, BETA, n, L, c.N0INV);
+    scMontMul(KINV, KINV, ONE, n, L, c.N0INV);
     if (!scInvVartime(KINV, KINV, n, L, c.N0INV)) {
       wipeSign();
       return ERR_FAULT;
     }
-    scMul(KINV, KINV, BETA, n, L, c.N0INV, c.NR2);
-    // s = k^-1 (e + r d) mod n
-    scMul(S, R, D, n, L, c.N0INV, c.NR2);
+    scMontMul(S, R, D, n, L, c.N0INV);
+    scMontMul(S, S, c.NR2, n, L, c.N0INV);
     scAdd(S, S, E, n, L);
-    scMul(S, S, KINV, n, L, c.N0INV, c.NR2);
+    scMontMul(S, S, BETA, n, L, c.N0INV);
+    scMontMul(S, KINV, S, n, L, c.N0INV);
     if (wordsZeroMask(S, L) != 0) continue;
     wordsToBE(sig, LEN, R);
     wordsToBE(sig + <usize>LEN, LEN, S);
