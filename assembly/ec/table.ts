@@ -1,13 +1,14 @@
 // k G by a fixed-base comb: the scalar is recoded into signed digits d_i in [-2^(W-1), 2^(W-1)]
 // with k = sum d_i 2^(W i), and the table holds (j + 1) 2^(W i) G, j < 2^(W-1), in affine form,
-// for every window i. k G is then a sum of one table point per window: no doublings at all.
+// for every window i. k G is then a sum of one table point per window: no doublings at all, and
+// one mixed addition per window after the first.
 // The table of each curve is built at first use in the core's heap and kept (it is public).
 //
 // Constant-time path (signing, key generation, the import check): every window reads the whole
 // window of the table with masks (lookupCt), negates under a mask, always adds, and keeps or
 // drops the sum under a mask. The variable-time path (verification) indexes the table directly
 // and adds in Jacobian coordinates (jacobian.ts).
-import { pointAdd, pointAddMixed, pointDouble, pointSetIdentity } from "./point";
+import { pointAdd, pointAddMixed, pointDouble, pointFromAffine, pointSetIdentity } from "./point";
 import { cmovBytes } from "./words";
 import { jacAddAffineVartime, jacSetIdentity, jacToProjective } from "./jacobian";
 
@@ -163,7 +164,6 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
   const windowBytes = <usize>E * 2 * F;
   const table = baseTable<C>();
   recode<C>(k);
-  pointSetIdentity<C>(ACC);
   for (let i = 0; i < NW; i++) {
     const d = load<i32>(DIGITS + (<usize>i << 2));
     const s = d >> 31;
@@ -171,8 +171,15 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
     lookupCt(ENTRY, table + <usize>i * windowBytes, E, 2 * F, a);
     c.neg(NEGY, ENTRY + F);
     cmovBytes(ENTRY + F, NEGY, F, <u32>s);
-    pointAddMixed<C>(SUM, ACC, ENTRY);
     const zero = <u32>(<i32>(~a & (a - 1)) >> 31);
+    if (i == 0) {
+      // The first window needs no addition: ACC = (x : y : 1), or O for the digit 0 (masked).
+      pointFromAffine<C>(ACC, ENTRY);
+      pointSetIdentity<C>(SUM);
+      cmovBytes(ACC, SUM, 3 * F, zero);
+      continue;
+    }
+    pointAddMixed<C>(SUM, ACC, ENTRY);
     cmovBytes(ACC, SUM, 3 * F, ~zero);
   }
   memory.copy(out, ACC, 3 * F);
