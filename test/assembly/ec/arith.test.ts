@@ -108,6 +108,22 @@ for (const c of CURVES) {
       );
     });
 
+    it("field add and sub agree with BigInt on every pair of limb-boundary values (carry and borrow chains)", () => {
+      const bits = BigInt(len * 8);
+      const edges = new Set([0n, 1n, 2n, p - 1n, p - 2n, (p + 1n) >> 1n, p >> 1n]);
+      for (let k = 32n; k < bits; k += 32n) {
+        for (const v of [(1n << k) - 1n, 1n << k, (1n << k) + 1n, p - (1n << k), p - (1n << k) - 1n, p - (1n << k) + 1n]) {
+          if (v >= 0n && v < p) edges.add(v);
+        }
+      }
+      for (const x of edges) {
+        for (const y of edges) {
+          expect(get(run(c.id, OP.add, enc(x), enc(y)))).toBe(mod(x + y, p));
+          expect(get(run(c.id, OP.sub, enc(x), enc(y)))).toBe(mod(x - y, p));
+        }
+      }
+    });
+
     it("field inversion agrees with BigInt (0 maps to 0)", () => {
       fc.assert(
         fc.property(fe, (x) => {
