@@ -298,6 +298,8 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   s += `import { ${reduce} } from "../curves/reduce";\n`;
   s += `\n// Field elements are ${L} little-endian 32-bit words, always fully reduced (in [0, p)).\n`;
   s += dataU32(`${prefix}_P`, c.p, L, 32, "p");
+  s += `// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).\n`;
+  s += `export const ${prefix}_P0INV: u32 = ${hex32((2n ** 32n - modInv(c.p % 2n ** 32n, 2n ** 32n)) % 2n ** 32n)};\n`;
   s += dataU32(`${prefix}_${bname}`, bvalue, L, 32, bname === "B3" ? "3b (the a = 0 formulas use 3b)" : "b");
   s += dataU32(`${prefix}_GX`, c.gx, L, 32, "the base point G");
   s += dataU32(`${prefix}_GY`, c.gy, L);

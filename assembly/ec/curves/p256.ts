@@ -3,9 +3,10 @@
 // chosen over Montgomery by measurement, see ../NOTES.md.
 import { CURVE_P256 } from "../ids";
 import { modInvCt } from "../modinv-ct";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { modInvVartime } from "../modinv-vartime";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P,
+  P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P, P256_P0INV,
   p256Add, p256Mul, p256Sqr, p256Sub,
 } from "../gen/p256";
 
@@ -68,6 +69,15 @@ export class P256 {
   @inline mulB(o: usize, a: usize): void { p256Mul(o, a, P256_B); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256Inv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256_P, 8, 256); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P256_P, 8, 256, P256_P0INV); }
+  /** o = the 32 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 8, src, 32);
+    return wordsLtMask(o, P256_P, 8) & ~wordsZeroMask(o, 8);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   /** Canonical form in place (already canonical here). */
   @inline canon(a: usize): void {}

@@ -2,11 +2,12 @@
 // Field elements: 8 little-endian u32 words, fully reduced. Pseudo-Mersenne reduction
 // (2^256 = 2^32 + 977 mod p): chosen over Montgomery by measurement, see ../NOTES.md.
 import { modInvCt } from "../modinv-ct";
+import { modInvVartime } from "../modinv-vartime";
 import { CURVE_P256K } from "../ids";
 import { p256kFinish } from "./reduce";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P,
+  P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P, P256K_P0INV,
   p256kAdd, p256kMul, p256kSqr, p256kSub,
 } from "../gen/p256k";
 
@@ -83,6 +84,15 @@ export class P256K {
   @inline mulB(o: usize, a: usize): void { p256kMul21(o, a); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256kInv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256K_P, 8, 256); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P256K_P, 8, 256, P256K_P0INV); }
+  /** o = the 32 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 8, src, 32);
+    return wordsLtMask(o, P256K_P, 8) & ~wordsZeroMask(o, 8);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

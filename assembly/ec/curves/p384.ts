@@ -2,10 +2,11 @@
 // Field elements: 12 little-endian u32 words, fully reduced. Special-form (Solinas) reduction:
 // chosen over Montgomery by measurement, see ../NOTES.md.
 import { modInvCt } from "../modinv-ct";
+import { modInvVartime } from "../modinv-vartime";
 import { CURVE_P384 } from "../ids";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P384_B, P384_GX, P384_GY, P384_N, P384_N0INV, P384_NR2, P384_N_BITS, P384_N_WORDS, P384_P,
+  P384_B, P384_GX, P384_GY, P384_N, P384_N0INV, P384_NR2, P384_N_BITS, P384_N_WORDS, P384_P, P384_P0INV,
   p384Add, p384Mul, p384Sqr, p384Sub,
 } from "../gen/p384";
 
@@ -66,6 +67,15 @@ export class P384 {
   @inline mulB(o: usize, a: usize): void { p384Mul(o, a, P384_B); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p384Inv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P384_P, 12, 384); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P384_P, 12, 384, P384_P0INV); }
+  /** o = the 48 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 12, src, 48);
+    return wordsLtMask(o, P384_P, 12) & ~wordsZeroMask(o, 12);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 48); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

@@ -135,6 +135,10 @@ export class P521 {
   @inline neg(o: usize, a: usize): void { p521Sub(o, ZERO, a); }
   @inline mulB(o: usize, a: usize): void { p521Mul(o, a, P521_B); }
   @inline inv(o: usize, a: usize): void { p521Inv(o, a); }
+  /** False: no variable-time inversion for these 29-bit limbs (ecdsa.ts inverts with inv). */
+  @inline get INV_VARTIME(): bool { return false; }
+  @inline invVartime(o: usize, a: usize): bool { return false; }
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 { return 0; }
   @inline setOne(o: usize): void { memory.fill(o, 0, FE); store<u32>(o, 1); }
   @inline canon(a: usize): void { p521Canon(a); }
   /** Reads a 66-byte big-endian coordinate; false if it is not below p. Public data only. */

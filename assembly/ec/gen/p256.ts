@@ -5,6 +5,8 @@ import { p256Reduce } from "../curves/reduce";
 // Field elements are 8 little-endian 32-bit words, always fully reduced (in [0, p)).
 // p
 export const P256_P = memory.data<u32>([0xffffffff, 0xffffffff, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xffffffff]);
+// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).
+export const P256_P0INV: u32 = 0x00000001;
 // b
 export const P256_B = memory.data<u32>([0x27d2604b, 0x3bce3c3e, 0xcc53b0f6, 0x651d06b0, 0x769886bc, 0xb3ebbd55, 0xaa3a93e7, 0x5ac635d8]);
 // the base point G

@@ -5,6 +5,8 @@ import { p256kReduce } from "../curves/reduce";
 // Field elements are 8 little-endian 32-bit words, always fully reduced (in [0, p)).
 // p
 export const P256K_P = memory.data<u32>([0xfffffc2f, 0xfffffffe, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).
+export const P256K_P0INV: u32 = 0xd2253531;
 // 3b (the a = 0 formulas use 3b)
 export const P256K_B3 = memory.data<u32>([0x00000015, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000]);
 // the base point G
