@@ -135,6 +135,26 @@ function mulOperandScanning(fn, L, reduce) {
   return `${s + reduceCall(reduce, L)}}\n`;
 }
 
+/**
+ * o = a b + e mod p (operand scanning as above): the low words of the running sum start at e's
+ * instead of 0, which the first row's carries absorb (a_0 b_j + e_j + c <= 2^64 - 1). The sum
+ * a b + e < p^2 + p stays below 2^(64 L), which the reduction takes whole. It saves an addition
+ * mod p where a point formula adds right after a product.
+ */
+function mulAddOperandScanning(fn, L, reduce) {
+  let s = `/** o = a * b + e mod p, ${L}-word operands (operand scanning, the sum started at e; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, e: usize): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
+  s += `  let ${Array.from({ length: 2 * L }, (_, k) => (k < L ? `t${k}: u64 = <u64>load<u32>(e, ${4 * k})` : `t${k}: u64 = 0`)).join(", ")};\n`;
+  s += `  let p: u64 = 0, c: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  p = a${i} * b${j} + t${i + j} + c; t${i + j} = p & 0xffffffff; c = p >> 32;\n`;
+    s += `  t${i + L} = c;\n`;
+  }
+  return `${s + reduceCall(reduce, L)}}\n`;
+}
+
 /** Product-scanning schoolbook: each column's low and high halves are summed apart. */
 function mulProductScanning(fn, L, reduce) {
   let s = `/** o = a * b mod p, ${L}-word operands (product scanning, low and high halves summed apart; ${reduce}). */\n`;
@@ -305,6 +325,7 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   s += dataU32(`${prefix}_GY`, c.gy, L);
   s += `\n${scalarConstants(prefix, c.n)}\n`;
   s += `${(useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce)}\n`;
+  if (useOperandScanning) s += `${mulAddOperandScanning(`${lower}MulAdd`, L, reduce)}\n`;
   s += `${sqrProductScanning(`${lower}Sqr`, L, reduce)}\n`;
   s += `${addModP(`${prefix.toLowerCase()}Add`, L, c.p)}\n`;
   s += subModP(`${prefix.toLowerCase()}Sub`, L, c.p);

@@ -7,7 +7,7 @@ import { modInvVartime } from "../modinv-vartime";
 import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
   P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P, P256_P0INV,
-  p256Add, p256Mul, p256Sqr, p256Sub,
+  p256Add, p256Mul, p256MulAdd, p256Sqr, p256Sub,
 } from "../gen/p256";
 
 const ZERO = memory.data(32, 16);
@@ -61,6 +61,8 @@ export class P256 {
   @inline get GY(): usize { return P256_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p256Mul(o, a, b); }
+  /** o = a b + e (one reduction for both). */
+  @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256MulAdd(o, a, b, e); }
   @inline sqr(o: usize, a: usize): void { p256Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256Sub(o, a, b); }

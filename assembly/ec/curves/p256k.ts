@@ -8,7 +8,7 @@ import { p256kFinish } from "./reduce";
 import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
   P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P, P256K_P0INV,
-  p256kAdd, p256kMul, p256kSqr, p256kSub,
+  p256kAdd, p256kMul, p256kMulAdd, p256kSqr, p256kSub,
 } from "../gen/p256k";
 
 const ZERO = memory.data(32, 16);
@@ -76,6 +76,8 @@ export class P256K {
   @inline get GY(): usize { return P256K_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p256kMul(o, a, b); }
+  /** o = a b + e (one reduction for both). */
+  @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256kMulAdd(o, a, b, e); }
   @inline sqr(o: usize, a: usize): void { p256kSqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256kAdd(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256kSub(o, a, b); }

@@ -11,6 +11,7 @@ import {
 } from "../gen/p384";
 
 const ZERO = memory.data(48, 16);
+const T = memory.data(48, 16); // mulAdd's product, wiped after use
 
 function sqrN(o: usize, a: usize, n: i32): void {
   p384Sqr(o, a);
@@ -60,6 +61,12 @@ export class P384 {
   @inline get GY(): usize { return P384_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p384Mul(o, a, b); }
+  /** o = a b + e: a product and an addition here (no fused form for this field's multiplication). */
+  mulAdd(o: usize, a: usize, b: usize, e: usize): void {
+    p384Mul(T, a, b);
+    p384Add(o, T, e);
+    memory.fill(T, 0, 48);
+  }
   @inline sqr(o: usize, a: usize): void { p384Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p384Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p384Sub(o, a, b); }

@@ -11,6 +11,7 @@ import {
 
 const FE: usize = 72;
 const ZERO = memory.data(<i32>FE, 16);
+const T = memory.data(<i32>FE, 16); // mulAdd's product, wiped after use
 const M29: u32 = 0x1fffffff;
 const M28: u32 = 0x0fffffff;
 
@@ -129,6 +130,12 @@ export class P521 {
   @inline get GY(): usize { return P521_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p521Mul(o, a, b); }
+  /** o = a b + e: a product and an addition here (no fused form for this field's multiplication). */
+  mulAdd(o: usize, a: usize, b: usize, e: usize): void {
+    p521Mul(T, a, b);
+    p521Add(o, T, e);
+    memory.fill(T, 0, FE);
+  }
   @inline sqr(o: usize, a: usize): void { p521Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p521Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p521Sub(o, a, b); }
