@@ -155,6 +155,31 @@ function mulAddOperandScanning(fn, L, reduce) {
   return `${s + reduceCall(reduce, L)}}\n`;
 }
 
+/**
+ * o = a b - e mod p, as a b + (p - e): p - e in [1, p] is a plain L-word subtraction (p >= e, no
+ * correction), which becomes the start of the operand-scanning sum as in mulAddOperandScanning.
+ * It saves a subtraction mod p (two carry chains and a select) where a formula subtracts right
+ * after a product.
+ */
+function mulSubOperandScanning(fn, L, reduce, p) {
+  const pw = words(p, L);
+  let s = `/** o = a * b - e mod p, ${L}-word operands (operand scanning, the sum started at p - e; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, e: usize): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
+  s += `  let d: i64 = 0;\n`;
+  for (let k = 0; k < L; k++) {
+    s += `  d += ${hex32(pw[k])} - <i64>load<u32>(e, ${4 * k}); const n${k} = <u64>(d & 0xffffffff); d >>= 32;\n`;
+  }
+  s += `  let ${Array.from({ length: 2 * L }, (_, k) => (k < L ? `t${k}: u64 = n${k}` : `t${k}: u64 = 0`)).join(", ")};\n`;
+  s += `  let p: u64 = 0, c: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  p = a${i} * b${j} + t${i + j} + c; t${i + j} = p & 0xffffffff; c = p >> 32;\n`;
+    s += `  t${i + L} = c;\n`;
+  }
+  return `${s + reduceCall(reduce, L)}}\n`;
+}
+
 /** Product-scanning schoolbook: each column's low and high halves are summed apart. */
 function mulProductScanning(fn, L, reduce) {
   let s = `/** o = a * b mod p, ${L}-word operands (product scanning, low and high halves summed apart; ${reduce}). */\n`;
@@ -321,11 +346,13 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   s += `// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).\n`;
   s += `export const ${prefix}_P0INV: u32 = ${hex32((2n ** 32n - modInv(c.p % 2n ** 32n, 2n ** 32n)) % 2n ** 32n)};\n`;
   s += dataU32(`${prefix}_${bname}`, bvalue, L, 32, bname === "B3" ? "3b (the a = 0 formulas use 3b)" : "b");
+  if (prefix === "P256") s += dataU32(`${prefix}_NEG_B`, c.p - bvalue, L, 32, "p - b (for e - b a as a product plus e)");
   s += dataU32(`${prefix}_GX`, c.gx, L, 32, "the base point G");
   s += dataU32(`${prefix}_GY`, c.gy, L);
   s += `\n${scalarConstants(prefix, c.n)}\n`;
   s += `${(useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce)}\n`;
   if (useOperandScanning) s += `${mulAddOperandScanning(`${lower}MulAdd`, L, reduce)}\n`;
+  if (useOperandScanning) s += `${mulSubOperandScanning(`${lower}MulSub`, L, reduce, c.p)}\n`;
   s += `${sqrProductScanning(`${lower}Sqr`, L, reduce)}\n`;
   s += `${addModP(`${prefix.toLowerCase()}Add`, L, c.p)}\n`;
   s += subModP(`${prefix.toLowerCase()}Sub`, L, c.p);

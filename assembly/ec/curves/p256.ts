@@ -6,8 +6,8 @@ import { modInvCt } from "../modinv-ct";
 import { modInvVartime } from "../modinv-vartime";
 import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P, P256_P0INV,
-  p256Add, p256Mul, p256MulAdd, p256Sqr, p256Sub,
+  P256_B, P256_NEG_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P, P256_P0INV,
+  p256Add, p256Mul, p256MulAdd, p256MulSub, p256Sqr, p256Sub,
 } from "../gen/p256";
 
 const ZERO = memory.data(32, 16);
@@ -63,6 +63,12 @@ export class P256 {
   @inline mul(o: usize, a: usize, b: usize): void { p256Mul(o, a, b); }
   /** o = a b + e (one reduction for both). */
   @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256MulAdd(o, a, b, e); }
+  /** o = a b - e (one reduction for both). */
+  @inline mulSub(o: usize, a: usize, b: usize, e: usize): void { p256MulSub(o, a, b, e); }
+  /** o = b a - e (the a = -3 formulas' b). */
+  @inline mulBSub(o: usize, a: usize, e: usize): void { p256MulSub(o, a, P256_B, e); }
+  /** o = e - b a, as (p - b) a + e. */
+  @inline subMulB(o: usize, e: usize, a: usize): void { p256MulAdd(o, a, P256_NEG_B, e); }
   @inline sqr(o: usize, a: usize): void { p256Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256Sub(o, a, b); }

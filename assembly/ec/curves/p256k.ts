@@ -8,10 +8,11 @@ import { p256kFinish } from "./reduce";
 import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
   P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P, P256K_P0INV,
-  p256kAdd, p256kMul, p256kMulAdd, p256kSqr, p256kSub,
+  p256kAdd, p256kMul, p256kMulAdd, p256kMulSub, p256kSqr, p256kSub,
 } from "../gen/p256k";
 
 const ZERO = memory.data(32, 16);
+const T = memory.data(32, 16); // scratch of mulBSub and subMulB, wiped after use
 
 /** o = 21 a = 3b a, the only constant the a = 0 formulas multiply by. Constant time. */
 export function p256kMul21(o: usize, a: usize): void {
@@ -78,6 +79,19 @@ export class P256K {
   @inline mul(o: usize, a: usize, b: usize): void { p256kMul(o, a, b); }
   /** o = a b + e (one reduction for both). */
   @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256kMulAdd(o, a, b, e); }
+  /** o = a b - e (one reduction for both). */
+  @inline mulSub(o: usize, a: usize, b: usize, e: usize): void { p256kMulSub(o, a, b, e); }
+  /** o = mulB(a) - e and o = e - mulB(a) (3b here); the a = 0 formulas do not use them. */
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p256kMul21(T, a);
+    p256kSub(o, T, e);
+    memory.fill(T, 0, 32);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p256kMul21(T, a);
+    p256kSub(o, e, T);
+    memory.fill(T, 0, 32);
+  }
   @inline sqr(o: usize, a: usize): void { p256kSqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256kAdd(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256kSub(o, a, b); }

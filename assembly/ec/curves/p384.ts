@@ -67,6 +67,22 @@ export class P384 {
     p384Add(o, T, e);
     memory.fill(T, 0, 48);
   }
+  /** o = a b - e, o = b a - e, o = e - b a: products and subtractions here (no fused forms). */
+  mulSub(o: usize, a: usize, b: usize, e: usize): void {
+    p384Mul(T, a, b);
+    p384Sub(o, T, e);
+    memory.fill(T, 0, 48);
+  }
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p384Mul(T, a, P384_B);
+    p384Sub(o, T, e);
+    memory.fill(T, 0, 48);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p384Mul(T, a, P384_B);
+    p384Sub(o, e, T);
+    memory.fill(T, 0, 48);
+  }
   @inline sqr(o: usize, a: usize): void { p384Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p384Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p384Sub(o, a, b); }

@@ -136,6 +136,22 @@ export class P521 {
     p521Add(o, T, e);
     memory.fill(T, 0, FE);
   }
+  /** o = a b - e, o = b a - e, o = e - b a: products and subtractions here (no fused forms). */
+  mulSub(o: usize, a: usize, b: usize, e: usize): void {
+    p521Mul(T, a, b);
+    p521Sub(o, T, e);
+    memory.fill(T, 0, FE);
+  }
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p521Mul(T, a, P521_B);
+    p521Sub(o, T, e);
+    memory.fill(T, 0, FE);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p521Mul(T, a, P521_B);
+    p521Sub(o, e, T);
+    memory.fill(T, 0, FE);
+  }
   @inline sqr(o: usize, a: usize): void { p521Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p521Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p521Sub(o, a, b); }
