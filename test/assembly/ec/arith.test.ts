@@ -19,6 +19,10 @@ const OP = {
   neg: 5,
   inv: 6,
   mulB: 7,
+  mulAdd: 8,
+  mulSub: 9,
+  mulBSub: 10,
+  subMulB: 11,
   smul: 16,
   sadd: 17,
   sinv: 18,
@@ -106,6 +110,29 @@ for (const c of CURVES) {
         }),
         { numRuns: 300 },
       );
+    });
+
+    it("the fused forms a b + e, a b - e, mulB(a) - e and e - mulB(a) agree with BigInt", () => {
+      const bm = c.crv === "P-256K" ? 3n * b : b;
+      fc.assert(
+        fc.property(fe, fe, fe, (x, y, e) => {
+          expect(get(run(c.id, OP.mulAdd, enc(x), enc(y), enc(e)))).toBe(mod(x * y + e, p));
+          expect(get(run(c.id, OP.mulSub, enc(x), enc(y), enc(e)))).toBe(mod(x * y - e, p));
+          expect(get(run(c.id, OP.mulBSub, enc(x), enc(e)))).toBe(mod(bm * x - e, p));
+          expect(get(run(c.id, OP.subMulB, enc(x), enc(e)))).toBe(mod(e - bm * x, p));
+        }),
+        { numRuns: 300 },
+      );
+      // The largest sums: (p - 1)^2 + (p - 1), and p - e at both ends.
+      for (const [x, y, e] of [
+        [p - 1n, p - 1n, p - 1n],
+        [p - 1n, p - 1n, 0n],
+        [0n, 0n, p - 1n],
+        [1n, 1n, 1n],
+      ] as const) {
+        expect(get(run(c.id, OP.mulAdd, enc(x), enc(y), enc(e)))).toBe(mod(x * y + e, p));
+        expect(get(run(c.id, OP.mulSub, enc(x), enc(y), enc(e)))).toBe(mod(x * y - e, p));
+      }
     });
 
     it("field add and sub agree with BigInt on every pair of limb-boundary values (carry and borrow chains)", () => {
