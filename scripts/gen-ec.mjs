@@ -1,5 +1,6 @@
 // Generates assembly/ec/gen/*.ts: the curve constants and the unrolled limb arithmetic
-// (products, squares, additions, subtractions) of the four curves' fields.
+// (products, squares, additions, subtractions) of the four curves' fields, and the Montgomery
+// product of the 8-word group orders.
 // Run: node scripts/gen-ec.mjs   (the output is committed; rerun after editing this file)
 //
 // Why generated: fully unrolled code with the limbs in locals runs about twice as fast as
@@ -129,6 +130,51 @@ function mulOperandScanning(fn, L, reduce) {
       // a_i b_j + t + c <= (2^32-1)^2 + 2(2^32-1) = 2^64 - 1: never overflows.
       s += `  p = a${i} * b${j} + t${i + j} + c; t${i + j} = p & 0xffffffff; c = p >> 32;\n`;
     }
+    s += `  t${i + L} = c;\n`;
+  }
+  return `${s + reduceCall(reduce, L)}}\n`;
+}
+
+/**
+ * o = a b + e mod p (operand scanning as above): the low words of the running sum start at e's
+ * instead of 0, which the first row's carries absorb (a_0 b_j + e_j + c <= 2^64 - 1). The sum
+ * a b + e < p^2 + p stays below 2^(64 L), which the reduction takes whole. It saves an addition
+ * mod p where a point formula adds right after a product.
+ */
+function mulAddOperandScanning(fn, L, reduce) {
+  let s = `/** o = a * b + e mod p, ${L}-word operands (operand scanning, the sum started at e; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, e: usize): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
+  s += `  let ${Array.from({ length: 2 * L }, (_, k) => (k < L ? `t${k}: u64 = <u64>load<u32>(e, ${4 * k})` : `t${k}: u64 = 0`)).join(", ")};\n`;
+  s += `  let p: u64 = 0, c: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  p = a${i} * b${j} + t${i + j} + c; t${i + j} = p & 0xffffffff; c = p >> 32;\n`;
+    s += `  t${i + L} = c;\n`;
+  }
+  return `${s + reduceCall(reduce, L)}}\n`;
+}
+
+/**
+ * o = a b - e mod p, as a b + (p - e): p - e in [1, p] is a plain L-word subtraction (p >= e, no
+ * correction), which becomes the start of the operand-scanning sum as in mulAddOperandScanning.
+ * It saves a subtraction mod p (two carry chains and a select) where a formula subtracts right
+ * after a product.
+ */
+function mulSubOperandScanning(fn, L, reduce, p) {
+  const pw = words(p, L);
+  let s = `/** o = a * b - e mod p, ${L}-word operands (operand scanning, the sum started at p - e; ${reduce}). */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, e: usize): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const a${i} = <u64>load<u32>(a, ${4 * i}), b${i} = <u64>load<u32>(b, ${4 * i});\n`;
+  s += `  let d: i64 = 0;\n`;
+  for (let k = 0; k < L; k++) {
+    s += `  d += ${hex32(pw[k])} - <i64>load<u32>(e, ${4 * k}); const n${k} = <u64>(d & 0xffffffff); d >>= 32;\n`;
+  }
+  s += `  let ${Array.from({ length: 2 * L }, (_, k) => (k < L ? `t${k}: u64 = n${k}` : `t${k}: u64 = 0`)).join(", ")};\n`;
+  s += `  let p: u64 = 0, c: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  p = a${i} * b${j} + t${i + j} + c; t${i + j} = p & 0xffffffff; c = p >> 32;\n`;
     s += `  t${i + L} = c;\n`;
   }
   return `${s + reduceCall(reduce, L)}}\n`;
@@ -297,11 +343,16 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
   s += `import { ${reduce} } from "../curves/reduce";\n`;
   s += `\n// Field elements are ${L} little-endian 32-bit words, always fully reduced (in [0, p)).\n`;
   s += dataU32(`${prefix}_P`, c.p, L, 32, "p");
+  s += `// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).\n`;
+  s += `export const ${prefix}_P0INV: u32 = ${hex32((2n ** 32n - modInv(c.p % 2n ** 32n, 2n ** 32n)) % 2n ** 32n)};\n`;
   s += dataU32(`${prefix}_${bname}`, bvalue, L, 32, bname === "B3" ? "3b (the a = 0 formulas use 3b)" : "b");
+  if (prefix === "P256") s += dataU32(`${prefix}_NEG_B`, c.p - bvalue, L, 32, "p - b (for e - b a as a product plus e)");
   s += dataU32(`${prefix}_GX`, c.gx, L, 32, "the base point G");
   s += dataU32(`${prefix}_GY`, c.gy, L);
   s += `\n${scalarConstants(prefix, c.n)}\n`;
   s += `${(useOperandScanning ? mulOperandScanning : mulProductScanning)(`${lower}Mul`, L, reduce)}\n`;
+  if (useOperandScanning) s += `${mulAddOperandScanning(`${lower}MulAdd`, L, reduce)}\n`;
+  if (useOperandScanning) s += `${mulSubOperandScanning(`${lower}MulSub`, L, reduce, c.p)}\n`;
   s += `${sqrProductScanning(`${lower}Sqr`, L, reduce)}\n`;
   s += `${addModP(`${prefix.toLowerCase()}Add`, L, c.p)}\n`;
   s += subModP(`${prefix.toLowerCase()}Sub`, L, c.p);
@@ -311,6 +362,41 @@ function file32(prefix, c, L, useOperandScanning, bname, bvalue) {
 writeFileSync(join(outDir, "p256.ts"), file32("P256", curves.p256, 8, true, "B", curves.p256.b));
 writeFileSync(join(outDir, "p256k.ts"), file32("P256K", curves.p256k, 8, true, "B3", 3n * curves.p256k.b));
 writeFileSync(join(outDir, "p384.ts"), file32("P384", curves.p384, 12, false, "B", curves.p384.b));
+
+/**
+ * Montgomery product mod an L-word modulus given at run time (CIOS, Koc, Acar and Kaliski 1996,
+ * "Analyzing and comparing Montgomery multiplication algorithms", §4), unrolled with the limbs
+ * of b, n and the running sum in locals. The scalar arithmetic of the 8-word orders (P-256 and
+ * secp256k1) uses it (ec/scalar.ts); it computes what the loop of scMontMul does.
+ */
+function montMulUnrolled(fn, L) {
+  let s = `/** o = a b 2^-${32 * L} mod n for a, b < n (${L} words); n0inv = -n^-1 mod 2^32. Constant time. */\n`;
+  s += `export function ${fn}(o: usize, a: usize, b: usize, n: usize, n0inv: u32): void {\n`;
+  for (let i = 0; i < L; i++) s += `  const b${i} = <u64>load<u32>(b, ${4 * i}), n${i} = <u64>load<u32>(n, ${4 * i});\n`;
+  s += `  let ${Array.from({ length: L + 2 }, (_, k) => `t${k}: u64 = 0`).join(", ")};\n`;
+  s += `  let c: u64 = 0, s: u64 = 0, ai: u64 = 0, m: u64 = 0;\n`;
+  for (let i = 0; i < L; i++) {
+    s += `  ai = <u64>load<u32>(a, ${4 * i}); c = 0;\n`;
+    for (let j = 0; j < L; j++) s += `  s = ai * b${j} + t${j} + c; t${j} = s & 0xffffffff; c = s >> 32;\n`;
+    s += `  s = t${L} + c; t${L} = s & 0xffffffff; t${L + 1} = s >> 32;\n`;
+    // m = t0 n0inv mod 2^32: the product of the low words, in u32 so that it wraps.
+    s += `  m = <u64>(<u32>t0 * n0inv);\n  s = m * n0 + t0; c = s >> 32;\n`;
+    for (let j = 1; j < L; j++) s += `  s = m * n${j} + t${j} + c; t${j - 1} = s & 0xffffffff; c = s >> 32;\n`;
+    s += `  s = t${L} + c; t${L - 1} = s & 0xffffffff; t${L} = t${L + 1} + (s >> 32);\n`;
+  }
+  s += `  // t < 2n: subtract n unless that borrows out of t${L} (then t < n is kept).\n`;
+  s += `  let d: i64 = 0, bw: i64 = 0;\n`;
+  for (let j = 0; j < L; j++) s += `  d = <i64>t${j} - <i64>n${j} + bw; const d${j} = <u32>d; bw = d >> 32;\n`;
+  s += `  bw += <i64>t${L};\n  const keep = <u32>bw;\n`;
+  for (let j = 0; j < L; j++) s += `  store<u32>(o, (<u32>t${j} & keep) | (d${j} & ~keep), ${4 * j});\n`;
+  return `${s}}\n`;
+}
+
+{
+  let s = header("Unrolled Montgomery multiplication for the 8-word group orders (P-256, secp256k1).");
+  s += `\n${montMulUnrolled("scMontMul8", 8)}`;
+  writeFileSync(join(outDir, "scalar8.ts"), s);
+}
 
 {
   const c = curves.p521;
@@ -324,4 +410,4 @@ writeFileSync(join(outDir, "p384.ts"), file32("P384", curves.p384, 12, false, "B
   s += `${p521Mul()}\n${p521Sqr()}\n${p521AddSub()}`;
   writeFileSync(join(outDir, "p521.ts"), s);
 }
-console.error("wrote assembly/ec/gen/{p256,p256k,p384,p521}.ts");
+console.error("wrote assembly/ec/gen/{p256,p256k,p384,p521,scalar8}.ts");

@@ -1,10 +1,10 @@
 // ECDSA (FIPS 186-5 §6.4, SEC 1 v2 §4.1) over a digest of any length; signatures are the raw
 // r || s of Key Vault (IEEE P1363), each the curve's fixed length.
-import { drbgGenerate } from "../rand/drbg";
+import { drbgDraw, drbgGenerate } from "../rand/drbg";
 import { ERR_FAULT, OK } from "../status";
 import { nonceInit, nonceNext, nonceWipe } from "./rfc6979";
 import {
-  SCALAR_BYTES, bits2int, scAdd, scInRangeMask, scInvVartime, scMul, scReduceOnce,
+  SCALAR_BYTES, bits2int, scAdd, scInRangeMask, scInvVartime, scMontMul, scMul, scReduceOnce,
 } from "./scalar";
 import { mulBaseCt, toAffine } from "./table";
 import { mulDoubleVartime } from "./mulvar";
@@ -19,8 +19,10 @@ const R = memory.data(<i32>SCALAR_BYTES, 16);
 const S = memory.data(<i32>SCALAR_BYTES, 16);
 const BETA = memory.data(<i32>SCALAR_BYTES, 16);
 const KINV = memory.data(<i32>SCALAR_BYTES, 16);
+const ONE = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // SCALAR_BYTES
 const HOCT = memory.data(72, 16);
-const Z = memory.data(144, 16); // Z || a first blinding factor, drawn together
+const Z = memory.data(216, 16); // Z || beta || gamma (the blinding factors), drawn together
+const GAMMA = memory.data(<i32>MAX_FE, 16);
 const RAND = memory.data(72, 16);
 const PT = memory.data(3 * <i32>MAX_FE, 16);
 const XY = memory.data(2 * <i32>MAX_FE, 16);
@@ -61,13 +63,39 @@ export function randomScalar<C>(o: usize, failure: i32): i32 {
   return failure;
 }
 
+/**
+ * xb = x(p) (LEN bytes, big-endian) of the projective point p != O. Where the field has a
+ * variable-time inversion, Z^-1 = gamma (Z gamma)^-1 for the random gamma (LEN bytes at src):
+ * Z gamma is uniform in [1, p - 1] and independent of Z, so the timing of its inversion reveals
+ * nothing about Z (nor about k). A gamma out of range (probability below 2^-32 on these fields)
+ * and P-521 take the constant-time inversion instead.
+ */
+function affineXBlinded<C>(xb: usize, p: usize, src: usize): void {
+  const c = changetype<C>(0);
+  const F = c.FE;
+  if (c.INV_VARTIME && c.fromBytesNonzeroMask(GAMMA, src) != 0) {
+    c.mul(T1, p + 2 * F, GAMMA);
+    if (c.invVartime(T1, T1)) {
+      c.mul(T1, T1, GAMMA);
+      c.mul(T2, p, T1);
+      c.toBytes(xb, T2);
+      return;
+    }
+  }
+  toAffine<C>(XY, p);
+  c.toBytes(xb, XY);
+}
+
 function wipeSign(): void {
   memory.fill(D, 0, SCALAR_BYTES);
   memory.fill(KS, 0, SCALAR_BYTES);
   memory.fill(BETA, 0, SCALAR_BYTES);
   memory.fill(KINV, 0, SCALAR_BYTES);
   memory.fill(S, 0, SCALAR_BYTES);
-  memory.fill(Z, 0, 144);
+  memory.fill(Z, 0, 216);
+  memory.fill(GAMMA, 0, MAX_FE);
+  memory.fill(T1, 0, MAX_FE);
+  memory.fill(T2, 0, MAX_FE);
   memory.fill(PT, 0, 3 * MAX_FE);
   memory.fill(XY, 0, 2 * MAX_FE);
   nonceWipe();
@@ -89,10 +117,11 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
   bits2int(E, L, h, hlen, c.NBITS);
   scReduceOnce(E, n, L);
   wordsToBE(HOCT, LEN, E);
-  // One DRBG call brings the hedging noise Z and the first blinding factor.
+  // One draw from the DRBG pool (drbgDraw) brings the hedging noise Z and the first blinding
+  // factors, beta (mod n) and gamma (mod p). The pure RFC 6979 test mode ignores Z.
   let haveBeta = false;
-  if (!pure) {
-    const st = drbgGenerate(Z, 2 * <usize>LEN);
+  {
+    const st = drbgDraw(Z, (c.INV_VARTIME ? 3 : 2) * <usize>LEN);
     if (st < 0) {
       wipeSign();
       return st;
@@ -105,14 +134,20 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
     if (scInRangeMask(KS, n, L) == 0) continue; // RFC 6979 §3.2 h.3
     // r = x(k G) mod n; x < p < 2n on all four curves, so one conditional subtraction.
     mulBaseCt<C>(PT, KS);
-    toAffine<C>(XY, PT);
-    c.toBytes(XB, XY);
+    if (attempt > 0 && c.INV_VARTIME) {
+      const st = drbgDraw(Z + 2 * <usize>LEN, <usize>LEN); // a fresh gamma for a further k
+      if (st < 0) {
+        wipeSign();
+        return st;
+      }
+    }
+    affineXBlinded<C>(XB, PT, Z + 2 * <usize>LEN);
     memory.fill(R, 0, SCALAR_BYTES);
     wordsFromBE(R, L, XB, LEN);
     scReduceOnce(R, n, L);
     if (wordsZeroMask(R, L) != 0) continue; // RFC 6979 §3.4: try the next k
     // k^-1 = beta (k beta)^-1 for a fresh random beta: k beta is uniform and independent of k,
-    // so its variable-time inversion reveals nothing about k.
+    // so its variable-time inversion reveals nothing about k (here with Montgomery factors).
     if (!haveBeta) {
       const st = randomScalar<C>(BETA, ERR_FAULT);
       if (st < 0) {
@@ -121,16 +156,22 @@ export function ecdsaSign<C>(sig: usize, d: usize, h: usize, hlen: usize, hashAl
       }
     }
     haveBeta = false; // a further attempt draws a fresh one
-    scMul(KINV, KS, BETA, n, L, c.N0INV, c.NR2);
+    // With Montgomery products mont(a, b) = a b R^-1 mod n (R = 2^(32 L)), six of them in all:
+    //   t = mont(mont(k, beta), 1) = k beta R^-2, uniform and independent of k (beta is);
+    //   y = t^-1 = k^-1 beta^-1 R^2 (variable time, on the blinded t);
+    //   w = e + r d, with r d = mont(mont(r, d), R^2);
+    //   s = mont(y, mont(beta, w)) = k^-1 beta^-1 R^2 beta w R^-2 = k^-1 (e + r d) mod n.
+    scMontMul(KINV, KS, BETA, n, L, c.N0INV);
+    scMontMul(KINV, KINV, ONE, n, L, c.N0INV);
     if (!scInvVartime(KINV, KINV, n, L, c.N0INV)) {
       wipeSign();
       return ERR_FAULT;
     }
-    scMul(KINV, KINV, BETA, n, L, c.N0INV, c.NR2);
-    // s = k^-1 (e + r d) mod n
-    scMul(S, R, D, n, L, c.N0INV, c.NR2);
+    scMontMul(S, R, D, n, L, c.N0INV);
+    scMontMul(S, S, c.NR2, n, L, c.N0INV);
     scAdd(S, S, E, n, L);
-    scMul(S, S, KINV, n, L, c.N0INV, c.NR2);
+    scMontMul(S, S, BETA, n, L, c.N0INV);
+    scMontMul(S, KINV, S, n, L, c.N0INV);
     if (wordsZeroMask(S, L) != 0) continue;
     wordsToBE(sig, LEN, R);
     wordsToBE(sig + <usize>LEN, LEN, S);

@@ -71,30 +71,36 @@ export function pointAddMixed<C>(o: usize, p: usize, q: usize): void {
   const X1 = p, Y1 = p + F, Z1 = p + 2 * F;
   const X2 = q, Y2 = q + F;
   if (c.A_IS_ZERO) {
-    // Algorithm 8 (a = 0), 11M + 2 m3b + 13a.
+    // Algorithm 8 (a = 0), 11M + 2 m3b + 13a. The additions and subtractions that follow a
+    // product are fused into it (c.mulAdd, c.mulSub: one reduction; steps 7 subtracts t0 + t1,
+    // kept in t2, which is free until step 14), which leaves 7a.
     c.mul(t0, X1, X2); c.mul(t1, Y1, Y2); c.add(t3, X2, Y2);        // 1-3
-    c.add(t4, X1, Y1); c.mul(t3, t3, t4); c.add(t4, t0, t1);        // 4-6
-    c.sub(t3, t3, t4); c.mul(t4, Y2, Z1); c.add(t4, t4, Y1);        // 7-9
-    c.mul(Y3, X2, Z1); c.add(Y3, Y3, X1); c.add(X3, t0, t0);        // 10-12
+    c.add(t4, X1, Y1); c.add(t2, t0, t1); c.mulSub(t3, t3, t4, t2); // 4-7
+    c.mulAdd(t4, Y2, Z1, Y1);                                       // 8-9
+    c.mulAdd(Y3, X2, Z1, X1); c.add(X3, t0, t0);                    // 10-12
     c.add(t0, X3, t0); c.mulB(t2, Z1); c.add(Z3, t1, t2);           // 13-15
     c.sub(t1, t1, t2); c.mulB(Y3, Y3); c.mul(X3, t4, Y3);           // 16-18
-    c.mul(t2, t3, t1); c.sub(X3, t2, X3); c.mul(Y3, Y3, t0);        // 19-21
-    c.mul(t1, t1, Z3); c.add(Y3, t1, Y3); c.mul(t0, t0, t3);        // 22-24
-    c.mul(Z3, Z3, t4); c.add(Z3, Z3, t0);                           // 25-26
+    c.mulSub(X3, t3, t1, X3); c.mul(Y3, Y3, t0);                    // 19-21
+    c.mulAdd(Y3, t1, Z3, Y3); c.mul(t0, t0, t3);                    // 22-24
+    c.mulAdd(Z3, Z3, t4, t0);                                       // 25-26
   } else {
-    // Algorithm 5 (a = -3), 11M + 2 mb + 23a.
+    // Algorithm 5 (a = -3), 11M + 2 mb + 23a. The additions and subtractions that follow a
+    // product are fused into it (c.mulAdd, c.mulSub, c.mulBSub, c.subMulB: one reduction), which
+    // leaves 15a. Step 7 subtracts t0 + t1 (kept in t2, free until step 20); steps 21-22 subtract
+    // t2 + t0 from b Y3 (step 18, moved after 19-20; the sum is kept in t1, free after step 17).
     c.mul(t0, X1, X2); c.mul(t1, Y1, Y2); c.add(t3, X2, Y2);        // 1-3
-    c.add(t4, X1, Y1); c.mul(t3, t3, t4); c.add(t4, t0, t1);        // 4-6
-    c.sub(t3, t3, t4); c.mul(t4, Y2, Z1); c.add(t4, t4, Y1);        // 7-9
-    c.mul(Y3, X2, Z1); c.add(Y3, Y3, X1); c.mulB(Z3, Z1);           // 10-12
-    c.sub(X3, Y3, Z3); c.add(Z3, X3, X3); c.add(X3, X3, Z3);        // 13-15
-    c.sub(Z3, t1, X3); c.add(X3, t1, X3); c.mulB(Y3, Y3);           // 16-18
-    c.add(t1, Z1, Z1); c.add(t2, t1, Z1); c.sub(Y3, Y3, t2);        // 19-21
-    c.sub(Y3, Y3, t0); c.add(t1, Y3, Y3); c.add(Y3, t1, Y3);        // 22-24
+    c.add(t4, X1, Y1); c.add(t2, t0, t1); c.mulSub(t3, t3, t4, t2); // 4-7
+    c.mulAdd(t4, Y2, Z1, Y1);                                       // 8-9
+    c.mulAdd(Y3, X2, Z1, X1); c.subMulB(X3, Y3, Z1);                // 10-13
+    c.add(Z3, X3, X3); c.add(X3, X3, Z3);                           // 14-15
+    c.sub(Z3, t1, X3); c.add(X3, t1, X3);                           // 16-17
+    c.add(t1, Z1, Z1); c.add(t2, t1, Z1);                           // 19-20
+    c.add(t1, t2, t0); c.mulBSub(Y3, Y3, t1);                       // 18, 21-22
+    c.add(t1, Y3, Y3); c.add(Y3, t1, Y3);                           // 23-24
     c.add(t1, t0, t0); c.add(t0, t1, t0); c.sub(t0, t0, t2);        // 25-27
-    c.mul(t1, t4, Y3); c.mul(t2, t0, Y3); c.mul(Y3, X3, Z3);        // 28-30
-    c.add(Y3, Y3, t2); c.mul(X3, t3, X3); c.sub(X3, X3, t1);        // 31-33
-    c.mul(Z3, t4, Z3); c.mul(t1, t3, t0); c.add(Z3, Z3, t1);        // 34-36
+    c.mul(t1, t4, Y3); c.mul(t2, t0, Y3); c.mulAdd(Y3, X3, Z3, t2); // 28-31
+    c.mulSub(X3, t3, X3, t1);                                       // 32-33
+    c.mul(t1, t3, t0); c.mulAdd(Z3, t4, Z3, t1);                    // 34-36
   }
   output<C>(o);
 }

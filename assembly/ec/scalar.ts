@@ -1,9 +1,11 @@
 // Arithmetic modulo the group order n: generic Montgomery multiplication (CIOS) on L little-endian
 // 32-bit words, where L = ceil(bits(n) / 32) <= 17. n has no special form on any of the curves,
-// and signing needs only a handful of these operations, so plain loops suffice here.
+// and signing needs only a handful of these operations, so plain loops suffice here, except for
+// the product of the 8-word orders (P-256, secp256k1), which is unrolled (gen/scalar8.ts).
 // Scalar buffers are SCALAR_BYTES long (18 words, zero above L) so that word L is always readable.
 import { wordsAddMasked, wordsLtMask, wordsSubMasked, wordsZeroMask } from "./words";
 import { modInvVartime } from "./modinv-vartime";
+import { scMontMul8 } from "./gen/scalar8";
 
 export const SCALAR_BYTES: usize = 19 * 4;
 const MAX_L: i32 = 17;
@@ -11,8 +13,15 @@ const MAX_L: i32 = 17;
 const T = memory.data((MAX_L + 2) * 4, 16);
 const M1 = memory.data(<i32>SCALAR_BYTES, 16);
 
-/** o = a b R^-1 mod n with R = 2^(32 L); a, b < n. Constant time (CIOS, final subtraction by mask). */
+/**
+ * o = a b R^-1 mod n with R = 2^(32 L); a, b < n. Constant time (CIOS, final subtraction by mask).
+ * o may alias a or b. The 8-word orders take the unrolled form of the same loop (gen/scalar8.ts).
+ */
 export function scMontMul(o: usize, a: usize, b: usize, n: usize, L: i32, n0inv: u32): void {
+  if (L == 8) {
+    scMontMul8(o, a, b, n, n0inv);
+    return;
+  }
   const t = T;
   memory.fill(t, 0, <usize>((L + 2) << 2));
   const Lb = <usize>L << 2;

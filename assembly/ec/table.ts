@@ -1,13 +1,14 @@
 // k G by a fixed-base comb: the scalar is recoded into signed digits d_i in [-2^(W-1), 2^(W-1)]
 // with k = sum d_i 2^(W i), and the table holds (j + 1) 2^(W i) G, j < 2^(W-1), in affine form,
-// for every window i. k G is then a sum of one table point per window: no doublings at all.
+// for every window i. k G is then a sum of one table point per window: no doublings at all, and
+// one mixed addition per window after the first.
 // The table of each curve is built at first use in the core's heap and kept (it is public).
 //
 // Constant-time path (signing, key generation, the import check): every window reads the whole
 // window of the table with masks (lookupCt), negates under a mask, always adds, and keeps or
 // drops the sum under a mask. The variable-time path (verification) indexes the table directly
 // and adds in Jacobian coordinates (jacobian.ts).
-import { pointAdd, pointAddMixed, pointDouble, pointSetIdentity } from "./point";
+import { pointAdd, pointAddMixed, pointDouble, pointFromAffine, pointSetIdentity } from "./point";
 import { cmovBytes } from "./words";
 import { jacAddAffineVartime, jacSetIdentity, jacToProjective } from "./jacobian";
 
@@ -19,7 +20,6 @@ const ACC = memory.data(3 * <i32>MAX_FE, 16);
 const SUM = memory.data(3 * <i32>MAX_FE, 16);
 const ENTRY = memory.data(2 * <i32>MAX_FE, 16);
 const NEGY = memory.data(<i32>MAX_FE, 16);
-const MASKS = memory.data(64 * 16, 16);
 const BASE = memory.data(3 * <i32>MAX_FE, 16);
 const INVZ = memory.data(<i32>MAX_FE, 16);
 const ZI = memory.data(<i32>MAX_FE, 16);
@@ -115,21 +115,43 @@ function recode<C>(k: usize): void {
   }
 }
 
-/** out = entry idx - 1 of a window (idx in 1..E), or zeros for idx 0, reading every entry. */
+/**
+ * out = entry idx - 1 of a window (idx in 1..E), or zeros for idx 0, reading every entry.
+ * One pass over the window: each entry's mask (all ones when j + 1 == idx) is made in a register
+ * by a lane compare, and four accumulators take 64 bytes of the entry at a time.
+ */
 function lookupCt(out: usize, window: usize, E: i32, entryBytes: usize, idx: u32): void {
-  for (let j = 0; j < E; j++) {
-    const x = <u32>(j + 1) ^ idx;
-    const m = <u32>(<i32>(~x & (x - 1)) >> 31); // all ones when j + 1 == idx
-    v128.store(MASKS + (<usize>j << 4), i32x4.splat(m));
-  }
-  for (let off: usize = 0; off < entryBytes; off += 16) {
-    let acc = i32x4.splat(0);
+  const want = i32x4.splat(<i32>idx);
+  const one = i32x4.splat(1);
+  let off: usize = 0;
+  for (; off + 64 <= entryBytes; off += 64) {
+    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let j = one;
     let p = window + off;
-    for (let j = 0; j < E; j++) {
-      acc = v128.or(acc, v128.and(v128.load(p), v128.load(MASKS + (<usize>j << 4))));
+    for (let e = 0; e < E; e++) {
+      const m = i32x4.eq(j, want);
+      a0 = v128.or(a0, v128.and(v128.load(p), m));
+      a1 = v128.or(a1, v128.and(v128.load(p, 16), m));
+      a2 = v128.or(a2, v128.and(v128.load(p, 32), m));
+      a3 = v128.or(a3, v128.and(v128.load(p, 48), m));
+      j = i32x4.add(j, one);
       p += entryBytes;
     }
-    v128.store(out + off, acc);
+    v128.store(out + off, a0);
+    v128.store(out + off, a1, 16);
+    v128.store(out + off, a2, 32);
+    v128.store(out + off, a3, 48);
+  }
+  for (; off < entryBytes; off += 16) {
+    let a0 = i32x4.splat(0);
+    let j = one;
+    let p = window + off;
+    for (let e = 0; e < E; e++) {
+      a0 = v128.or(a0, v128.and(v128.load(p), i32x4.eq(j, want)));
+      j = i32x4.add(j, one);
+      p += entryBytes;
+    }
+    v128.store(out + off, a0);
   }
 }
 
@@ -142,7 +164,6 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
   const windowBytes = <usize>E * 2 * F;
   const table = baseTable<C>();
   recode<C>(k);
-  pointSetIdentity<C>(ACC);
   for (let i = 0; i < NW; i++) {
     const d = load<i32>(DIGITS + (<usize>i << 2));
     const s = d >> 31;
@@ -150,8 +171,15 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
     lookupCt(ENTRY, table + <usize>i * windowBytes, E, 2 * F, a);
     c.neg(NEGY, ENTRY + F);
     cmovBytes(ENTRY + F, NEGY, F, <u32>s);
-    pointAddMixed<C>(SUM, ACC, ENTRY);
     const zero = <u32>(<i32>(~a & (a - 1)) >> 31);
+    if (i == 0) {
+      // The first window needs no addition: ACC = (x : y : 1), or O for the digit 0 (masked).
+      pointFromAffine<C>(ACC, ENTRY);
+      pointSetIdentity<C>(SUM);
+      cmovBytes(ACC, SUM, 3 * F, zero);
+      continue;
+    }
+    pointAddMixed<C>(SUM, ACC, ENTRY);
     cmovBytes(ACC, SUM, 3 * F, ~zero);
   }
   memory.copy(out, ACC, 3 * F);
@@ -160,7 +188,6 @@ export function mulBaseCt<C>(out: usize, k: usize): void {
   memory.fill(SUM, 0, 3 * MAX_FE);
   memory.fill(ENTRY, 0, 2 * MAX_FE);
   memory.fill(NEGY, 0, MAX_FE);
-  memory.fill(MASKS, 0, 64 * 16);
 }
 
 /** out = k G (Jacobian, jacobian.ts). VARIABLE TIME: public k only (verification). */

@@ -2,6 +2,7 @@
 // field, scalar and point arithmetic with BigInt and @noble/curves. Public inputs only; no key
 // material is involved. Operands are big-endian, LEN bytes each, in IN; the result goes to OUT.
 //   field  (operands < p):  1 mul  2 sqr  3 add  4 sub  5 neg  6 inv  7 mulB (b, or 3b if a = 0)
+//                           8 a b + e  9 a b - e  10 mulB(a) - e  11 e - mulB(a)  (point.ts's fused forms)
 //   scalar (operands < n):  16 mul  17 add  18 inverse (operand != 0)  19 bits2int of len bytes
 //   points (affine x || y): 32 k G constant time  33 k G variable time  34 u1 G + u2 Q
 //                           35 P + Q  36 2P      (a result at infinity has length 0)
@@ -72,6 +73,20 @@ function run<C>(op: i32, len: u32): i32 {
     else if (op == 5) c.neg(O, A);
     else if (op == 6) c.inv(O, A);
     else c.mulB(O, A);
+    c.toBytes(ioOut(), O);
+    return LEN;
+  }
+  if (op >= 8 && op <= 11) {
+    // The fused forms of the mixed addition: 8 a b + e, 9 a b - e (three operands);
+    // 10 b a - e, 11 e - b a (two operands: a, e; b as mulB has it).
+    const three = op <= 9;
+    if (len != <u32>((three ? 3 : 2) * LEN)) return ERR_LENGTH;
+    if (!c.fromBytes(A, src) || !c.fromBytes(B, src + <usize>LEN)) return ERR_PARAM;
+    if (three && !c.fromBytes(P1, src + 2 * <usize>LEN)) return ERR_PARAM;
+    if (op == 8) c.mulAdd(O, A, B, P1);
+    else if (op == 9) c.mulSub(O, A, B, P1);
+    else if (op == 10) c.mulBSub(O, A, B);
+    else c.subMulB(O, B, A);
     c.toBytes(ioOut(), O);
     return LEN;
   }

@@ -14,6 +14,11 @@ const KEY = memory.data(<i32>HMAC_KEY_SIZE, 16);
 let seeded = false;
 let reseedCounter: u64 = 0;
 
+// A pool of output for the small draws of hot paths (drbgDraw): one Generate request fills it.
+const POOL_SIZE: usize = 512;
+const POOL = memory.data(<i32>POOL_SIZE, 16);
+let poolLeft: usize = 0; // bytes not yet handed out, at the end of POOL
+
 // SP 800-90A Table 2: at most 2^19 bits per request; at most 2^48 requests between reseeds.
 const MAX_REQUEST: usize = 65536;
 const RESEED_INTERVAL: u64 = 1 << 48;
@@ -51,7 +56,13 @@ export function drbgSeed(p: usize, len: usize): i32 {
   update(p, len);
   seeded = true;
   reseedCounter = 1;
+  wipePool(); // what follows a reseed comes from the reseeded state
   return OK;
+}
+
+function wipePool(): void {
+  wipe(POOL, POOL_SIZE);
+  poolLeft = 0;
 }
 
 export function drbgIsSeeded(): bool {
@@ -81,8 +92,38 @@ export function drbgGenerate(out: usize, len: usize): i32 {
   return OK;
 }
 
+/**
+ * len bytes (at most POOL_SIZE) of DRBG output into out, taken from a pool that one Generate
+ * request of POOL_SIZE bytes refills (SP 800-90A §10.1.2.5; a request may be up to 2^19 bits,
+ * Table 2). The Generate call ends with its state update, so the state moves past the pooled bytes
+ * at once, and the update's cost (6 SHA-256 compressions, more than the 4 that 64 bytes of output
+ * take) is paid once per pool instead of once per draw. Bytes are handed out once, in order, and
+ * wiped from the pool as they go; a reseed wipes the pool (drbgSeed). Pooled bytes are no more
+ * exposed than K and V beside them: whoever can read this memory can read the state and predict
+ * every later output anyway, and nothing already handed out stays here (backtracking resistance).
+ * For the hedging noise and blinding factors of ECDSA; the exact SP 800-90A output stream of
+ * drbgGenerate, which the known-answer tests check, is left unchanged.
+ */
+export function drbgDraw(out: usize, len: usize): i32 {
+  if (len > POOL_SIZE) return ERR_LENGTH;
+  if (len > poolLeft) {
+    const st = drbgGenerate(POOL, POOL_SIZE);
+    if (st < 0) {
+      wipePool();
+      return st;
+    }
+    poolLeft = POOL_SIZE;
+  }
+  const at = POOL + POOL_SIZE - poolLeft;
+  memory.copy(out, at, len);
+  wipe(at, len);
+  poolLeft -= len;
+  return OK;
+}
+
 /** Wipes the DRBG state (used by tests of the unseeded path). */
 export function drbgWipe(): void {
+  wipePool();
   wipe(K, 32);
   wipe(V, 32);
   wipe(KEY, HMAC_KEY_SIZE);

@@ -6,3 +6,4 @@ export * from "./bn";
 export * from "./ec";
 export * from "./hmac";
 export * from "./ct";
+export * from "./rand";

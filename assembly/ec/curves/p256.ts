@@ -3,10 +3,11 @@
 // chosen over Montgomery by measurement, see ../NOTES.md.
 import { CURVE_P256 } from "../ids";
 import { modInvCt } from "../modinv-ct";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { modInvVartime } from "../modinv-vartime";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P256_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P,
-  p256Add, p256Mul, p256Sqr, p256Sub,
+  P256_B, P256_NEG_B, P256_GX, P256_GY, P256_N, P256_N0INV, P256_NR2, P256_N_BITS, P256_N_WORDS, P256_P, P256_P0INV,
+  p256Add, p256Mul, p256MulAdd, p256MulSub, p256Sqr, p256Sub,
 } from "../gen/p256";
 
 const ZERO = memory.data(32, 16);
@@ -50,7 +51,7 @@ export class P256 {
   @inline get LEN(): i32 { return 32; }
   @inline get A_IS_ZERO(): bool { return false; }
   /** Fixed-base comb window (bits); see ../NOTES.md. */
-  @inline get W(): i32 { return 6; }
+  @inline get W(): i32 { return 7; }
   @inline get NBITS(): i32 { return P256_N_BITS; }
   @inline get NWORDS(): i32 { return P256_N_WORDS; }
   @inline get N(): usize { return P256_N; }
@@ -60,6 +61,14 @@ export class P256 {
   @inline get GY(): usize { return P256_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p256Mul(o, a, b); }
+  /** o = a b + e (one reduction for both). */
+  @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256MulAdd(o, a, b, e); }
+  /** o = a b - e (one reduction for both). */
+  @inline mulSub(o: usize, a: usize, b: usize, e: usize): void { p256MulSub(o, a, b, e); }
+  /** o = b a - e (the a = -3 formulas' b). */
+  @inline mulBSub(o: usize, a: usize, e: usize): void { p256MulSub(o, a, P256_B, e); }
+  /** o = e - b a, as (p - b) a + e. */
+  @inline subMulB(o: usize, e: usize, a: usize): void { p256MulAdd(o, a, P256_NEG_B, e); }
   @inline sqr(o: usize, a: usize): void { p256Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256Sub(o, a, b); }
@@ -68,6 +77,15 @@ export class P256 {
   @inline mulB(o: usize, a: usize): void { p256Mul(o, a, P256_B); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256Inv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256_P, 8, 256); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P256_P, 8, 256, P256_P0INV); }
+  /** o = the 32 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 8, src, 32);
+    return wordsLtMask(o, P256_P, 8) & ~wordsZeroMask(o, 8);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   /** Canonical form in place (already canonical here). */
   @inline canon(a: usize): void {}

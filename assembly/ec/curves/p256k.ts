@@ -2,15 +2,17 @@
 // Field elements: 8 little-endian u32 words, fully reduced. Pseudo-Mersenne reduction
 // (2^256 = 2^32 + 977 mod p): chosen over Montgomery by measurement, see ../NOTES.md.
 import { modInvCt } from "../modinv-ct";
+import { modInvVartime } from "../modinv-vartime";
 import { CURVE_P256K } from "../ids";
 import { p256kFinish } from "./reduce";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P,
-  p256kAdd, p256kMul, p256kSqr, p256kSub,
+  P256K_GX, P256K_GY, P256K_N, P256K_N0INV, P256K_NR2, P256K_N_BITS, P256K_N_WORDS, P256K_P, P256K_P0INV,
+  p256kAdd, p256kMul, p256kMulAdd, p256kMulSub, p256kSqr, p256kSub,
 } from "../gen/p256k";
 
 const ZERO = memory.data(32, 16);
+const T = memory.data(32, 16); // scratch of mulBSub and subMulB, wiped after use
 
 /** o = 21 a = 3b a, the only constant the a = 0 formulas multiply by. Constant time. */
 export function p256kMul21(o: usize, a: usize): void {
@@ -75,6 +77,21 @@ export class P256K {
   @inline get GY(): usize { return P256K_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p256kMul(o, a, b); }
+  /** o = a b + e (one reduction for both). */
+  @inline mulAdd(o: usize, a: usize, b: usize, e: usize): void { p256kMulAdd(o, a, b, e); }
+  /** o = a b - e (one reduction for both). */
+  @inline mulSub(o: usize, a: usize, b: usize, e: usize): void { p256kMulSub(o, a, b, e); }
+  /** o = mulB(a) - e and o = e - mulB(a) (3b here); the a = 0 formulas do not use them. */
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p256kMul21(T, a);
+    p256kSub(o, T, e);
+    memory.fill(T, 0, 32);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p256kMul21(T, a);
+    p256kSub(o, e, T);
+    memory.fill(T, 0, 32);
+  }
   @inline sqr(o: usize, a: usize): void { p256kSqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p256kAdd(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p256kSub(o, a, b); }
@@ -83,6 +100,15 @@ export class P256K {
   @inline mulB(o: usize, a: usize): void { p256kMul21(o, a); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p256kInv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P256K_P, 8, 256); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P256K_P, 8, 256, P256K_P0INV); }
+  /** o = the 32 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 8, src, 32);
+    return wordsLtMask(o, P256K_P, 8) & ~wordsZeroMask(o, 8);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 32); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

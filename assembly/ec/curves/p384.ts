@@ -2,14 +2,16 @@
 // Field elements: 12 little-endian u32 words, fully reduced. Special-form (Solinas) reduction:
 // chosen over Montgomery by measurement, see ../NOTES.md.
 import { modInvCt } from "../modinv-ct";
+import { modInvVartime } from "../modinv-vartime";
 import { CURVE_P384 } from "../ids";
-import { wordsCmpVartime, wordsFromBE, wordsToBE, wordsZeroMask } from "../words";
+import { wordsCmpVartime, wordsFromBE, wordsLtMask, wordsToBE, wordsZeroMask } from "../words";
 import {
-  P384_B, P384_GX, P384_GY, P384_N, P384_N0INV, P384_NR2, P384_N_BITS, P384_N_WORDS, P384_P,
+  P384_B, P384_GX, P384_GY, P384_N, P384_N0INV, P384_NR2, P384_N_BITS, P384_N_WORDS, P384_P, P384_P0INV,
   p384Add, p384Mul, p384Sqr, p384Sub,
 } from "../gen/p384";
 
 const ZERO = memory.data(48, 16);
+const T = memory.data(48, 16); // mulAdd's product, wiped after use
 
 function sqrN(o: usize, a: usize, n: i32): void {
   p384Sqr(o, a);
@@ -59,6 +61,28 @@ export class P384 {
   @inline get GY(): usize { return P384_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p384Mul(o, a, b); }
+  /** o = a b + e: a product and an addition here (no fused form for this field's multiplication). */
+  mulAdd(o: usize, a: usize, b: usize, e: usize): void {
+    p384Mul(T, a, b);
+    p384Add(o, T, e);
+    memory.fill(T, 0, 48);
+  }
+  /** o = a b - e, o = b a - e, o = e - b a: products and subtractions here (no fused forms). */
+  mulSub(o: usize, a: usize, b: usize, e: usize): void {
+    p384Mul(T, a, b);
+    p384Sub(o, T, e);
+    memory.fill(T, 0, 48);
+  }
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p384Mul(T, a, P384_B);
+    p384Sub(o, T, e);
+    memory.fill(T, 0, 48);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p384Mul(T, a, P384_B);
+    p384Sub(o, e, T);
+    memory.fill(T, 0, 48);
+  }
   @inline sqr(o: usize, a: usize): void { p384Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p384Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p384Sub(o, a, b); }
@@ -66,6 +90,15 @@ export class P384 {
   @inline mulB(o: usize, a: usize): void { p384Mul(o, a, P384_B); }
   /** o = a^-1 (0 maps to 0), constant time (modinv-ct.ts); p384Inv is the Fermat reference. */
   @inline inv(o: usize, a: usize): void { modInvCt(o, a, P384_P, 12, 384); }
+  /** True: invVartime exists, for inversions blinded by a random factor (ecdsa.ts). */
+  @inline get INV_VARTIME(): bool { return true; }
+  /** o = a^-1 for a in [1, p - 1] (false otherwise). VARIABLE TIME: public or blinded inputs only. */
+  @inline invVartime(o: usize, a: usize): bool { return modInvVartime(o, a, P384_P, 12, 384, P384_P0INV); }
+  /** o = the 48 big-endian bytes at src; all ones if that is in [1, p - 1]. Constant time. */
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 {
+    wordsFromBE(o, 12, src, 48);
+    return wordsLtMask(o, P384_P, 12) & ~wordsZeroMask(o, 12);
+  }
   @inline setOne(o: usize): void { memory.fill(o, 0, 48); store<u32>(o, 1); }
   @inline canon(a: usize): void {}
   fromBytes(o: usize, src: usize): bool {

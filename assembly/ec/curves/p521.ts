@@ -11,6 +11,7 @@ import {
 
 const FE: usize = 72;
 const ZERO = memory.data(<i32>FE, 16);
+const T = memory.data(<i32>FE, 16); // mulAdd's product, wiped after use
 const M29: u32 = 0x1fffffff;
 const M28: u32 = 0x0fffffff;
 
@@ -129,12 +130,38 @@ export class P521 {
   @inline get GY(): usize { return P521_GY; }
 
   @inline mul(o: usize, a: usize, b: usize): void { p521Mul(o, a, b); }
+  /** o = a b + e: a product and an addition here (no fused form for this field's multiplication). */
+  mulAdd(o: usize, a: usize, b: usize, e: usize): void {
+    p521Mul(T, a, b);
+    p521Add(o, T, e);
+    memory.fill(T, 0, FE);
+  }
+  /** o = a b - e, o = b a - e, o = e - b a: products and subtractions here (no fused forms). */
+  mulSub(o: usize, a: usize, b: usize, e: usize): void {
+    p521Mul(T, a, b);
+    p521Sub(o, T, e);
+    memory.fill(T, 0, FE);
+  }
+  mulBSub(o: usize, a: usize, e: usize): void {
+    p521Mul(T, a, P521_B);
+    p521Sub(o, T, e);
+    memory.fill(T, 0, FE);
+  }
+  subMulB(o: usize, e: usize, a: usize): void {
+    p521Mul(T, a, P521_B);
+    p521Sub(o, e, T);
+    memory.fill(T, 0, FE);
+  }
   @inline sqr(o: usize, a: usize): void { p521Sqr(o, a); }
   @inline add(o: usize, a: usize, b: usize): void { p521Add(o, a, b); }
   @inline sub(o: usize, a: usize, b: usize): void { p521Sub(o, a, b); }
   @inline neg(o: usize, a: usize): void { p521Sub(o, ZERO, a); }
   @inline mulB(o: usize, a: usize): void { p521Mul(o, a, P521_B); }
   @inline inv(o: usize, a: usize): void { p521Inv(o, a); }
+  /** False: no variable-time inversion for these 29-bit limbs (ecdsa.ts inverts with inv). */
+  @inline get INV_VARTIME(): bool { return false; }
+  @inline invVartime(o: usize, a: usize): bool { return false; }
+  @inline fromBytesNonzeroMask(o: usize, src: usize): u32 { return 0; }
   @inline setOne(o: usize): void { memory.fill(o, 0, FE); store<u32>(o, 1); }
   @inline canon(a: usize): void { p521Canon(a); }
   /** Reads a 66-byte big-endian coordinate; false if it is not below p. Public data only. */

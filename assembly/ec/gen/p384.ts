@@ -5,6 +5,8 @@ import { p384Reduce } from "../curves/reduce";
 // Field elements are 12 little-endian 32-bit words, always fully reduced (in [0, p)).
 // p
 export const P384_P = memory.data<u32>([0xffffffff, 0x00000000, 0x00000000, 0xffffffff, 0xfffffffe, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+// -p^-1 mod 2^32, for the variable-time inversion mod p (modinv-vartime.ts).
+export const P384_P0INV: u32 = 0x00000001;
 // b
 export const P384_B = memory.data<u32>([0xd3ec2aef, 0x2a85c8ed, 0x8a2ed19d, 0xc656398d, 0x5013875a, 0x0314088f, 0xfe814112, 0x181d9c6e, 0xe3f82d19, 0x988e056b, 0xe23ee7e4, 0xb3312fa7]);
 // the base point G

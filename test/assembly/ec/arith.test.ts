@@ -19,6 +19,10 @@ const OP = {
   neg: 5,
   inv: 6,
   mulB: 7,
+  mulAdd: 8,
+  mulSub: 9,
+  mulBSub: 10,
+  subMulB: 11,
   smul: 16,
   sadd: 17,
   sinv: 18,
@@ -58,6 +62,23 @@ function euclidInverse(x: bigint, m: bigint): bigint {
 }
 
 /** bits2int of RFC 6979 §2.3.2, written from the text: keep the leftmost qlen bits. */
+/**
+ * Scalars at the edges of the comb's signed-digit recoding (table.ts) for windows of 6 and 7 bits:
+ * digits at 2^(W-1) and on either side of it, where a digit turns negative and carries, and a
+ * scalar whose every digit sits at the boundary (a carry through every window).
+ */
+function combEdges(n: bigint): bigint[] {
+  const out = [1n, 2n, 3n, n - 1n, (1n << 255n) % n];
+  for (const W of [6n, 7n]) {
+    const half = 1n << (W - 1n);
+    out.push(half - 1n, half, half + 1n, 2n * half, n - half, n - half - 1n);
+    let all = 0n;
+    for (let i = 0n; i * W < 256n; i++) all += half << (W * i);
+    out.push(all % n);
+  }
+  return out;
+}
+
 function bits2intSpec(b: Uint8Array, qlen: number): bigint {
   const v = bytesToBig(b);
   const blen = b.length * 8;
@@ -89,6 +110,45 @@ for (const c of CURVES) {
         }),
         { numRuns: 300 },
       );
+    });
+
+    it("the fused forms a b + e, a b - e, mulB(a) - e and e - mulB(a) agree with BigInt", () => {
+      const bm = c.crv === "P-256K" ? 3n * b : b;
+      fc.assert(
+        fc.property(fe, fe, fe, (x, y, e) => {
+          expect(get(run(c.id, OP.mulAdd, enc(x), enc(y), enc(e)))).toBe(mod(x * y + e, p));
+          expect(get(run(c.id, OP.mulSub, enc(x), enc(y), enc(e)))).toBe(mod(x * y - e, p));
+          expect(get(run(c.id, OP.mulBSub, enc(x), enc(e)))).toBe(mod(bm * x - e, p));
+          expect(get(run(c.id, OP.subMulB, enc(x), enc(e)))).toBe(mod(e - bm * x, p));
+        }),
+        { numRuns: 300 },
+      );
+      // The largest sums: (p - 1)^2 + (p - 1), and p - e at both ends.
+      for (const [x, y, e] of [
+        [p - 1n, p - 1n, p - 1n],
+        [p - 1n, p - 1n, 0n],
+        [0n, 0n, p - 1n],
+        [1n, 1n, 1n],
+      ] as const) {
+        expect(get(run(c.id, OP.mulAdd, enc(x), enc(y), enc(e)))).toBe(mod(x * y + e, p));
+        expect(get(run(c.id, OP.mulSub, enc(x), enc(y), enc(e)))).toBe(mod(x * y - e, p));
+      }
+    });
+
+    it("field add and sub agree with BigInt on every pair of limb-boundary values (carry and borrow chains)", () => {
+      const bits = BigInt(len * 8);
+      const edges = new Set([0n, 1n, 2n, p - 1n, p - 2n, (p + 1n) >> 1n, p >> 1n]);
+      for (let k = 32n; k < bits; k += 32n) {
+        for (const v of [(1n << k) - 1n, 1n << k, (1n << k) + 1n, p - (1n << k), p - (1n << k) - 1n, p - (1n << k) + 1n]) {
+          if (v >= 0n && v < p) edges.add(v);
+        }
+      }
+      for (const x of edges) {
+        for (const y of edges) {
+          expect(get(run(c.id, OP.add, enc(x), enc(y)))).toBe(mod(x + y, p));
+          expect(get(run(c.id, OP.sub, enc(x), enc(y)))).toBe(mod(x - y, p));
+        }
+      }
     });
 
     it("field inversion agrees with BigInt (0 maps to 0)", () => {
@@ -160,21 +220,14 @@ for (const c of CURVES) {
 
     it("k G, constant-time and variable-time, agrees with @noble/curves", () => {
       const G = c.noble.Point.BASE;
-      fc.assert(
-        fc.property(
-          fc.oneof(
-            fc.bigInt({ min: 1n, max: n - 1n }),
-            fc.constantFrom(1n, 2n, 3n, 31n, 32n, 33n, 64n, n - 1n, n - 32n, n - 33n, (1n << 255n) % n),
-          ),
-          (k) => {
-            const want = G.multiply(k).toAffine();
-            const expected = [...enc(want.x), ...enc(want.y)];
-            expect([...run(c.id, OP.kG, enc(k))]).toEqual(expected);
-            expect([...run(c.id, OP.kGvar, enc(k))]).toEqual(expected);
-          },
-        ),
-        { numRuns: 30 },
-      );
+      const check = (k: bigint) => {
+        const want = G.multiply(k).toAffine();
+        const expected = [...enc(want.x), ...enc(want.y)];
+        expect([...run(c.id, OP.kG, enc(k))]).toEqual(expected);
+        expect([...run(c.id, OP.kGvar, enc(k))]).toEqual(expected);
+      };
+      fc.assert(fc.property(fc.oneof(fc.bigInt({ min: 1n, max: n - 1n }), fc.constantFrom(...combEdges(n))), check), { numRuns: 30 });
+      for (const k of combEdges(n)) check(k);
     });
 
     it("u1 G + u2 Q (variable time) agrees with @noble/curves, the identity included", () => {

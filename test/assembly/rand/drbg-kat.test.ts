@@ -56,4 +56,38 @@ describe("HMAC-DRBG (SP 800-90A §10.1.2) against a model", () => {
       if (len === 64) seed(randomBytes(40));
     }
   });
+
+  it("pooled draws (drbgDraw, ECDSA's noise) are the stream of one 512-byte request, handed out once, and a reseed drops the pool", async () => {
+    const core = await rawCore({ seed: false, test: true });
+    const model = new ModelDrbg();
+    const seed = (bytes: Uint8Array) => {
+      core.write(bytes);
+      expect(core.exports.rand_seed!(bytes.length)).toBe(0);
+      model.update(bytes);
+    };
+    const draw = (len: number) => {
+      expect(core.exports.rand_draw!(len)).toBe(len);
+      return Buffer.from(core.read(len));
+    };
+    seed(randomBytes(48));
+    // 7 draws of 64 bytes and one of 64 more: the first pool serves 8 x 64 = 512 bytes.
+    let pool = model.generate(512);
+    for (let i = 0; i < 8; i++) expect(draw(64).equals(pool.subarray(64 * i, 64 * (i + 1)))).toBe(true);
+    // The next draw needs a new request. A direct request in between comes after that pool.
+    pool = model.generate(512);
+    expect(draw(100).equals(pool.subarray(0, 100))).toBe(true);
+    const n = core.exports.rand_bytes!(33);
+    expect(n).toBe(33);
+    expect(Buffer.from(core.read(33)).equals(model.generate(33))).toBe(true);
+    expect(draw(132).equals(pool.subarray(100, 232))).toBe(true);
+    // 280 bytes are left: a draw of 300 drops them and takes a new request.
+    pool = model.generate(512);
+    expect(draw(300).equals(pool.subarray(0, 300))).toBe(true);
+    // A reseed drops whatever is left in the pool.
+    seed(randomBytes(32));
+    pool = model.generate(512);
+    expect(draw(64).equals(pool.subarray(0, 64))).toBe(true);
+    // Oversized draws are refused.
+    expect(core.exports.rand_draw!(513)).toBeLessThan(0);
+  });
 });
