@@ -9,12 +9,14 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { request } from "node:https";
 import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { Result } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const SERVER_PORT = 9243;
+/** 9243, or WASM_HSM_BENCH_PORT + 8 (the server suite takes that port and the 7 after it). */
+export const SERVER_PORT = process.env.WASM_HSM_BENCH_PORT ? Number(process.env.WASM_HSM_BENCH_PORT) + 8 : 9243;
 const CONNECTIONS = 32;
 const API = "api-version=7.4";
 const AUTH = { authorization: "Bearer bench", "content-type": "application/json" };
@@ -25,7 +27,7 @@ interface Reply {
 }
 
 /** One HTTPS request to the emulator (self-signed certificate: loopback only, not verified). */
-function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
+export function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(`${base}${path}`, { method, headers: AUTH, rejectUnauthorized: false }, (res) => {
       let data = "";
@@ -37,9 +39,20 @@ function call(base: string, method: string, path: string, body?: unknown): Promi
   });
 }
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [`${ROOT}bin/wasm-hsm.mjs`, "serve", "--port", String(SERVER_PORT), "--log-level", "warn"], {
-    cwd: ROOT,
+/**
+ * `wasm-hsm serve` in a child process, as `npm start` runs it; `nodeArgs` go to node (bench/profile-server.ts
+ * passes --cpu-prof), `serveArgs` to the command (--workers N); `root` is the checkout whose
+ * bin/wasm-hsm.mjs runs (bench/ab-server.ts compares two).
+ */
+export async function startServer(
+  nodeArgs: string[] = [],
+  serveArgs: string[] = [],
+  port = SERVER_PORT,
+  root = ROOT,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const args = [...nodeArgs, join(root, "bin/wasm-hsm.mjs"), "serve", "--port", String(port), "--log-level", "warn", ...serveArgs];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -55,6 +68,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   if (!url) throw new Error(`unexpected first line from the server: ${line}`);
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       child.kill("SIGTERM");
       await exited;
@@ -62,7 +76,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   };
 }
 
-interface Target {
+export interface Target {
   op: string;
   engineOp?: string; // the engine op of the same work, for the ratio
   method: "GET" | "POST";
@@ -70,7 +84,7 @@ interface Target {
   body?: string;
 }
 
-async function load(base: string, t: Target, seconds: number): Promise<autocannon.Result> {
+export async function load(base: string, t: Target, seconds: number): Promise<autocannon.Result> {
   return autocannon({
     url: `${base}${t.path}`,
     method: t.method,
@@ -79,6 +93,38 @@ async function load(base: string, t: Target, seconds: number): Promise<autocanno
     connections: CONNECTIONS,
     duration: seconds,
   });
+}
+
+/** Makes the keys and the secret the ops use, and returns the ops (server.get.secret only if secrets answer). */
+export async function prepareTargets(base: string, log: (line: string) => void): Promise<Target[]> {
+  const digest = createHash("sha256").update("bench").digest().toString("base64url");
+  const made = await Promise.all([
+    call(base, "POST", `/keys/bench-rsa/create?${API}`, { kty: "RSA", key_size: 2048 }),
+    call(base, "POST", `/keys/bench-ec/create?${API}`, { kty: "EC", crv: "P-256" }),
+  ]);
+  for (const r of made) if (r.status !== 200) throw new Error(`key creation failed: ${r.status} ${r.body}`);
+  const targets: Target[] = [
+    {
+      op: "server.rsa2048.sign.RS256",
+      engineOp: "rsa2048.sign.RS256",
+      method: "POST",
+      path: `/keys/bench-rsa/sign?${API}`,
+      body: JSON.stringify({ alg: "RS256", value: digest }),
+    },
+    {
+      op: "server.p256.sign.ES256",
+      engineOp: "p256.sign.ES256",
+      method: "POST",
+      path: `/keys/bench-ec/sign?${API}`,
+      body: JSON.stringify({ alg: "ES256", value: digest }),
+    },
+    { op: "server.get.key", method: "GET", path: `/keys/bench-ec?${API}` },
+  ];
+  const secret = await call(base, "PUT", `/secrets/bench-secret?${API}`, { value: "bench" });
+  if (secret.status === 200) targets.push({ op: "server.get.secret", method: "GET", path: `/secrets/bench-secret?${API}` });
+  else log(`server  server.get.secret: skipped (PUT /secrets answers ${secret.status}: no secrets routes yet)`);
+
+  return targets;
 }
 
 /**
@@ -94,33 +140,7 @@ export async function serverResults(
   const out: Result[] = [];
   try {
     const base = server.url;
-    const digest = createHash("sha256").update("bench").digest().toString("base64url");
-    const made = await Promise.all([
-      call(base, "POST", `/keys/bench-rsa/create?${API}`, { kty: "RSA", key_size: 2048 }),
-      call(base, "POST", `/keys/bench-ec/create?${API}`, { kty: "EC", crv: "P-256" }),
-    ]);
-    for (const r of made) if (r.status !== 200) throw new Error(`key creation failed: ${r.status} ${r.body}`);
-    const targets: Target[] = [
-      {
-        op: "server.rsa2048.sign.RS256",
-        engineOp: "rsa2048.sign.RS256",
-        method: "POST",
-        path: `/keys/bench-rsa/sign?${API}`,
-        body: JSON.stringify({ alg: "RS256", value: digest }),
-      },
-      {
-        op: "server.p256.sign.ES256",
-        engineOp: "p256.sign.ES256",
-        method: "POST",
-        path: `/keys/bench-ec/sign?${API}`,
-        body: JSON.stringify({ alg: "ES256", value: digest }),
-      },
-      { op: "server.get.key", method: "GET", path: `/keys/bench-ec?${API}` },
-    ];
-    const secret = await call(base, "PUT", `/secrets/bench-secret?${API}`, { value: "bench" });
-    if (secret.status === 200) targets.push({ op: "server.get.secret", method: "GET", path: `/secrets/bench-secret?${API}` });
-    else log(`server  server.get.secret: skipped (PUT /secrets answers ${secret.status}: no secrets routes yet)`);
-
+    const targets = await prepareTargets(base, log);
     for (const t of targets) {
       const probe = await call(base, t.method, t.path, t.body === undefined ? undefined : JSON.parse(t.body));
       if (probe.status !== 200) throw new Error(`${t.op}: ${probe.status} ${probe.body}`);

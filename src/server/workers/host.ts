@@ -17,18 +17,20 @@ import {
   type ToWorker,
   type VaultWorkerConfig,
 } from "./protocol.js";
-import { ProxySharedDomain, ProxyStore } from "./store-proxy.js";
+import { RecordCache } from "./record-cache.js";
+import { ProxySharedDomain, ProxyStore, type StoreCall } from "./store-proxy.js";
 
 export function startVaultHost(port: HostPort): void {
   let router: Router | undefined;
   let vault: Vault | undefined;
   let clockOffsetMs = 0;
   let nextCall = 1;
-  const calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let cache: RecordCache | undefined;
+  const calls = new Map<number, { resolve(v: { value: unknown; writes?: number }): void; reject(e: Error): void }>();
   const post = (msg: FromWorker) => port.post(msg);
 
-  const storeCall = (op: StoreOp, args: unknown[]) =>
-    new Promise<unknown>((resolve, reject) => {
+  const storeCall: StoreCall = (op: StoreOp, args: unknown[]) =>
+    new Promise((resolve, reject) => {
       const id = nextCall++;
       calls.set(id, { resolve, reject });
       post({ type: "store", id, op, args });
@@ -52,12 +54,13 @@ export function startVaultHost(port: HostPort): void {
   };
 
   async function init(config: VaultWorkerConfig): Promise<void> {
+    cache = config.cacheRecords ? new RecordCache() : undefined;
     const hsm = await Hsm.create(config.wasm ? { wasm: config.wasm } : {});
     clockOffsetMs = config.clockOffsetMs ?? 0;
     vault = await Vault.open({
       hsm,
       clock: () => Date.now() + clockOffsetMs,
-      store: new ProxyStore(storeCall, config.durable),
+      store: new ProxyStore(storeCall, config.durable, cache),
       sharedDomain: new ProxySharedDomain(storeCall),
       ...(config.domainSecret !== undefined ? { domainSecret: config.domainSecret } : {}),
       ...(config.recoverableDays !== undefined ? { recoverableDays: config.recoverableDays } : {}),
@@ -124,10 +127,13 @@ export function startVaultHost(port: HostPort): void {
         const call = calls.get(msg.id);
         if (!call) return;
         calls.delete(msg.id);
-        if (msg.ok) call.resolve(msg.value);
+        if (msg.ok) call.resolve({ value: msg.value, ...(msg.writes !== undefined ? { writes: msg.writes } : {}) });
         else call.reject(new Error(msg.message));
         return;
       }
+      case "written":
+        cache?.written(msg.kind, msg.name, msg.writes);
+        return;
     }
   });
 }

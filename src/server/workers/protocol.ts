@@ -3,6 +3,7 @@
 // owner sends requests and gets answers; the worker reads and writes records through the owner, so
 // that the owner never holds the core's memory and a worker that dies loses no key.
 // Everything here crosses postMessage (structured clone): plain data, Uint8Array, WebAssembly.Module.
+import type { ObjectKind } from "../../store/records.js";
 import type { HttpRequest, HttpResponse } from "../router.js";
 
 /** What a worker needs to open its vault. */
@@ -13,6 +14,12 @@ export interface VaultWorkerConfig {
   domainSecret?: string;
   /** Whether the owner's store outlives the process (ObjectStore.durable). */
   durable: boolean;
+  /**
+   * Whether the worker may keep the records it read (record-cache.ts): only when every write to the
+   * store goes through the owner, which then tells each worker of each write. Off for a store shared
+   * by several processes.
+   */
+  cacheRecords?: boolean;
   recoverableDays?: number;
   /** How far the vault's clock runs ahead of real time (the management API's time shift), in ms. */
   clockOffsetMs?: number;
@@ -41,8 +48,11 @@ export type ToWorker =
   | { type: "init"; config: VaultWorkerConfig }
   | { type: "control"; id: number; op: ControlOp; args: unknown[] }
   | { type: "request"; id: number; req: HttpRequest; requestId?: string }
-  | { type: "store-result"; id: number; ok: true; value: unknown }
-  | { type: "store-result"; id: number; ok: false; message: string };
+  /** `writes`: on a get, the number of writes the owner had completed when the read began. */
+  | { type: "store-result"; id: number; ok: true; value: unknown; writes?: number }
+  | { type: "store-result"; id: number; ok: false; message: string }
+  /** The owner completed its write number `writes`, to this record (sent to every worker before the writer's answer). */
+  | { type: "written"; kind: ObjectKind; name: string; writes: number };
 
 export type LogLevel = "info" | "warn" | "error";
 

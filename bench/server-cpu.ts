@@ -1,0 +1,77 @@
+// One server op under autocannon with the CPU it cost: requests/s, latency, and CPU time per request
+// of the server's threads (main, each vault worker) and of the client, from Linux's /proc (CPU time,
+// not wall time: comparable across runs on a machine that other jobs share, unlike req/s).
+// Used by bench/profile-server.ts and bench/ab-server.ts.
+import { readdirSync, readFileSync } from "node:fs";
+import { load, type Target } from "./server.js";
+
+export interface OpCost {
+  op: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  /** Server CPU µs per request, all threads. */
+  serverUs: number;
+  /** Main thread's CPU µs per request. */
+  mainUs: number;
+  /** The busiest other thread's (a vault worker's) CPU µs per request. */
+  workerUs: number;
+  /** Client (autocannon, in this process) CPU µs per request. */
+  clientUs: number;
+  /** Cores busy on average: server, client. */
+  serverCores: number;
+  clientCores: number;
+}
+
+export async function measureOp(url: string, pid: number, t: Target, seconds: number): Promise<OpCost> {
+  const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuSeconds(pid);
+  const t0 = performance.now();
+  const r = await load(url, t, seconds);
+  const wall = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(cpu0);
+  const threads = [...threadCpuSeconds(pid)].map(([tid, v]) => ({ tid, cpu: v.cpu - (threads0.get(tid)?.cpu ?? 0) }));
+  const n = Math.max(1, r.requests.total);
+  const server = threads.reduce((a, x) => a + x.cpu, 0);
+  const main = threads.find((x) => x.tid === pid)?.cpu ?? 0;
+  const worker = Math.max(0, ...threads.filter((x) => x.tid !== pid).map((x) => x.cpu));
+  const clientSeconds = (client.user + client.system) / 1e6;
+  return {
+    op: t.op,
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failed: r.errors + r.timeouts + r.non2xx,
+    serverUs: (1e6 * server) / n,
+    mainUs: (1e6 * main) / n,
+    workerUs: (1e6 * worker) / n,
+    clientUs: (1e6 * clientSeconds) / n,
+    serverCores: server / wall,
+    clientCores: clientSeconds / wall,
+  };
+}
+
+export function formatCost(c: OpCost): string {
+  return (
+    `${c.op}: ${Math.round(c.reqPerSec)} req/s, p50 ${c.p50} ms, p99 ${c.p99} ms${c.failed ? `, ${c.failed} FAILED` : ""}; ` +
+    `CPU µs/req: server ${c.serverUs.toFixed(0)} (main ${c.mainUs.toFixed(0)}, busiest worker ${c.workerUs.toFixed(0)}), ` +
+    `client ${c.clientUs.toFixed(0)}; cores busy: server ${c.serverCores.toFixed(2)}, client ${c.clientCores.toFixed(2)}`
+  );
+}
+
+/** user + system CPU seconds of each thread of a process, by thread id (Linux /proc; empty elsewhere). */
+function threadCpuSeconds(pid: number): Map<number, { cpu: number }> {
+  const out = new Map<number, { cpu: number }>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime and stime, in clock ticks (USER_HZ, 100 on Linux)
+      out.set(Number(tid), { cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return out;
+}
