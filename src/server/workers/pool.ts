@@ -246,6 +246,7 @@ export class WorkerPool {
     slot.port = port;
     const ready = new Promise<WorkerPort>((resolve, reject) => {
       port.onMessage((msg) => this.#onMessage(slot, port, msg, resolve, reject));
+      port.onPostError?.((msg, err) => this.#unsent(slot, port, msg, err, reject));
       port.onExit((reason) => {
         reject(new Error(`the worker stopped while starting: ${reason}`));
         this.#onExit(slot, port, reason);
@@ -315,6 +316,37 @@ export class WorkerPool {
         log[msg.level]({ ...msg.obj, worker: slot.index }, msg.msg);
         return;
       }
+    }
+  }
+
+  /**
+   * A message that a batching port could not send (it cannot be cloned): answered as a port that
+   * sends at once would have had it answered, from the throw of post().
+   */
+  #unsent(slot: Slot, port: WorkerPort, msg: ToWorker, err: unknown, failedStart: (e: Error) => void): void {
+    if (slot.port !== port) return;
+    switch (msg.type) {
+      case "request": {
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (slot.pending.size === 0) port.setBusy?.(false);
+        p.resolve(this.#local.errorResponse(p.req, err, p.opts));
+        return;
+      }
+      case "control": {
+        const call = slot.controls?.get(msg.id);
+        slot.controls?.delete(msg.id);
+        call?.reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      case "init":
+        failedStart(err instanceof Error ? err : new Error(String(err)));
+        return;
+      default:
+        // A store answer or a write notice the worker will never get: it cannot go on correctly.
+        this.log.error({ worker: slot.index, err, message: msg.type }, "a message to a vault worker could not be sent; stopping it");
+        void port.terminate();
     }
   }
 

@@ -3,6 +3,7 @@
 // owner sends requests and gets answers; the worker reads and writes records through the owner, so
 // that the owner never holds the core's memory and a worker that dies loses no key.
 // Everything here crosses postMessage (structured clone): plain data, Uint8Array, WebAssembly.Module.
+// A Node port sends an array of messages as one (batch.ts); the messages themselves are never arrays.
 import type { ObjectKind } from "../../store/records.js";
 import type { HttpRequest, HttpResponse } from "../router.js";
 
@@ -68,7 +69,10 @@ export type FromWorker =
 
 /** One end of a worker, as the owner sees it: Node's worker_threads.Worker or a browser's Worker. */
 export interface WorkerPort {
+  /** Sends at once, throwing if the message cannot be cloned, or later (batch.ts), then see onPostError. */
   post(msg: ToWorker, transfer?: Transferable[]): void;
+  /** A port that sends later calls fn with each message it could not send (not cloneable). */
+  onPostError?(fn: (msg: ToWorker, error: unknown) => void): void;
   onMessage(fn: (msg: FromWorker) => void): void;
   /** Called once when the worker has stopped, for whatever reason. */
   onExit(fn: (reason: string) => void): void;

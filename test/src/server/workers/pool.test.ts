@@ -125,6 +125,13 @@ describe("two workers over one store", () => {
     expect((await pool.handle(get(`/keys/${name}`), { worker: home })).status).toBe(404);
   });
 
+  it("a request that cannot cross to a worker (not cloneable) answers 500 in the envelope, and the worker serves on", async () => {
+    const res = await pool.handle({ ...get("/keys/anything"), headers: { ...headers, odd: (() => "x") as never } });
+    expect(res.status).toBe(500);
+    expect(json(res).error.code).toBe("InternalServerError");
+    expect((await pool.handle(get("/keys/anything"))).status).toBe(404);
+  });
+
   it("a request without a name goes to the least busy worker; one with a name to its own", async () => {
     const name = `busy-${Date.now()}`;
     const home = pool.workerFor(name);
