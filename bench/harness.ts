@@ -36,4 +36,6 @@ export interface Result {
   p50?: number;
   p99?: number;
   engineRatio?: number;
+  /** Scaling runs: the cores the workers had on average (CPU time over wall time). */
+  cores?: number;
 }

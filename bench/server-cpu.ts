@@ -2,7 +2,7 @@
 // of the server's threads (main, each vault worker) and of the client, from Linux's /proc (CPU time,
 // not wall time: comparable across runs on a machine that other jobs share, unlike req/s).
 // Used by bench/profile-server.ts and bench/ab-server.ts.
-import { readdirSync, readFileSync } from "node:fs";
+import { cpuSince, threadCpuSeconds } from "./proc-cpu.js";
 import { load, type Target } from "./server.js";
 
 export interface OpCost {
@@ -31,7 +31,7 @@ export async function measureOp(url: string, pid: number, t: Target, seconds: nu
   const r = await load(url, t, seconds);
   const wall = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(cpu0);
-  const threads = [...threadCpuSeconds(pid)].map(([tid, v]) => ({ tid, cpu: v.cpu - (threads0.get(tid)?.cpu ?? 0) }));
+  const threads = [...cpuSince(threads0, threadCpuSeconds(pid))].map(([tid, cpu]) => ({ tid, cpu }));
   const n = Math.max(1, r.requests.total);
   const server = threads.reduce((a, x) => a + x.cpu, 0);
   const main = threads.find((x) => x.tid === pid)?.cpu ?? 0;
@@ -58,20 +58,4 @@ export function formatCost(c: OpCost): string {
     `CPU µs/req: server ${c.serverUs.toFixed(0)} (main ${c.mainUs.toFixed(0)}, busiest worker ${c.workerUs.toFixed(0)}), ` +
     `client ${c.clientUs.toFixed(0)}; cores busy: server ${c.serverCores.toFixed(2)}, client ${c.clientCores.toFixed(2)}`
   );
-}
-
-/** user + system CPU seconds of each thread of a process, by thread id (Linux /proc; empty elsewhere). */
-function threadCpuSeconds(pid: number): Map<number, { cpu: number }> {
-  const out = new Map<number, { cpu: number }>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // utime and stime, in clock ticks (USER_HZ, 100 on Linux)
-      out.set(Number(tid), { cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
-    }
-  } catch {
-    // not Linux, or the process is gone
-  }
-  return out;
 }
