@@ -4,8 +4,8 @@
 //
 //   npx tsx bench/ab-server.ts OP --a DIR --b DIR [--rounds 3] [--seconds 8] [-- SERVE ARGS...]
 //
-// Prints each run (bench/server-cpu.ts) and the medians of B/A: req/s, and server CPU per request.
-import { formatCost, measureOp, type OpCost } from "./server-cpu.js";
+// Prints each run (bench/server-load.ts) and the medians of B/A: req/s, and server CPU per request.
+import { formatCost, measureOp, type OpCost } from "./server-load.js";
 import { prepareTargets, startServer } from "./server.js";
 
 const argv = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Profiles the server under the bench's load: `wasm-hsm serve` started as bench/server.ts starts it,
 // under `node --cpu-prof` (one .cpuprofile per thread: the main thread and each vault worker), then
 // autocannon on one op for SECONDS, then SIGTERM (the profiles are written as the process exits).
-// Prints the rate and the CPU per request of each thread (bench/server-cpu.ts).
+// Prints the rate and the CPU per request of each thread (bench/server-load.ts).
 //
 //   npx tsx bench/profile-server.ts OP [--seconds 10] [--dir DIR] [--no-prof] [-- SERVE ARGS...]
 //
@@ -12,7 +12,7 @@
 // bench's (WASM_HSM_BENCH_PORT + 8, or 9243).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { formatCost, measureOp } from "./server-cpu.js";
+import { formatCost, measureOp } from "./server-load.js";
 import { prepareTargets, startServer } from "./server.js";
 
 const argv = process.argv.slice(2);

@@ -1,7 +1,8 @@
 // The emulator's own throughput: autocannon against `node bin/wasm-hsm.mjs serve` (a child
-// process, HTTPS on loopback, port SERVER_PORT), CONNECTIONS connections for `seconds` per op.
+// process, HTTPS on loopback, port SERVER_PORT), 32 connections (server-load.ts) for `seconds` per op.
 // Each op reports requests/s, p50 and p99 latency, and the ratio to the engine's rate for the
-// same operation measured earlier in the run (the HTTP, JSON, auth and vault cost on top).
+// same operation measured earlier in the run (the HTTP, JSON, auth and vault cost on top), with the
+// cores the server and autocannon had and the server threads' CPU per request.
 //
 // Hooks for what has not landed yet: server.get.secret runs once PUT /secrets/{name} answers
 // (the secrets routes), and is reported as skipped until then.
@@ -11,15 +12,13 @@ import { request } from "node:https";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import type { Result } from "./harness.js";
+import { AUTH, measureOp, type Target } from "./server-load.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** 9243, or WASM_HSM_BENCH_PORT + 8 (the server suite takes that port and the 7 after it). */
 export const SERVER_PORT = process.env.WASM_HSM_BENCH_PORT ? Number(process.env.WASM_HSM_BENCH_PORT) + 8 : 9243;
-const CONNECTIONS = 32;
 const API = "api-version=7.4";
-const AUTH = { authorization: "Bearer bench", "content-type": "application/json" };
 
 interface Reply {
   status: number;
@@ -76,25 +75,6 @@ export async function startServer(
   };
 }
 
-export interface Target {
-  op: string;
-  engineOp?: string; // the engine op of the same work, for the ratio
-  method: "GET" | "POST";
-  path: string;
-  body?: string;
-}
-
-export async function load(base: string, t: Target, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: `${base}${t.path}`,
-    method: t.method,
-    headers: AUTH,
-    body: t.body,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
-}
-
 /** Makes the keys and the secret the ops use, and returns the ops (server.get.secret only if secrets answer). */
 export async function prepareTargets(base: string, log: (line: string) => void): Promise<Target[]> {
   const digest = createHash("sha256").update("bench").digest().toString("base64url");
@@ -144,24 +124,29 @@ export async function serverResults(
     for (const t of targets) {
       const probe = await call(base, t.method, t.path, t.body === undefined ? undefined : JSON.parse(t.body));
       if (probe.status !== 200) throw new Error(`${t.op}: ${probe.status} ${probe.body}`);
-      const r = await load(base, t, seconds);
-      const bad = r.errors + r.timeouts + r.non2xx;
+      const c = await measureOp(base, server.pid, t, seconds);
       const engine = t.engineOp ? engineRate(t.engineOp) : undefined;
       const result: Result = {
         op: t.op,
         impl: "wasm-hsm",
-        opsPerSec: r.requests.average,
-        rme: r.requests.average > 0 ? (100 * r.requests.stddev) / r.requests.average : 0,
-        samples: r.requests.total,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        ...(engine ? { engineRatio: r.requests.average / engine } : {}),
+        opsPerSec: c.reqPerSec,
+        rme: c.rme,
+        samples: c.requests,
+        p50: c.p50,
+        p99: c.p99,
+        ...(engine ? { engineRatio: c.reqPerSec / engine } : {}),
+        ...(c.serverCores > 0 ? { cores: c.serverCores, clientCores: c.clientCores } : {}),
       };
       out.push(result);
+      // The cores each side had, and the server's CPU per request: on 2 cores shared by the server's
+      // threads, autocannon and other jobs, they say whether the rate is the code's or the machine's.
       log(
         `server  ${t.op.padEnd(28)} ${Math.round(result.opsPerSec).toLocaleString("en-US").padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
           (result.engineRatio !== undefined ? `  ${result.engineRatio.toFixed(2)}× the engine's ${t.engineOp}` : "") +
-          (bad ? `  (${bad} failed requests)` : ""),
+          (c.serverCores > 0
+            ? `  [cores: server ${c.serverCores.toFixed(2)}, autocannon ${c.clientCores.toFixed(2)}; CPU/req: main ${c.mainUs.toFixed(0)} µs, worker ${c.workerUs.toFixed(0)} µs]`
+            : "") +
+          (c.failed ? `  (${c.failed} failed requests)` : ""),
       );
     }
   } finally {

@@ -1,13 +1,39 @@
 // One server op under autocannon with the CPU it cost: requests/s, latency, and CPU time per request
 // of the server's threads (main, each vault worker) and of the client, from Linux's /proc (CPU time,
 // not wall time: comparable across runs on a machine that other jobs share, unlike req/s).
-// Used by bench/profile-server.ts and bench/ab-server.ts.
+// Used by bench/server.ts, bench/profile-server.ts and bench/ab-server.ts.
+import autocannon from "autocannon";
 import { cpuSince, threadCpuSeconds } from "./proc-cpu.js";
-import { load, type Target } from "./server.js";
+
+/** Connections autocannon keeps open, each with one request in flight. */
+export const CONNECTIONS = 32;
+export const AUTH = { authorization: "Bearer bench", "content-type": "application/json" };
+
+export interface Target {
+  op: string;
+  engineOp?: string; // the engine op of the same work, for the ratio
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+}
+
+export async function load(base: string, t: Target, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${base}${t.path}`,
+    method: t.method,
+    headers: AUTH,
+    body: t.body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+}
 
 export interface OpCost {
   op: string;
   reqPerSec: number;
+  /** Relative standard deviation of the per-second request counts, %. */
+  rme: number;
+  requests: number;
   p50: number;
   p99: number;
   failed: number;
@@ -40,6 +66,8 @@ export async function measureOp(url: string, pid: number, t: Target, seconds: nu
   return {
     op: t.op,
     reqPerSec: r.requests.average,
+    rme: r.requests.average > 0 ? (100 * r.requests.stddev) / r.requests.average : 0,
+    requests: r.requests.total,
     p50: r.latency.p50,
     p99: r.latency.p99,
     failed: r.errors + r.timeouts + r.non2xx,
