@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { request } from "node:https";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -121,6 +122,11 @@ export async function serverResults(
   try {
     const base = server.url;
     const targets = await prepareTargets(base, log);
+    // Both sides share the machine's cores: say how the server is split, the client being in this process.
+    log(
+      `server  wasm-hsm serve with its default ${availableParallelism()} vault workers (one per core; each key's requests go to one), ` +
+        `autocannon in the bench's process, on ${availableParallelism()} cores in all`,
+    );
     for (const t of targets) {
       const probe = await call(base, t.method, t.path, t.body === undefined ? undefined : JSON.parse(t.body));
       if (probe.status !== 200) throw new Error(`${t.op}: ${probe.status} ${probe.body}`);
