@@ -36,4 +36,8 @@ export interface Result {
   p50?: number;
   p99?: number;
   engineRatio?: number;
+  /** Scaling runs: the cores the workers had; server runs: the server process had (CPU time over wall time). */
+  cores?: number;
+  /** Server runs: the cores autocannon (the client, in the bench's process) had. */
+  clientCores?: number;
 }

@@ -9,6 +9,8 @@
 // a "memory" section), latest.svg (the ratios as a chart) and latest.md (the table in Markdown).
 // --filter keeps the crypto ops that contain SUBSTRING and skips the other sections, unless it
 // names them ("memory", "server", "scaling"), and writes filtered.{json,svg,md} instead of latest.*.
+// SUBSTRING may be a comma-separated list (any of them): `--filter p256.sign.ES256,server` measures
+// the engine and the server in one run, so that the server's ratio to the engine is of one machine state.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -25,7 +27,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const filterAt = argv.indexOf("--filter");
 const filter = filterAt >= 0 ? argv[filterAt + 1] : undefined;
-const section = (name: string, flag: string) => !argv.includes(flag) && (!filter || name.includes(filter) || filter.includes(name));
+const terms = filter?.split(",").filter((t) => t !== "");
+const section = (name: string, flag: string) => !argv.includes(flag) && (!terms || terms.some((t) => name.includes(t) || t.includes(name)));
 
 const t0 = performance.now();
 const clock = () => {
@@ -36,7 +39,7 @@ const log = (line: string) => console.log(`[${clock()}] ${line}`);
 
 const cases: BenchCase[] = [];
 for (const suite of suites as Suite[]) await suite({ quick, add: (c) => cases.push(c) });
-const selected = cases.filter((c) => !filter || c.op.includes(filter));
+const selected = cases.filter((c) => !terms || terms.some((t) => c.op.includes(t)));
 log(`${selected.length} crypto cases${quick ? " (--quick)" : ""}`);
 
 const results: Result[] = [];

@@ -90,7 +90,7 @@ export function createRouter(options: RouterOptions): Router {
   const resource = options.authResource ?? DEFAULT_AUTH_RESOURCE;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const baseLog = options.log ?? silentLogger;
-  const compiled = routes.map(compile);
+  const compiled = routeTable();
   const largestBodyBytes = Math.max(maxBodyBytes, ...routes.map((r) => r.maxBodyBytes ?? 0));
   const limitOf = (r: CompiledRoute) => Math.max(maxBodyBytes, r.route.maxBodyBytes ?? 0);
   const vaultName = options.vaultName ?? "default";
@@ -152,7 +152,12 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function preflight(req: HttpRequest, opts?: HandleOptions): HttpResponse | undefined {
-    if (isPing(req) || isAnonymous(req)) return undefined;
+    return isPing(req) ? undefined : challenge(req, lookup(req.method, pathOf(req.url)), opts);
+  }
+
+  /** The 401 answer, unless the request has a well-formed token or its route takes none. */
+  function challenge(req: HttpRequest, found: Lookup, opts: HandleOptions | undefined): HttpResponse | undefined {
+    if ("route" in found && found.route.route.anonymous === true) return undefined;
     const denied = checkAuthorization(req.headers.authorization);
     if (!denied) return undefined;
     const apiVersion = splitUrl(req.url).query.get("api-version") ?? "";
@@ -172,12 +177,15 @@ export function createRouter(options: RouterOptions): Router {
         const headers = { ...baseHeaders(req, opts), "content-type": "application/json; charset=utf-8" };
         return { status: 200, headers, body: req.method === "HEAD" ? undefined : PING_BODY };
       }
-      const early = preflight(req, opts);
+      const { path, query } = splitUrl(req.url);
+      // One route lookup serves the challenge (which comes first: 401 before 404) and the dispatch.
+      const found = lookup(req.method, path);
+      const early = challenge(req, found, opts);
       if (early) return early;
 
-      const { path, query } = splitUrl(req.url);
       a.apiVersion = query.get("api-version") ?? "";
-      const { route, match } = findRoute(compiled, req.method, path);
+      if ("error" in found) throw found.error;
+      const { route, match } = found;
       a.operation = route.route.access.operation;
       if (options.access && !route.route.anonymous) {
         const caller = await options.access.authenticate(single(req.headers.authorization));
@@ -224,12 +232,12 @@ export function createRouter(options: RouterOptions): Router {
     return `${scheme}://${host.toLowerCase()}`;
   }
 
-  /** The built-in attestation service's routes take no token. */
-  function isAnonymous(req: HttpRequest): boolean {
+  /** The route of a request, or the 404/405 error that answers it. */
+  function lookup(method: string, path: string): Lookup {
     try {
-      return findRoute(compiled, req.method, splitUrl(req.url).path).route.route.anonymous === true;
-    } catch {
-      return false;
+      return findRoute(compiled, method, path);
+    } catch (error) {
+      return { error };
     }
   }
 
@@ -271,29 +279,60 @@ function single(v: HeaderValue): string | undefined {
 }
 
 function pathOf(url: string): string {
-  return splitUrl(url).path;
+  return splitRaw(url).path;
 }
 
 function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  const { path, query } = splitRaw(url);
+  return { path, query: new URLSearchParams(query) };
+}
+
+/** Path and raw query of a request-line URL (origin form "/p?q", or absolute); the fragment dropped. */
+function splitRaw(url: string): { path: string; query: string } {
   let rest = url;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
-  if (scheme) rest = rest.slice(scheme[0].length) || "/";
+  // Origin form, the usual case, needs no regular expression.
+  if (rest.charCodeAt(0) !== 0x2f) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
+    if (scheme) rest = rest.slice(scheme[0].length) || "/";
+  }
   const hash = rest.indexOf("#");
   if (hash >= 0) rest = rest.slice(0, hash);
   const q = rest.indexOf("?");
   const path = q >= 0 ? rest.slice(0, q) : rest;
-  return { path: path === "" ? "/" : path, query: new URLSearchParams(q >= 0 ? rest.slice(q + 1) : "") };
+  return { path: path === "" ? "/" : path, query: q >= 0 ? rest.slice(q + 1) : "" };
 }
 
-function findRoute(compiled: CompiledRoute[], method: string, path: string): { route: CompiledRoute; match: PathMatch } {
+type Lookup = { route: CompiledRoute; match: PathMatch } | { error: unknown };
+
+/** The compiled routes by their first path segment (a literal in every row), each list in table order. */
+type RouteTable = ReadonlyMap<string, readonly CompiledRoute[]>;
+
+let sharedTable: RouteTable | undefined;
+
+/** The route table, compiled once: a lookup tries only the rows of the path's first segment. */
+function routeTable(): RouteTable {
+  if (sharedTable) return sharedTable;
+  const table = new Map<string, CompiledRoute[]>();
+  for (const c of routes.map(compile)) {
+    const first = c.segments[0];
+    if (first?.kind !== "literal") throw new Error(`route ${c.route.path}: the first segment must be a literal`);
+    table.set(first.text, [...(table.get(first.text) ?? []), c]);
+  }
+  sharedTable = table;
+  return table;
+}
+
+function findRoute(table: RouteTable, method: string, path: string): { route: CompiledRoute; match: PathMatch } {
   if (!path.startsWith("/")) throw httpErrors.notFound("The requested resource was not found.");
   const raw = path.split("/").slice(1);
   // A trailing slash is the same resource ("/keys/" is "/keys"); "/keys/k/" is also matched as
   // "/keys/k/{empty version}" by the rows that take one.
   const candidates = raw.length > 1 && raw[raw.length - 1] === "" ? [raw, raw.slice(0, -1)] : [raw];
   const allowed = new Set<string>();
+  // Literal segments match case-insensitively (routes.ts); rows of another first segment cannot match.
+  const rows = table.get(raw[0]!.toLowerCase()) ?? [];
   for (const parts of candidates) {
-    for (const c of compiled) {
+    for (const c of rows) {
       const match = matchPath(c, parts);
       if (!match) continue;
       if (c.route.method === method.toUpperCase()) return { route: c, match };
@@ -434,8 +473,6 @@ function printable(s: string): string {
   return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
 }
 
-let sharedRoutes: CompiledRoute[] | undefined;
-
 /**
  * The object name that a request's path addresses ("/keys/K/sign" gives "K"), percent-decoded, as
  * sent; undefined for a request without one (lists, /rng, restore) or that no route takes. The worker
@@ -443,8 +480,7 @@ let sharedRoutes: CompiledRoute[] | undefined;
  */
 export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
   try {
-    sharedRoutes ??= routes.map(compile);
-    const { match } = findRoute(sharedRoutes, req.method, splitUrl(req.url).path);
+    const { match } = findRoute(routeTable(), req.method, pathOf(req.url));
     return match.name === undefined ? undefined : decodeURIComponent(match.name);
   } catch {
     return undefined;

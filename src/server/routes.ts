@@ -528,6 +528,9 @@ type Segment = { kind: "literal"; text: string } | { kind: "name" } | { kind: "v
 export interface CompiledRoute {
   route: Route;
   segments: Segment[];
+  /** How many path segments the row takes: one fewer when its {version?} is absent. */
+  minParts: number;
+  maxParts: number;
 }
 
 /**
@@ -554,7 +557,10 @@ export function compile(route: Route): CompiledRoute {
       if (!/^[a-z_.-]+$/.test(s)) throw new Error(`route ${route.path}: bad segment ${s}`);
       return { kind: "literal", text: s };
     });
-  return { route, segments };
+  const versions = segments.filter((s) => s.kind === "version").length;
+  // matchPath tries the version segment taken, then left out: that is all the backtracking one needs.
+  if (versions > 1) throw new Error(`route ${route.path}: at most one {version?}`);
+  return { route, segments, minParts: segments.length - versions, maxParts: segments.length };
 }
 
 export interface PathMatch {
@@ -565,24 +571,30 @@ export interface PathMatch {
 
 /**
  * Matches raw (still encoded) path segments against a route. {version?} takes one segment, which
- * may be empty, or none. Returns undefined when the path is not this route's.
+ * may be empty, or none (tried in that order). Returns undefined when the path is not this route's.
  */
 export function matchPath(compiled: CompiledRoute, parts: string[]): PathMatch | undefined {
-  const segs = compiled.segments;
-  const go = (si: number, pi: number, acc: PathMatch): PathMatch | undefined => {
-    if (si === segs.length) return pi === parts.length ? acc : undefined;
-    const seg = segs[si];
+  if (parts.length < compiled.minParts || parts.length > compiled.maxParts) return undefined;
+  // With as many parts as segments the version (if the row has one) is taken; with one fewer, absent.
+  return attempt(compiled.segments, parts, parts.length === compiled.maxParts);
+}
+
+function attempt(segs: Segment[], parts: string[], takeVersion: boolean): PathMatch | undefined {
+  const match: PathMatch = {};
+  let pi = 0;
+  for (const seg of segs) {
     if (seg.kind === "version") {
-      if (pi < parts.length && !OPERATION_WORDS.has(parts[pi]!.toLowerCase())) {
-        const taken = go(si + 1, pi + 1, { ...acc, version: parts[pi] === "" ? undefined : parts[pi] });
-        if (taken) return taken;
-      }
-      return go(si + 1, pi, acc);
+      if (!takeVersion) continue;
+      const part = parts[pi++]!;
+      if (OPERATION_WORDS.has(part.toLowerCase())) return undefined;
+      match.version = part === "" ? undefined : part;
+      continue;
     }
-    if (pi >= parts.length) return undefined;
-    const part = parts[pi];
-    if (seg.kind === "name") return part === "" ? undefined : go(si + 1, pi + 1, { ...acc, name: part });
-    return part.toLowerCase() === seg.text ? go(si + 1, pi + 1, acc) : undefined;
-  };
-  return go(0, 0, {});
+    const part = parts[pi++]!;
+    if (seg.kind === "name") {
+      if (part === "") return undefined;
+      match.name = part;
+    } else if (part.toLowerCase() !== seg.text) return undefined;
+  }
+  return match;
 }

@@ -19,18 +19,20 @@ import {
   type ToWorker,
   type VaultWorkerConfig,
 } from "./protocol.js";
-import { ProxySharedDomain, ProxyStore } from "./store-proxy.js";
+import { RecordCache } from "./record-cache.js";
+import { ProxySharedDomain, ProxyStore, type StoreCall } from "./store-proxy.js";
 
 export function startVaultHost(port: HostPort): void {
   let router: Router | undefined;
   let vault: Vault | undefined;
   let clockOffsetMs = 0;
   let nextCall = 1;
-  const calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let cache: RecordCache | undefined;
+  const calls = new Map<number, { resolve(v: { value: unknown; writes?: number }): void; reject(e: Error): void }>();
   const post = (msg: FromWorker) => port.post(msg);
 
-  const storeCall = (op: StoreOp, args: unknown[]) =>
-    new Promise<unknown>((resolve, reject) => {
+  const storeCall: StoreCall = (op: StoreOp, args: unknown[]) =>
+    new Promise((resolve, reject) => {
       const id = nextCall++;
       calls.set(id, { resolve, reject });
       post({ type: "store", id, op, args });
@@ -54,6 +56,7 @@ export function startVaultHost(port: HostPort): void {
   };
 
   async function init(config: VaultWorkerConfig): Promise<void> {
+    cache = config.cacheRecords ? new RecordCache() : undefined;
     clockOffsetMs = config.clockOffsetMs ?? 0;
     // After a trap in the core the worker throws the instance away and makes a new one, as a vault in the
     // main thread does (vault/recovery.ts): the request that met it gets 503, the domain is re-imported
@@ -66,7 +69,7 @@ export function startVaultHost(port: HostPort): void {
           ? log.error({ err: error, cause }, "the HSM engine could not be restarted; requests get 503 until it is")
           : log.error({ cause, restarts }, "the HSM engine trapped and was restarted; keys are unsealed again from the store"),
       clock: () => Date.now() + clockOffsetMs,
-      store: new ProxyStore(storeCall, config.durable),
+      store: new ProxyStore(storeCall, config.durable, cache),
       sharedDomain: new ProxySharedDomain(storeCall),
       ...(config.domainSecret !== undefined ? { domainSecret: config.domainSecret } : {}),
       ...(config.recoverableDays !== undefined ? { recoverableDays: config.recoverableDays } : {}),
@@ -135,10 +138,13 @@ export function startVaultHost(port: HostPort): void {
         const call = calls.get(msg.id);
         if (!call) return;
         calls.delete(msg.id);
-        if (msg.ok) call.resolve(msg.value);
+        if (msg.ok) call.resolve({ value: msg.value, ...(msg.writes !== undefined ? { writes: msg.writes } : {}) });
         else call.reject(new Error(msg.message));
         return;
       }
+      case "written":
+        cache?.written(msg.kind, msg.name, msg.writes);
+        return;
     }
   });
 }

@@ -1,7 +1,8 @@
 // Starts vault workers as Node worker_threads. From compiled JavaScript the entry is node-entry.js;
 // from the TypeScript sources (tsx, vitest) the worker registers tsx first, as bin/wasm-hsm.mjs does.
 import { Worker } from "node:worker_threads";
-import type { WorkerPort } from "./protocol.js";
+import { eachMessage, MessageBatcher, type Undeliverable } from "./batch.js";
+import type { ToWorker, WorkerPort } from "./protocol.js";
 
 /** `entry` and `workerData` are for tests (a worker entry that injects faults); the default is node-entry. */
 export function spawnNodeWorker(options: { entry?: URL; workerData?: unknown } = {}): WorkerPort {
@@ -30,9 +31,18 @@ export function spawnNodeWorker(options: { entry?: URL; workerData?: unknown } =
   });
   worker.on("exit", (code) => exit(lastError ? `it failed: ${lastError}` : `it exited with code ${code}`));
   worker.unref();
+  const undeliverable: Undeliverable<ToWorker>[] = [];
+  const batcher = new MessageBatcher<ToWorker>(
+    (data, transfer) => worker.postMessage(data, transfer as never),
+    setImmediate,
+    (msg, err) => {
+      for (const fn of undeliverable) fn(msg, err);
+    },
+  );
   return {
-    post: (msg, transfer) => worker.postMessage(msg, transfer as never),
-    onMessage: (fn) => worker.on("message", fn),
+    post: (msg, transfer) => batcher.post(msg, transfer),
+    onPostError: (fn) => undeliverable.push(fn),
+    onMessage: (fn) => worker.on("message", (data) => eachMessage(data, fn)),
     onExit: (fn) => exitFns.push(fn),
     terminate: async () => {
       await worker.terminate();

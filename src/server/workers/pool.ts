@@ -9,7 +9,7 @@
 //    others start after it and import the same sealed domain, so that any worker opens any record.
 //  - A worker that dies answers its pending requests 503 in Key Vault's envelope and is replaced;
 //    no key is lost, since every record is in the owner's store.
-import type { ObjectStore, SharedDomainSource } from "../../store/types.js";
+import type { ObjectKind, ObjectRecord, ObjectStore, SharedDomainSource } from "../../store/types.js";
 import { nameKey } from "../../store/records.js";
 import type { AttestationApi, VaultApi } from "../../model/index.js";
 import type { JSONWebKeySet } from "jose";
@@ -91,6 +91,8 @@ export class WorkerPool {
   #nextSlot = 0;
   #closing = false;
   #clockOffsetMs = 0;
+  /** Writes to the store completed so far (record-cache.ts). */
+  #writes = 0;
 
   private constructor(options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1)
@@ -244,6 +246,7 @@ export class WorkerPool {
     slot.port = port;
     const ready = new Promise<WorkerPort>((resolve, reject) => {
       port.onMessage((msg) => this.#onMessage(slot, port, msg, resolve, reject));
+      port.onPostError?.((msg, err) => this.#unsent(slot, port, msg, err, reject));
       port.onExit((reason) => {
         reject(new Error(`the worker stopped while starting: ${reason}`));
         this.#onExit(slot, port, reason);
@@ -258,9 +261,16 @@ export class WorkerPool {
         void port.terminate();
       }
     });
+    const store = this.#options.store;
     port.post({
       type: "init",
-      config: { ...this.#options.config, durable: this.#options.store.durable, clockOffsetMs: this.#clockOffsetMs },
+      config: {
+        ...this.#options.config,
+        durable: store.durable,
+        clockOffsetMs: this.#clockOffsetMs,
+        // A store with a lock across processes is written by other processes too, which no worker hears of.
+        cacheRecords: store.exclusive === undefined,
+      },
     });
     return ready;
   }
@@ -309,6 +319,37 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * A message that a batching port could not send (it cannot be cloned): answered as a port that
+   * sends at once would have had it answered, from the throw of post().
+   */
+  #unsent(slot: Slot, port: WorkerPort, msg: ToWorker, err: unknown, failedStart: (e: Error) => void): void {
+    if (slot.port !== port) return;
+    switch (msg.type) {
+      case "request": {
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (slot.pending.size === 0) port.setBusy?.(false);
+        p.resolve(this.#local.errorResponse(p.req, err, p.opts));
+        return;
+      }
+      case "control": {
+        const call = slot.controls?.get(msg.id);
+        slot.controls?.delete(msg.id);
+        call?.reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      case "init":
+        failedStart(err instanceof Error ? err : new Error(String(err)));
+        return;
+      default:
+        // A store answer or a write notice the worker will never get: it cannot go on correctly.
+        this.log.error({ worker: slot.index, err, message: msg.type }, "a message to a vault worker could not be sent; stopping it");
+        void port.terminate();
+    }
+  }
+
   #onExit(slot: Slot, port: WorkerPort, reason: string): void {
     if (slot.port !== port) return;
     const wasLive = slot.live;
@@ -333,15 +374,33 @@ export class WorkerPool {
 
   async #serveStore(port: WorkerPort, id: number, op: StoreOp, args: unknown[]): Promise<void> {
     let reply: ToWorker;
+    const writes = this.#writes;
     try {
-      reply = { type: "store-result", id, ok: true, value: await this.#storeOp(op, args) };
+      const value = await this.#storeOp(op, args);
+      reply = { type: "store-result", id, ok: true, value, ...(op === "get" ? { writes } : {}) };
     } catch (err) {
       reply = { type: "store-result", id, ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    // Every worker hears of a write (done or failed: the record may have changed) before the writer's answer.
+    if (op === "put" || op === "remove") {
+      const [kind, name] = op === "put" ? [(args[0] as ObjectRecord).kind, (args[0] as ObjectRecord).name] : [args[0], args[1]];
+      this.#written(kind as ObjectKind, name as string);
     }
     try {
       port.post(reply);
     } catch {
       // The worker is gone; its requests have been answered 503.
+    }
+  }
+
+  #written(kind: ObjectKind, name: string): void {
+    const msg: ToWorker = { type: "written", kind, name, writes: ++this.#writes };
+    for (const slot of this.#slots) {
+      try {
+        slot.port?.post(msg);
+      } catch {
+        // A worker that is gone has no cache to correct; its replacement starts empty.
+      }
     }
   }
 

@@ -3,6 +3,8 @@
 // owner sends requests and gets answers; the worker reads and writes records through the owner, so
 // that the owner never holds the core's memory and a worker that dies loses no key.
 // Everything here crosses postMessage (structured clone): plain data, Uint8Array, WebAssembly.Module.
+// A Node port sends an array of messages as one (batch.ts); the messages themselves are never arrays.
+import type { ObjectKind } from "../../store/records.js";
 import type { HttpRequest, HttpResponse } from "../router.js";
 
 /** What a worker needs to open its vault. */
@@ -13,6 +15,12 @@ export interface VaultWorkerConfig {
   domainSecret?: string;
   /** Whether the owner's store outlives the process (ObjectStore.durable). */
   durable: boolean;
+  /**
+   * Whether the worker may keep the records it read (record-cache.ts): only when every write to the
+   * store goes through the owner, which then tells each worker of each write. Off for a store shared
+   * by several processes.
+   */
+  cacheRecords?: boolean;
   recoverableDays?: number;
   /** How far the vault's clock runs ahead of real time (the management API's time shift), in ms. */
   clockOffsetMs?: number;
@@ -49,8 +57,11 @@ export type ToWorker =
   | { type: "init"; config: VaultWorkerConfig }
   | { type: "control"; id: number; op: ControlOp; args: unknown[] }
   | { type: "request"; id: number; req: HttpRequest; requestId?: string }
-  | { type: "store-result"; id: number; ok: true; value: unknown }
-  | { type: "store-result"; id: number; ok: false; message: string };
+  /** `writes`: on a get, the number of writes the owner had completed when the read began. */
+  | { type: "store-result"; id: number; ok: true; value: unknown; writes?: number }
+  | { type: "store-result"; id: number; ok: false; message: string }
+  /** The owner completed its write number `writes`, to this record (sent to every worker before the writer's answer). */
+  | { type: "written"; kind: ObjectKind; name: string; writes: number };
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -66,7 +77,10 @@ export type FromWorker =
 
 /** One end of a worker, as the owner sees it: Node's worker_threads.Worker or a browser's Worker. */
 export interface WorkerPort {
+  /** Sends at once, throwing if the message cannot be cloned, or later (batch.ts), then see onPostError. */
   post(msg: ToWorker, transfer?: Transferable[]): void;
+  /** A port that sends later calls fn with each message it could not send (not cloneable). */
+  onPostError?(fn: (msg: ToWorker, error: unknown) => void): void;
   onMessage(fn: (msg: FromWorker) => void): void;
   /** Called once when the worker has stopped, for whatever reason. */
   onExit(fn: (reason: string) => void): void;

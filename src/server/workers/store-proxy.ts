@@ -4,28 +4,37 @@
 import type { ObjectKind, ObjectRecord, SecurityDomainRecord } from "../../store/records.js";
 import type { ListQuery, ObjectStore, SharedDomainSource } from "../../store/types.js";
 import type { StoreOp } from "./protocol.js";
+import type { RecordCache } from "./record-cache.js";
 
-export type StoreCall = (op: StoreOp, args: unknown[]) => Promise<unknown>;
+/** The owner's answer: the value, and on a get the number of writes it had completed when the read began. */
+export type StoreCall = (op: StoreOp, args: unknown[]) => Promise<{ value: unknown; writes?: number }>;
 
 export class ProxyStore implements ObjectStore {
   readonly durable: boolean;
   readonly #call: StoreCall;
+  readonly #cache: RecordCache | undefined;
 
-  constructor(call: StoreCall, durable: boolean) {
+  /** With a cache, reads of records the owner has not reported written since are answered here. */
+  constructor(call: StoreCall, durable: boolean, cache?: RecordCache) {
     this.#call = call;
     this.durable = durable;
+    this.#cache = cache;
   }
 
-  getDomain(): Promise<SecurityDomainRecord | undefined> {
-    return this.#call("getDomain", []) as Promise<SecurityDomainRecord | undefined>;
+  async getDomain(): Promise<SecurityDomainRecord | undefined> {
+    return (await this.#call("getDomain", [])).value as SecurityDomainRecord | undefined;
   }
 
   async putDomain(record: SecurityDomainRecord): Promise<void> {
     await this.#call("putDomain", [record]);
   }
 
-  get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined> {
-    return this.#call("get", [kind, name]) as Promise<ObjectRecord | undefined>;
+  async get(kind: ObjectKind, name: string): Promise<ObjectRecord | undefined> {
+    const cached = this.#cache?.get(kind, name);
+    if (cached) return cached;
+    const { value, writes } = await this.#call("get", [kind, name]);
+    if (value !== undefined && writes !== undefined) this.#cache?.offer(kind, name, value as ObjectRecord, writes);
+    return value as ObjectRecord | undefined;
   }
 
   async put(record: ObjectRecord): Promise<void> {
@@ -36,12 +45,12 @@ export class ProxyStore implements ObjectStore {
     await this.#call("remove", [kind, name]);
   }
 
-  list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
-    return this.#call("list", [kind, query]) as Promise<ObjectRecord[]>;
+  async list(kind: ObjectKind, query: ListQuery): Promise<ObjectRecord[]> {
+    return (await this.#call("list", [kind, query])).value as ObjectRecord[];
   }
 
-  names(kind: ObjectKind): Promise<string[]> {
-    return this.#call("names", [kind]) as Promise<string[]>;
+  async names(kind: ObjectKind): Promise<string[]> {
+    return (await this.#call("names", [kind])).value as string[];
   }
 
   /** The owner closes the real store. */
@@ -57,8 +66,8 @@ export class ProxySharedDomain implements SharedDomainSource {
     this.#call = call;
   }
 
-  load(): Promise<SecurityDomainRecord | undefined> {
-    return this.#call("loadShared", []) as Promise<SecurityDomainRecord | undefined>;
+  async load(): Promise<SecurityDomainRecord | undefined> {
+    return (await this.#call("loadShared", [])).value as SecurityDomainRecord | undefined;
   }
 
   async save(record: SecurityDomainRecord): Promise<void> {

@@ -101,6 +101,37 @@ describe("two workers over one store", () => {
     }
   });
 
+  it("a record one worker has read is seen changed, disabled and deleted as soon as the other worker wrote it", async () => {
+    const name = `cached-${Date.now()}`;
+    const home = pool.workerFor(name);
+    const other = 1 - home;
+    const sign = () => pool.handle(post(`/keys/${name}//sign`, { alg: "ES256", value: b64u(new Uint8Array(32)) }), { worker: home });
+    expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
+    expect((await sign()).status).toBe(200);
+    expect(json(await pool.handle(get(`/keys/${name}`), { worker: home })).tags).toBeUndefined();
+    const patch: HttpRequest = {
+      method: "PATCH",
+      url: `/keys/${name}?api-version=${V}`,
+      headers,
+      body: JSON.stringify({ attributes: { enabled: false }, tags: { by: "other" } }),
+    };
+    expect((await pool.handle(patch, { worker: other })).status).toBe(200);
+    expect(json(await pool.handle(get(`/keys/${name}`), { worker: home })).tags).toEqual({ by: "other" });
+    const refused = await sign();
+    expect(refused.status).toBe(403);
+    expect(json(refused).error.code).toBe("Forbidden");
+    const deleted = await pool.handle({ method: "DELETE", url: `/keys/${name}?api-version=${V}`, headers }, { worker: other });
+    expect(deleted.status).toBe(200);
+    expect((await pool.handle(get(`/keys/${name}`), { worker: home })).status).toBe(404);
+  });
+
+  it("a request that cannot cross to a worker (not cloneable) answers 500 in the envelope, and the worker serves on", async () => {
+    const res = await pool.handle({ ...get("/keys/anything"), headers: { ...headers, odd: (() => "x") as never } });
+    expect(res.status).toBe(500);
+    expect(json(res).error.code).toBe("InternalServerError");
+    expect((await pool.handle(get("/keys/anything"))).status).toBe(404);
+  });
+
   it("a request without a name goes to the least busy worker; one with a name to its own", async () => {
     const name = `busy-${Date.now()}`;
     const home = pool.workerFor(name);
@@ -153,6 +184,37 @@ describe("two workers over one store", () => {
       const signed = await pool.handle(post(`/keys/${keep}//sign`, { alg: "ES384", value: b64u(new Uint8Array(48)) }), { worker });
       expect(signed.status, signed.body).toBe(200);
     }
+  });
+});
+
+describe("a store that other processes write too (PostgreSQL)", () => {
+  /** A memory store that says it is shared across processes, as PostgresStore does by its lock. */
+  class SharedStore extends MemoryStore {
+    exclusive<T>(_kind: string, _name: string, fn: () => Promise<T>): Promise<T> {
+      return fn();
+    }
+  }
+  let pool: WorkerPool;
+  const store = new SharedStore();
+  beforeAll(async () => {
+    pool = await WorkerPool.start({
+      size: 1,
+      spawn: spawnNodeWorker,
+      store,
+      config: { router: { vaultUrl: "https://shared.vault.test" } },
+    });
+  });
+  afterAll(() => pool.close());
+
+  it("a worker reads every record from the store: a write by another process is seen at once", async () => {
+    const name = `shared-${Date.now()}`;
+    expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
+    expect(json(await pool.handle(get(`/keys/${name}`))).tags).toBeUndefined();
+    // Another server changes the record in the shared store, without the pool hearing of it.
+    const rec = (await store.get("key", name))!;
+    rec.versions[0]!.tags = { by: "another process" };
+    await store.put(rec);
+    expect(json(await pool.handle(get(`/keys/${name}`))).tags).toEqual({ by: "another process" });
   });
 });
 
