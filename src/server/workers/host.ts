@@ -69,7 +69,7 @@ export function startVaultHost(port: HostPort): void {
           ? log.error({ err: error, cause }, "the HSM engine could not be restarted; requests get 503 until it is")
           : log.error({ cause, restarts }, "the HSM engine trapped and was restarted; keys are unsealed again from the store"),
       clock: () => Date.now() + clockOffsetMs,
-      store: new ProxyStore(storeCall, config.durable, cache),
+      store: new ProxyStore(storeCall, config.durable, cache, config.sharedLock === true),
       sharedDomain: new ProxySharedDomain(storeCall),
       ...(config.domainSecret !== undefined ? { domainSecret: config.domainSecret } : {}),
       ...(config.recoverableDays !== undefined ? { recoverableDays: config.recoverableDays } : {}),

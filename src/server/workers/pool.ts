@@ -91,6 +91,9 @@ export class WorkerPool {
   #nextSlot = 0;
   #closing = false;
   #clockOffsetMs = 0;
+  /** The store's cross-process locks that workers hold, by id (store op "lock"). */
+  readonly #locks = new Map<number, { port: WorkerPort; release: () => void }>();
+  #nextLock = 1;
   /** Writes to the store completed so far (record-cache.ts). */
   #writes = 0;
 
@@ -270,6 +273,7 @@ export class WorkerPool {
         clockOffsetMs: this.#clockOffsetMs,
         // A store with a lock across processes is written by other processes too, which no worker hears of.
         cacheRecords: store.exclusive === undefined,
+        sharedLock: store.exclusive !== undefined,
       },
     });
     return ready;
@@ -351,6 +355,12 @@ export class WorkerPool {
   }
 
   #onExit(slot: Slot, port: WorkerPort, reason: string): void {
+    // A worker that stops while holding the store's lock must not keep other processes waiting for ever.
+    for (const [id, held] of this.#locks) {
+      if (held.port !== port) continue;
+      this.#locks.delete(id);
+      held.release();
+    }
     if (slot.port !== port) return;
     const wasLive = slot.live;
     slot.port = undefined;
@@ -376,7 +386,7 @@ export class WorkerPool {
     let reply: ToWorker;
     const writes = this.#writes;
     try {
-      const value = await this.#storeOp(op, args);
+      const value = await this.#storeOp(op, args, port);
       reply = { type: "store-result", id, ok: true, value, ...(op === "get" ? { writes } : {}) };
     } catch (err) {
       reply = { type: "store-result", id, ok: false, message: err instanceof Error ? err.message : String(err) };
@@ -404,10 +414,33 @@ export class WorkerPool {
     }
   }
 
-  #storeOp(op: StoreOp, args: unknown[]): Promise<unknown> {
+  #storeOp(op: StoreOp, args: unknown[], port: WorkerPort): Promise<unknown> {
     const store = this.#options.store;
     const a = args as any[];
     switch (op) {
+      case "lock": {
+        // The store's lock across processes, held for a worker until it says "unlock" or stops.
+        const exclusive = store.exclusive?.bind(store);
+        if (!exclusive) return Promise.reject(new Error("this store has no lock across processes"));
+        const id = this.#nextLock++;
+        return new Promise<number>((acquired, failed) => {
+          exclusive(
+            a[0],
+            a[1],
+            () =>
+              new Promise<void>((release) => {
+                this.#locks.set(id, { port, release });
+                acquired(id);
+              }),
+          ).catch(failed);
+        });
+      }
+      case "unlock": {
+        const held = this.#locks.get(a[0]);
+        this.#locks.delete(a[0]);
+        held?.release();
+        return Promise.resolve();
+      }
       case "getDomain":
         return store.getDomain();
       case "putDomain":

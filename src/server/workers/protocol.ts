@@ -21,6 +21,8 @@ export interface VaultWorkerConfig {
    * by several processes.
    */
   cacheRecords?: boolean;
+  /** The owner's store has a lock across processes (PostgreSQL): the worker takes it through the owner ("lock", "unlock"). */
+  sharedLock?: boolean;
   recoverableDays?: number;
   /** How far the vault's clock runs ahead of real time (the management API's time shift), in ms. */
   clockOffsetMs?: number;
@@ -38,7 +40,19 @@ export interface VaultWorkerConfig {
 }
 
 /** The store calls a worker may make: ObjectStore's methods, and the shared domain's load and save. */
-export const STORE_OPS = ["getDomain", "putDomain", "get", "put", "remove", "list", "names", "loadShared", "saveShared"] as const;
+export const STORE_OPS = [
+  "getDomain",
+  "putDomain",
+  "get",
+  "put",
+  "remove",
+  "list",
+  "names",
+  "loadShared",
+  "saveShared",
+  "lock",
+  "unlock",
+] as const;
 export type StoreOp = (typeof STORE_OPS)[number];
 
 /** Vault-wide operations that the emulator's controls (management API, throttle) ask of a worker's vault. */

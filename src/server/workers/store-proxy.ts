@@ -13,12 +13,27 @@ export class ProxyStore implements ObjectStore {
   readonly durable: boolean;
   readonly #call: StoreCall;
   readonly #cache: RecordCache | undefined;
+  /** The owner's lock across processes, when its store has one (PostgreSQL shared by several servers). */
+  readonly exclusive?: <T>(kind: ObjectKind | "domain", name: string, fn: () => Promise<T>) => Promise<T>;
 
-  /** With a cache, reads of records the owner has not reported written since are answered here. */
-  constructor(call: StoreCall, durable: boolean, cache?: RecordCache) {
+  /**
+   * With a cache, reads of records the owner has not reported written since are answered here. With
+   * `sharedLock`, exclusive() holds the owner's store lock (taken and released through the owner) while fn runs.
+   */
+  constructor(call: StoreCall, durable: boolean, cache?: RecordCache, sharedLock = false) {
     this.#call = call;
     this.durable = durable;
     this.#cache = cache;
+    if (sharedLock) {
+      this.exclusive = async (kind, name, fn) => {
+        const { value: id } = await call("lock", [kind, name]);
+        try {
+          return await fn();
+        } finally {
+          await call("unlock", [id]);
+        }
+      };
+    }
   }
 
   async getDomain(): Promise<SecurityDomainRecord | undefined> {
