@@ -5,7 +5,7 @@
 // mask is built per lane: (mask_p, mask_q, mask_p, mask_q) over each 16 bytes.
 import { MAX_LIMBS, W, limb } from "./limbs";
 import { WINDOW } from "./modexp";
-import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montPairWipe } from "./mont-pair";
+import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montSqrPairNext, montPairWipe } from "./mont-pair";
 
 const TABLE_SIZE: i32 = 1 << WINDOW;
 const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
@@ -90,9 +90,14 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
   }
   let w = windows - 1;
   lookup2(ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+  let first = true; // ACC2 comes from the lookup, not from a product (montSqrPairNext)
   while (w > 0) {
     w--;
-    for (let s = 0; s < WINDOW; s++) montSqrPair(pctx, ACC2, ACC2);
+    for (let s = 0; s < WINDOW; s++) {
+      if (first) montSqrPair(pctx, ACC2, ACC2);
+      else montSqrPairNext(pctx, ACC2, ACC2);
+      first = false;
+    }
     lookup2(SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
     montMulPair(pctx, ACC2, ACC2, SEL2);
   }
@@ -118,7 +123,8 @@ export function modexpVartimePair(pctx: usize, out: usize, base: usize, exp: usi
   }
   memory.copy(ACC2, base, stride);
   for (let i = expBits - 2; i >= 0; i--) {
-    montSqrPair(pctx, ACC2, ACC2);
+    if (i == expBits - 2) montSqrPair(pctx, ACC2, ACC2);
+    else montSqrPairNext(pctx, ACC2, ACC2);
     if (i / <i32>W < expLimbs && ((limb(exp, i / <i32>W) >>> <u32>(i % <i32>W)) & 1) != 0) montMulPair(pctx, ACC2, ACC2, base);
   }
   memory.copy(out, ACC2, stride);

@@ -166,6 +166,19 @@ function columnSum(x: usize, yRev: usize, i0: i32, i1: i32, j0: i32): v128 {
 }
 
 /**
+ * Stores limb i of a result (lanes 0 and 1 of v) into out and into REV[L-1-i], so that REV holds
+ * the result reversed for a next squaring (montSqrPairNext). Limb i is written at the end of
+ * column k = L + i, and REV[L-1-i] = REV[2L-1-k] lies past every index of REV that column k or a
+ * later one reads (at most 2L-2-k for a product, L-2-floor(k/2) for a square): the operand's
+ * reversed copy stays intact for as long as it is read.
+ */
+@inline
+function storeLimb(out: usize, L: i32, i: i32, v: v128): void {
+  v128.store64_lane(out + (<usize>i << 3), v, 0);
+  v128.store64_lane(REV + (<usize>(L - 1 - i) << 3), v, 0);
+}
+
+/**
  * out = a b / R per lane (mod p in lane 0, mod q in lane 1), results in [0, 2m). out may alias a
  * or b: limb k - L of the result is written only after every read of a_(k-L) and b_(k-L).
  * Column k sums a_i b_(k-i) = a_i REV[L-1-k+i] and q_i m_(k-i) = q_i mr[L-1-k+i]; for k < L the
@@ -197,10 +210,10 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
     const s1 = columnSum(a, REV, i0, L, L - 1 - k);
     const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
     const lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
-    v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
+    storeLimb(out, L, k - L, lowPair(lo));
     carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
   }
-  v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
+  storeLimb(out, L, L - 1, lowPair(carry));
 }
 
 /**
@@ -209,13 +222,27 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
  * is added from a register (q_(k-1) is stored at the end of column k).
  */
 export function montSqrPair(pctx: usize, out: usize, a: usize): void {
+  reverse(REV, a, pairCtxL(pctx));
+  sqrPair(pctx, out, a);
+}
+
+/**
+ * montSqrPair for an a that is the result of the previous montMulPair or montSqrPair, unchanged
+ * since: its reversed copy is then already in REV (storeLimb), which saves the copy.
+ */
+export function montSqrPairNext(pctx: usize, out: usize, a: usize): void {
+  sqrPair(pctx, out, a);
+}
+
+/** montSqrPair with REV = a reversed. */
+@inline
+function sqrPair(pctx: usize, out: usize, a: usize): void {
   const L = pairCtxL(pctx);
   const minv = v128.load(pctx + 16);
   const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
   const m1 = v128.load64_zero(mr + (<usize>(L - 2) << 3));
   const split = L > ONE_SUM_MAX_L;
-  reverse(REV, a, L);
   let carry = i64x2.splat(0);
   let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
   for (let k = 0; k < 2 * L - 1; k++) {
@@ -240,9 +267,9 @@ export function montSqrPair(pctx: usize, out: usize, a: usize): void {
     } else {
       const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
       const lo = columnLo(carry, s1, s2, extra, split);
-      v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
+      storeLimb(out, L, k - L, lowPair(lo));
       carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
     }
   }
-  v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
+  storeLimb(out, L, L - 1, lowPair(carry));
 }
