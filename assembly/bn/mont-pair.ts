@@ -89,10 +89,13 @@ function lowPair(t: v128): v128 {
   return i32x4.shuffle(lo, lo, 0, 2, 0, 2);
 }
 
-/** q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1. */
+/**
+ * q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1. The low 32 bits of t go into
+ * the product unmasked: bits W and above of a factor do not change the product mod 2^W.
+ */
 @inline
 function qDigits(t: v128, minv: v128): v128 {
-  const q = v128.and(i64x2.extmul_low_i32x4_u(lowPair(t), minv), i64x2.splat(<i64>MASK64));
+  const q = v128.and(i64x2.extmul_low_i32x4_u(i32x4.shuffle(t, t, 0, 2, 0, 2), minv), i64x2.splat(<i64>MASK64));
   return i32x4.shuffle(q, q, 0, 2, 0, 2);
 }
 
@@ -120,7 +123,7 @@ const ONE_SUM_MAX_L: i32 = 120;
 /** lo of (carry + s1 + s2 + extra) = lo + 2^W hi; extra is below 2^58. */
 @inline
 function columnLo(carry: v128, s1: v128, s2: v128, extra: v128, split: bool): v128 {
-  if (!split) return i64x2.add(i64x2.add(carry, extra), i64x2.add(s1, s2));
+  if (!split) return i64x2.add(i64x2.add(extra, i64x2.add(s1, s2)), carry); // the carry last: it is the latest
   const mask = i64x2.splat(<i64>MASK64);
   const lo = i64x2.add(i64x2.add(v128.and(s1, mask), v128.and(s2, mask)), v128.and(carry, mask));
   return i64x2.add(lo, extra);
@@ -131,6 +134,12 @@ function columnLo(carry: v128, s1: v128, s2: v128, extra: v128, split: bool): v1
 function columnHi(carry: v128, s1: v128, s2: v128, split: bool): v128 {
   if (!split) return i64x2.splat(0);
   return i64x2.add(i64x2.add(i64x2.shr_u(s1, W), i64x2.shr_u(s2, W)), i64x2.shr_u(carry, W));
+}
+
+/** The carry into the next column: columnHi + c, with no add of a zero in the one-sum form. */
+@inline
+function carryOut(carry: v128, s1: v128, s2: v128, c: v128, split: bool): v128 {
+  return split ? i64x2.add(columnHi(carry, s1, s2, split), c) : c;
 }
 
 /** Stores the aligned 16-byte chunk of Q2 that holds q_i (i >= 0), given q_i and q_(i-1). */
@@ -199,7 +208,7 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
     const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
     const lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
     const q = qDigits(lo, minv);
-    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
     if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
     qPrev2 = qPrev;
     qPrev = q;
@@ -211,7 +220,7 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
     const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
     const lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
     storeLimb(out, L, k - L, lowPair(lo));
-    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
   }
   storeLimb(out, L, L - 1, lowPair(carry));
 }
@@ -259,7 +268,7 @@ function sqrPair(pctx: usize, out: usize, a: usize): void {
       const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
       const lo = columnLo(carry, s1, s2, extra, split);
       const q = qDigits(lo, minv);
-      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
+      carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
       if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
       qPrev2 = qPrev;
       qPrev = q;
@@ -268,7 +277,7 @@ function sqrPair(pctx: usize, out: usize, a: usize): void {
       const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
       const lo = columnLo(carry, s1, s2, extra, split);
       storeLimb(out, L, k - L, lowPair(lo));
-      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
+      carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
     }
   }
   storeLimb(out, L, L - 1, lowPair(carry));
