@@ -90,13 +90,14 @@ function lowPair(t: v128): v128 {
 }
 
 /**
- * q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1. The low 32 bits of t go into
- * the product unmasked: bits W and above of a factor do not change the product mod 2^W.
+ * q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1 (lanes 2 and 3 zero): the low
+ * 32 bits of the product of t's low 32 bits and m' (i32x4.mul), of which the low W bits depend
+ * only on the low W bits of each factor. Fewer steps than a widening multiply and a shuffle back:
+ * this is on the path from one column's digit to the next.
  */
 @inline
 function qDigits(t: v128, minv: v128): v128 {
-  const q = v128.and(i64x2.extmul_low_i32x4_u(i32x4.shuffle(t, t, 0, 2, 0, 2), minv), i64x2.splat(<i64>MASK64));
-  return i32x4.shuffle(q, q, 0, 2, 0, 2);
+  return v128.and(i32x4.mul(i32x4.shuffle(t, t, 0, 2, 0, 2), minv), i32x4(<i32>MASK64, <i32>MASK64, 0, 0));
 }
 
 /** x_i y_j + x_(i+1) y_(j+1) for the 16-byte chunks at x and y, both paired: two terms of a column. */
