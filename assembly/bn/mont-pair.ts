@@ -24,6 +24,9 @@ export function montPairCtxSize(L: i32): usize {
   return 32 + (<usize>L << 4);
 }
 
+/** montPairCtxSize(MAX_LIMBS), as a constant for static buffers. */
+export const MAX_PAIR_CTX_SIZE: i32 = 32 + (MAX_LIMBS << 4);
+
 @inline
 export function pairCtxL(pctx: usize): i32 {
   return load<i32>(pctx);
