@@ -146,6 +146,18 @@ function carryOut(carry: v128, s1: v128, s2: v128, c: v128, split: bool): v128 {
   return split ? i64x2.add(columnHi(carry, s1, s2, split), c) : c;
 }
 
+/** storeDigit for an even i: the chunk (q_i, 0) (its second half comes with q_(i+1)). */
+@inline
+function storeDigitEven(i: i32, q: v128): void {
+  v128.store(Q2 + (<usize>i << 3), i32x4.shuffle(q, i32x4.splat(0), 0, 1, 4, 5));
+}
+
+/** storeDigit for an odd i: the chunk (q_(i-1), q_i). */
+@inline
+function storeDigitOdd(i: i32, q: v128, qBefore: v128): void {
+  v128.store(Q2 + (<usize>(i - 1) << 3), i32x4.shuffle(qBefore, q, 0, 1, 4, 5));
+}
+
 /** Stores the aligned 16-byte chunk of Q2 that holds q_i (i >= 0), given q_i and q_(i-1). */
 @inline
 function storeDigit(i: i32, q: v128, qBefore: v128): void {
@@ -207,13 +219,25 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
   reverse(REV, b, L);
   let carry = i64x2.splat(0);
   let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
-  for (let k = 0; k < L; k++) {
-    const s1 = columnSum(a, REV, 0, k + 1, L - 1 - k);
-    const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
-    const lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
-    const q = qDigits(lo, minv);
+  // Columns 0 to L - 1 by pairs, even then odd, so that the parity of the digit stored is known
+  // where the code is written (as in sqrPair).
+  for (let k = 0; k < L; k += 2) {
+    let s1 = columnSum(a, REV, 0, k + 1, L - 1 - k);
+    let s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
+    let lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
+    let q = qDigits(lo, minv);
     carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
-    if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
+    if (k > 0) storeDigitOdd(k - 1, qPrev, qPrev2);
+    qPrev2 = qPrev;
+    qPrev = q;
+    if (k + 1 == L) break;
+    const c = k + 1;
+    s1 = columnSum(a, REV, 0, c + 1, L - 1 - c);
+    s2 = columnSum(Q2, mr, 0, c - 1, L - 1 - c);
+    lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
+    q = qDigits(lo, minv);
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
+    storeDigitEven(c - 1, qPrev);
     qPrev2 = qPrev;
     qPrev = q;
   }
@@ -269,7 +293,7 @@ function sqrPair(pctx: usize, out: usize, a: usize): void {
     let lo = columnLo(carry, s1, s2, extra, split);
     let q = qDigits(lo, minv);
     carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
-    if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
+    if (k > 0) storeDigitOdd(k - 1, qPrev, qPrev2);
     qPrev2 = qPrev;
     qPrev = q;
     if (k + 1 == L) break;
@@ -280,7 +304,7 @@ function sqrPair(pctx: usize, out: usize, a: usize): void {
     lo = columnLo(carry, s1, s2, extra, split);
     q = qDigits(lo, minv);
     carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
-    storeDigit(c - 1, qPrev, qPrev2);
+    storeDigitEven(c - 1, qPrev);
     qPrev2 = qPrev;
     qPrev = q;
   }
