@@ -102,10 +102,35 @@ function shiftRight(a: usize, n: i32, k: u64, top: u64): void {
   setWord(a, n - 1, (word(a, n - 1) >> k) | (top << (64 - k)));
 }
 
-/** x = x / 2 mod m, for x < m (m odd, n words): (x + m) / 2 when x is odd. */
+/** x = x / 2 mod m, for x < m (m odd, n words): (x + m) / 2 when x is odd, added and shifted in one pass. */
 function halveMod(x: usize, m: usize, n: i32): void {
-  const carry = (word(x, 0) & 1) != 0 ? addWords(x, m, n) : 0;
-  shiftRight(x, n, 1, carry);
+  if ((word(x, 0) & 1) == 0) {
+    shiftRight(x, n, 1, 0);
+    return;
+  }
+  let a = word(x, 0);
+  let prev = a + word(m, 0);
+  let c: u64 = prev < a ? 1 : 0;
+  for (let i = 1; i < n; i++) {
+    a = word(x, i);
+    const s = a + word(m, i) + c;
+    c = s < a || (c != 0 && s == a) ? 1 : 0;
+    setWord(x, i - 1, (prev >> 1) | (s << 63));
+    prev = s;
+  }
+  setWord(x, n - 1, (prev >> 1) | (c << 63));
+}
+
+/** The length of a in words (n at most), its top word nonzero unless a is 0 (then 1). */
+function wordLength(a: usize, n: i32): i32 {
+  while (n > 1 && word(a, n - 1) == 0) n--;
+  return n;
+}
+
+/** a >= b for a of na words and b of nb words, each of its length (wordLength). */
+function geLenVartime(a: usize, na: i32, b: usize, nb: i32): bool {
+  if (na != nb) return na > nb;
+  return geVartime(a, b, na);
 }
 
 /** x = x - y mod m, for x, y < m. */
@@ -125,26 +150,32 @@ export function modInvVartime(out: usize, a: usize, m: usize, L: i32): bool {
   memory.fill(X1, 0, <usize>n << 3);
   memory.fill(X2, 0, <usize>n << 3);
   setWord(X1, 0, 1);
+  // u and v only shrink: their passes run over their current lengths (the words above are zero).
+  let nu = wordLength(U, n), nv = n;
   let ok = false;
-  if (!isZeroVartime(U, n)) {
-    while (!isZeroVartime(U, n)) {
+  if (!isZeroVartime(U, nu)) {
+    while (!isZeroVartime(U, nu)) {
       while ((word(U, 0) & 1) == 0) {
-        shiftRight(U, n, 1, 0);
+        shiftRight(U, nu, 1, 0);
+        nu = wordLength(U, nu);
         halveMod(X1, MW, n);
       }
       while ((word(V, 0) & 1) == 0) {
-        shiftRight(V, n, 1, 0);
+        shiftRight(V, nv, 1, 0);
+        nv = wordLength(V, nv);
         halveMod(X2, MW, n);
       }
-      if (geVartime(U, V, n)) {
-        subWords(U, V, n);
+      if (geLenVartime(U, nu, V, nv)) {
+        subWords(U, V, nu);
+        nu = wordLength(U, nu);
         subMod(X1, X2, MW, n);
       } else {
-        subWords(V, U, n);
+        subWords(V, U, nv);
+        nv = wordLength(V, nv);
         subMod(X2, X1, MW, n);
       }
     }
-    ok = isOneVartime(V, n);
+    ok = isOneVartime(V, nv);
     if (ok) fromWords(out, L, X2, n);
   }
   const bytes = <usize>n << 3;
