@@ -5,7 +5,7 @@
 // mask is built per lane: (mask_p, mask_q, mask_p, mask_q) over each 16 bytes.
 import { MAX_LIMBS, W, limb } from "./limbs";
 import { WINDOW } from "./modexp";
-import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montPairWipe } from "./mont-pair";
+import { pairCtxL, pairCtxOne, montMulPair, montSqrPair, montSqrPairNext, montPairWipe } from "./mont-pair";
 
 const TABLE_SIZE: i32 = 1 << WINDOW;
 const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
@@ -35,9 +35,27 @@ function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
     const mq = <i32>(~dq & (dq - 1)) >> 31;
     v128.store(MASKS + (<usize>j << 4), i32x4(mp, mq, mp, mq));
   }
-  // Chunks of 16 bytes; for an odd L the last chunk also reads the next 8 bytes
-  // (the table has room) and writes 8 bytes of dst's scratch tail.
-  for (let o: usize = 0; o < stride; o += 16) {
+  // Four chunks of 16 bytes per pass over the table, so that each mask is loaded once for four
+  // (the loads bound this loop), then the rest one chunk at a time; for an odd L the last chunk
+  // also reads the next 8 bytes (the table has room) and writes 8 bytes of dst's scratch tail.
+  let o: usize = 0;
+  for (; o + 64 <= stride; o += 64) {
+    let a0 = i64x2.splat(0), a1 = i64x2.splat(0), a2 = i64x2.splat(0), a3 = i64x2.splat(0);
+    let e = TABLE2 + o;
+    for (let j: usize = 0; j < <usize>TABLE_SIZE; j++) {
+      const m = v128.load(MASKS + (j << 4));
+      a0 = v128.or(a0, v128.and(v128.load(e), m));
+      a1 = v128.or(a1, v128.and(v128.load(e, 16), m));
+      a2 = v128.or(a2, v128.and(v128.load(e, 32), m));
+      a3 = v128.or(a3, v128.and(v128.load(e, 48), m));
+      e += stride;
+    }
+    v128.store(dst + o, a0);
+    v128.store(dst + o, a1, 16);
+    v128.store(dst + o, a2, 32);
+    v128.store(dst + o, a3, 48);
+  }
+  for (; o < stride; o += 16) {
     let acc = i64x2.splat(0);
     let e = TABLE2 + o;
     for (let j: usize = 0; j < <usize>TABLE_SIZE; j += 2) {
@@ -59,8 +77,11 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
   const stride = <usize>L << 3;
   memory.copy(TABLE2, pairCtxOne(pctx), stride);
   memory.copy(TABLE2 + stride, base, stride);
+  // base^j: a squaring for even j (cheaper than a multiplication), else the entry below times base.
   for (let j = 2; j < TABLE_SIZE; j++) {
-    montMulPair(pctx, TABLE2 + <usize>j * stride, TABLE2 + <usize>(j - 1) * stride, base);
+    const dst = TABLE2 + <usize>j * stride;
+    if ((j & 1) == 0) montSqrPair(pctx, dst, TABLE2 + <usize>(j >> 1) * stride);
+    else montMulPair(pctx, dst, TABLE2 + <usize>(j - 1) * stride, base);
   }
   const windows = (expBits + WINDOW - 1) / WINDOW;
   if (windows == 0) {
@@ -69,9 +90,14 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
   }
   let w = windows - 1;
   lookup2(ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+  let first = true; // ACC2 comes from the lookup, not from a product (montSqrPairNext)
   while (w > 0) {
     w--;
-    for (let s = 0; s < WINDOW; s++) montSqrPair(pctx, ACC2, ACC2);
+    for (let s = 0; s < WINDOW; s++) {
+      if (first) montSqrPair(pctx, ACC2, ACC2);
+      else montSqrPairNext(pctx, ACC2, ACC2);
+      first = false;
+    }
     lookup2(SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
     montMulPair(pctx, ACC2, ACC2, SEL2);
   }
@@ -97,7 +123,8 @@ export function modexpVartimePair(pctx: usize, out: usize, base: usize, exp: usi
   }
   memory.copy(ACC2, base, stride);
   for (let i = expBits - 2; i >= 0; i--) {
-    montSqrPair(pctx, ACC2, ACC2);
+    if (i == expBits - 2) montSqrPair(pctx, ACC2, ACC2);
+    else montSqrPairNext(pctx, ACC2, ACC2);
     if (i / <i32>W < expLimbs && ((limb(exp, i / <i32>W) >>> <u32>(i % <i32>W)) & 1) != 0) montMulPair(pctx, ACC2, ACC2, base);
   }
   memory.copy(out, ACC2, stride);

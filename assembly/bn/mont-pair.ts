@@ -24,6 +24,9 @@ export function montPairCtxSize(L: i32): usize {
   return 32 + (<usize>L << 4);
 }
 
+/** montPairCtxSize(MAX_LIMBS), as a constant for static buffers. */
+export const MAX_PAIR_CTX_SIZE: i32 = 32 + (MAX_LIMBS << 4);
+
 @inline
 export function pairCtxL(pctx: usize): i32 {
   return load<i32>(pctx);
@@ -89,11 +92,15 @@ function lowPair(t: v128): v128 {
   return i32x4.shuffle(lo, lo, 0, 2, 0, 2);
 }
 
-/** q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1. */
+/**
+ * q = lo(t) m' mod 2^W per lane, as an i32 pair in lanes 0 and 1 (lanes 2 and 3 zero): the low
+ * 32 bits of the product of t's low 32 bits and m' (i32x4.mul), of which the low W bits depend
+ * only on the low W bits of each factor. Fewer steps than a widening multiply and a shuffle back:
+ * this is on the path from one column's digit to the next.
+ */
 @inline
 function qDigits(t: v128, minv: v128): v128 {
-  const q = v128.and(i64x2.extmul_low_i32x4_u(lowPair(t), minv), i64x2.splat(<i64>MASK64));
-  return i32x4.shuffle(q, q, 0, 2, 0, 2);
+  return v128.and(i32x4.mul(i32x4.shuffle(t, t, 0, 2, 0, 2), minv), i32x4(<i32>MASK64, <i32>MASK64, 0, 0));
 }
 
 /** x_i y_j + x_(i+1) y_(j+1) for the 16-byte chunks at x and y, both paired: two terms of a column. */
@@ -120,7 +127,7 @@ const ONE_SUM_MAX_L: i32 = 120;
 /** lo of (carry + s1 + s2 + extra) = lo + 2^W hi; extra is below 2^58. */
 @inline
 function columnLo(carry: v128, s1: v128, s2: v128, extra: v128, split: bool): v128 {
-  if (!split) return i64x2.add(i64x2.add(carry, extra), i64x2.add(s1, s2));
+  if (!split) return i64x2.add(i64x2.add(extra, i64x2.add(s1, s2)), carry); // the carry last: it is the latest
   const mask = i64x2.splat(<i64>MASK64);
   const lo = i64x2.add(i64x2.add(v128.and(s1, mask), v128.and(s2, mask)), v128.and(carry, mask));
   return i64x2.add(lo, extra);
@@ -131,6 +138,24 @@ function columnLo(carry: v128, s1: v128, s2: v128, extra: v128, split: bool): v1
 function columnHi(carry: v128, s1: v128, s2: v128, split: bool): v128 {
   if (!split) return i64x2.splat(0);
   return i64x2.add(i64x2.add(i64x2.shr_u(s1, W), i64x2.shr_u(s2, W)), i64x2.shr_u(carry, W));
+}
+
+/** The carry into the next column: columnHi + c, with no add of a zero in the one-sum form. */
+@inline
+function carryOut(carry: v128, s1: v128, s2: v128, c: v128, split: bool): v128 {
+  return split ? i64x2.add(columnHi(carry, s1, s2, split), c) : c;
+}
+
+/** storeDigit for an even i: the chunk (q_i, 0) (its second half comes with q_(i+1)). */
+@inline
+function storeDigitEven(i: i32, q: v128): void {
+  v128.store(Q2 + (<usize>i << 3), i32x4.shuffle(q, i32x4.splat(0), 0, 1, 4, 5));
+}
+
+/** storeDigit for an odd i: the chunk (q_(i-1), q_i). */
+@inline
+function storeDigitOdd(i: i32, q: v128, qBefore: v128): void {
+  v128.store(Q2 + (<usize>(i - 1) << 3), i32x4.shuffle(qBefore, q, 0, 1, 4, 5));
 }
 
 /** Stores the aligned 16-byte chunk of Q2 that holds q_i (i >= 0), given q_i and q_(i-1). */
@@ -166,6 +191,19 @@ function columnSum(x: usize, yRev: usize, i0: i32, i1: i32, j0: i32): v128 {
 }
 
 /**
+ * Stores limb i of a result (lanes 0 and 1 of v) into out and into REV[L-1-i], so that REV holds
+ * the result reversed for a next squaring (montSqrPairNext). Limb i is written at the end of
+ * column k = L + i, and REV[L-1-i] = REV[2L-1-k] lies past every index of REV that column k or a
+ * later one reads (at most 2L-2-k for a product, L-2-floor(k/2) for a square): the operand's
+ * reversed copy stays intact for as long as it is read.
+ */
+@inline
+function storeLimb(out: usize, L: i32, i: i32, v: v128): void {
+  v128.store64_lane(out + (<usize>i << 3), v, 0);
+  v128.store64_lane(REV + (<usize>(L - 1 - i) << 3), v, 0);
+}
+
+/**
  * out = a b / R per lane (mod p in lane 0, mod q in lane 1), results in [0, 2m). out may alias a
  * or b: limb k - L of the result is written only after every read of a_(k-L) and b_(k-L).
  * Column k sums a_i b_(k-i) = a_i REV[L-1-k+i] and q_i m_(k-i) = q_i mr[L-1-k+i]; for k < L the
@@ -181,13 +219,25 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
   reverse(REV, b, L);
   let carry = i64x2.splat(0);
   let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
-  for (let k = 0; k < L; k++) {
-    const s1 = columnSum(a, REV, 0, k + 1, L - 1 - k);
-    const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
-    const lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
-    const q = qDigits(lo, minv);
-    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
-    if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
+  // Columns 0 to L - 1 by pairs, even then odd, so that the parity of the digit stored is known
+  // where the code is written (as in sqrPair).
+  for (let k = 0; k < L; k += 2) {
+    let s1 = columnSum(a, REV, 0, k + 1, L - 1 - k);
+    let s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
+    let lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
+    let q = qDigits(lo, minv);
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
+    if (k > 0) storeDigitOdd(k - 1, qPrev, qPrev2);
+    qPrev2 = qPrev;
+    qPrev = q;
+    if (k + 1 == L) break;
+    const c = k + 1;
+    s1 = columnSum(a, REV, 0, c + 1, L - 1 - c);
+    s2 = columnSum(Q2, mr, 0, c - 1, L - 1 - c);
+    lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(qPrev, m1), split);
+    q = qDigits(lo, minv);
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
+    storeDigitEven(c - 1, qPrev);
     qPrev2 = qPrev;
     qPrev = q;
   }
@@ -197,10 +247,10 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
     const s1 = columnSum(a, REV, i0, L, L - 1 - k);
     const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
     const lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
-    v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
-    carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
+    storeLimb(out, L, k - L, lowPair(lo));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
   }
-  v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
+  storeLimb(out, L, L - 1, lowPair(carry));
 }
 
 /**
@@ -209,40 +259,82 @@ export function montMulPair(pctx: usize, out: usize, a: usize, b: usize): void {
  * is added from a register (q_(k-1) is stored at the end of column k).
  */
 export function montSqrPair(pctx: usize, out: usize, a: usize): void {
+  reverse(REV, a, pairCtxL(pctx));
+  sqrPair(pctx, out, a);
+}
+
+/**
+ * montSqrPair for an a that is the result of the previous montMulPair or montSqrPair, unchanged
+ * since: its reversed copy is then already in REV (storeLimb), which saves the copy.
+ */
+export function montSqrPairNext(pctx: usize, out: usize, a: usize): void {
+  sqrPair(pctx, out, a);
+}
+
+/** montSqrPair with REV = a reversed. */
+@inline
+function sqrPair(pctx: usize, out: usize, a: usize): void {
   const L = pairCtxL(pctx);
   const minv = v128.load(pctx + 16);
   const mr = pctx + 32;
   const m0 = v128.load64_zero(mr + (<usize>(L - 1) << 3));
   const m1 = v128.load64_zero(mr + (<usize>(L - 2) << 3));
   const split = L > ONE_SUM_MAX_L;
-  reverse(REV, a, L);
   let carry = i64x2.splat(0);
   let qPrev = i64x2.splat(0), qPrev2 = i64x2.splat(0);
-  for (let k = 0; k < 2 * L - 1; k++) {
-    const i0 = k < L ? 0 : k - L + 1;
-    const half = (k + 1) >> 1;
-    const s1 = i64x2.shl(columnSum(a, REV, i0, half, L - 1 - k), 1);
-    let extra = i64x2.splat(0);
-    if ((k & 1) == 0) {
-      const d = v128.load64_zero(a + (<usize>(k >> 1) << 3));
-      extra = i64x2.extmul_low_i32x4_u(d, d);
-    }
-    if (k < L) {
-      extra = i64x2.add(extra, i64x2.extmul_low_i32x4_u(qPrev, m1));
-      const s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
-      const lo = columnLo(carry, s1, s2, extra, split);
-      const q = qDigits(lo, minv);
-      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W));
-      if (k > 0) storeDigit(k - 1, qPrev, qPrev2);
-      qPrev2 = qPrev;
-      qPrev = q;
-      if (k == L - 1) storeDigit(k, q, qPrev2);
-    } else {
-      const s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
-      const lo = columnLo(carry, s1, s2, extra, split);
-      v128.store64_lane(out + (<usize>(k - L) << 3), lowPair(lo), 0);
-      carry = i64x2.add(columnHi(carry, s1, s2, split), i64x2.shr_u(lo, W));
-    }
+  // Columns 0 to L - 1 by pairs: an even column (with the diagonal term a_(k/2)^2), then an odd
+  // one (none). Unrolled so that the parity is known where the code is written: a branch on it
+  // in every column cost 3% (assembly/bn/NOTES.md).
+  for (let k = 0; k < L; k += 2) {
+    let s1 = i64x2.shl(columnSum(a, REV, 0, k >> 1, L - 1 - k), 1);
+    const d = v128.load64_zero(a + (<usize>(k >> 1) << 3));
+    let extra = i64x2.add(i64x2.extmul_low_i32x4_u(qPrev, m1), i64x2.extmul_low_i32x4_u(d, d));
+    let s2 = k > 1 ? columnSum(Q2, mr, 0, k - 1, L - 1 - k) : i64x2.splat(0);
+    let lo = columnLo(carry, s1, s2, extra, split);
+    let q = qDigits(lo, minv);
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
+    if (k > 0) storeDigitOdd(k - 1, qPrev, qPrev2);
+    qPrev2 = qPrev;
+    qPrev = q;
+    if (k + 1 == L) break;
+    const c = k + 1;
+    s1 = i64x2.shl(columnSum(a, REV, 0, (c + 1) >> 1, L - 1 - c), 1);
+    extra = i64x2.extmul_low_i32x4_u(qPrev, m1);
+    s2 = columnSum(Q2, mr, 0, c - 1, L - 1 - c);
+    lo = columnLo(carry, s1, s2, extra, split);
+    q = qDigits(lo, minv);
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(i64x2.add(lo, i64x2.extmul_low_i32x4_u(q, m0)), W), split);
+    storeDigitEven(c - 1, qPrev);
+    qPrev2 = qPrev;
+    qPrev = q;
   }
-  v128.store64_lane(out + (<usize>(L - 1) << 3), lowPair(carry), 0);
+  storeDigit(L - 1, qPrev, qPrev2);
+  // Columns L to 2L - 2, by pairs from an even one (an odd L starts with column L alone).
+  let k = L;
+  if ((L & 1) != 0 && L > 1) {
+    const s1 = i64x2.shl(columnSum(a, REV, 1, (k + 1) >> 1, L - 1 - k), 1);
+    const s2 = columnSum(Q2, mr, 1, L, L - 1 - k);
+    const lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
+    storeLimb(out, L, 0, lowPair(lo));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
+    k++;
+  }
+  for (; k < 2 * L - 1; k += 2) {
+    let i0 = k - L + 1;
+    let s1 = i64x2.shl(columnSum(a, REV, i0, k >> 1, L - 1 - k), 1);
+    const d = v128.load64_zero(a + (<usize>(k >> 1) << 3));
+    let s2 = columnSum(Q2, mr, i0, L, L - 1 - k);
+    let lo = columnLo(carry, s1, s2, i64x2.extmul_low_i32x4_u(d, d), split);
+    storeLimb(out, L, k - L, lowPair(lo));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
+    if (k + 1 == 2 * L - 1) break;
+    const c = k + 1;
+    i0 = c - L + 1;
+    s1 = i64x2.shl(columnSum(a, REV, i0, (c + 1) >> 1, L - 1 - c), 1);
+    s2 = columnSum(Q2, mr, i0, L, L - 1 - c);
+    lo = columnLo(carry, s1, s2, i64x2.splat(0), split);
+    storeLimb(out, L, c - L, lowPair(lo));
+    carry = carryOut(carry, s1, s2, i64x2.shr_u(lo, W), split);
+  }
+  storeLimb(out, L, L - 1, lowPair(carry));
 }

@@ -9,6 +9,7 @@ import { deinterleave, interleave, montPairCtxInit, montMulPair, montSqrPair } f
 import { modexpCtPair } from "../bn/modexp-pair";
 import { modexpCt, modexpVartime } from "../bn/modexp";
 import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
+import { modInvVartime } from "../bn/inverse";
 
 const MAX_BN_BYTES: u32 = 512; // 4096 bits
 
@@ -227,4 +228,19 @@ export function bn_modexp2(len: u32, eLen: u32): i32 {
   toBytes(ioOut(), <i32>len, AP, L);
   toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
   return <i32>len;
+}
+
+/**
+ * IN = m || a (mLen bytes each, m odd and > 1, a < m). OUT = a^-1 mod m (mLen bytes) by the
+ * variable-time binary Euclid; returns mLen, or 0 when gcd(a, m) != 1.
+ */
+export function bn_mod_inv_vartime(mLen: u32): i32 {
+  if (mLen < 1 || mLen > MAX_BN_BYTES) return ERR_LENGTH;
+  const n = limbsForBytes(mLen);
+  fromBytes(M, n, ioIn(), <i32>mLen);
+  if (bitLengthVartime(M, n) < 2 || (limb(M, 0) & 1) == 0) return ERR_PARAM;
+  if (loadOperand(A, mLen, mLen) < 0) return ERR_PARAM;
+  if (!modInvVartime(T, A, M, n)) return 0;
+  toBytes(ioOut(), <i32>mLen, T, n);
+  return <i32>mLen;
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Core } from "../../../src/engine/core.js";
 import { newTestCore } from "../../helpers/core.js";
-import { bigToBytes, bitLength, bytesToBig, modInv, modPow } from "../../helpers/bigint.js";
+import { bigToBytes, bitLength, bytesToBig, gcd, modInv, modPow } from "../../helpers/bigint.js";
 
 let core: Core;
 beforeAll(async () => {
@@ -265,6 +265,48 @@ describe("bn: paired (two-lane SIMD) Montgomery arithmetic, as used for the CRT 
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+/** a^-1 mod m by the core's variable-time binary Euclid, or null when it reports gcd(a, m) != 1. */
+function modInvVartime(m: bigint, a: bigint): bigint | null {
+  const len = byteLen(m);
+  core.writeAll(bigToBytes(m, len), bigToBytes(a, len));
+  const n = core.call("bn_mod_inv_vartime", "bn_mod_inv_vartime", len);
+  return n === 0 ? null : bytesToBig(core.read(len));
+}
+
+describe("bn: modular inverse (variable time, for blinded values)", () => {
+  const check = (m: bigint, a: bigint) => {
+    const r = modInvVartime(m, a);
+    if (gcd(a, m) !== 1n) {
+      expect(r, `${a} mod ${m}`).toBeNull();
+      return;
+    }
+    expect(r, `${a} mod ${m}`).not.toBeNull();
+    expect((a * r!) % m, `${a} mod ${m}`).toBe(1n % m);
+    expect(r! < m).toBe(true);
+    expect(r).toBe(modInv(a, m));
+  };
+
+  it("a a^-1 = 1 mod m for random odd moduli of 2 to 4096 bits, and no inverse when gcd(a, m) > 1", () => {
+    fc.assert(
+      fc.property(
+        oddModulus(2, 4096).chain((m) => fc.tuple(fc.constant(m), below(m))),
+        ([m, a]) => check(m, a),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("edge moduli and values: 0, 1, m-1, all-ones limbs, common factors", () => {
+    for (const m of edgeModuli)
+      for (const a of [0n, 1n, 2n, 3n, m - 1n, m - 2n, ((1n << 28n) - 1n) % m, ((1n << 56n) - 1n) % m]) if (a >= 0n && a < m) check(m, a);
+    // m = p q with a a multiple of p: no inverse.
+    const p = (1n << 127n) - 1n;
+    const q = (1n << 89n) - 1n;
+    check(p * q, p * 12345n);
+    check(p * q, q);
   });
 });
 
