@@ -7,6 +7,8 @@ import { inlineWasm, inlineWorker } from "./inline-assets.js";
 import { openOfflineVault, type OfflineVault, type OfflineVaultOptions, type WasmInput } from "./vault.js";
 
 export { DEFAULT_OFFLINE_URL, type OfflineVault, type OfflineVaultOptions, type OfflineClientOptions, type WasmInput } from "./vault.js";
+export type { OfflineManagement } from "./management.js";
+export type { ControlsOptions, SeedInput, ThrottleInput } from "../server/vaults/options.js";
 
 /**
  * A Key Vault in the page (or, with `worker: true`, in a Web Worker): give `url`, `credential` and
