@@ -5,7 +5,7 @@ import { drbgGenerate } from "../rand/drbg";
 import { OK, ERR_KEYGEN } from "../status";
 import { MAX_LIMBS, W, MASK, bit, copy, eqMask, fromBytes, limb, limbsFor, reduceOnce, setLimb, sub, subSmall, zero } from "./limbs";
 import { ctxM, ctxOne, montCtxInit, montSqr, toMont } from "./mont";
-import { deinterleave, interleave, montPairCtxInit } from "./mont-pair";
+import { MAX_PAIR_CTX_SIZE, deinterleave, interleave, montPairCtxInit } from "./mont-pair";
 import { modexpCtPair } from "./modexp-pair";
 import { invSmall, modSmall, mod64, reciprocal64 } from "./small";
 
@@ -81,7 +81,7 @@ const MR_YB = memory.data(S, 16);
 const MR_T = memory.data(S, 16);
 const MR_NEG1 = memory.data(S, 16);
 const MR_B2 = memory.data(MAX_LIMBS * 8 + 16, 16); // bases, paired
-const MR_CTX2 = memory.data(32 + MAX_LIMBS * 16, 16); // montPairCtxSize(MAX_LIMBS)
+const MR_CTX2 = memory.data(MAX_PAIR_CTX_SIZE, 16);
 const RAND = memory.data(S, 16);
 
 /** Fills dst (n >= limbsFor(bits) limbs) with a number of `bits` uniformly random bits. */
