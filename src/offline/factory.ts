@@ -1,13 +1,11 @@
 // How an offline vault makes each of its vaults (the directory's VaultFactory): a store (the caller's,
-// or memory), then either an engine, a Vault and a router in this thread, or a pool of one worker over
-// the store.
+// or memory), then either the emulator's own in-thread factory (engine, Vault and router here), or a
+// pool of one worker over the store.
 import { Hsm } from "../engine/index.js";
 import { MemoryStore } from "../store/memory.js";
-import type { ObjectStore, SecurityDomainRecord, SharedDomainSource } from "../store/types.js";
-import { Vault } from "../vault/index.js";
-import { createRouter } from "../server/router.js";
+import type { ObjectStore } from "../store/types.js";
 import { DEFAULT_VAULT, type VaultFactory } from "../server/vaults/directory.js";
-import { poolControls, vaultControls } from "../server/vaults/factory.js";
+import { givenDomain, poolControls, vaultFactory } from "../server/vaults/factory.js";
 import { Throttle, type ThrottleLimits } from "../server/vaults/throttle.js";
 import { WorkerPool } from "../server/workers/pool.js";
 import type { VaultWorkerConfig, WorkerPort } from "../server/workers/protocol.js";
@@ -28,46 +26,35 @@ export interface OfflineFactoryOptions {
   onPool(name: string, pool: WorkerPool | undefined): void;
 }
 
-/** A domain source that hands a vault a given sealed domain (a management import from another emulator). */
-function givenDomain(record: SecurityDomainRecord): SharedDomainSource {
-  return { description: "the imported security domain", load: async () => record, save: async () => {} };
-}
-
 export function offlineVaultFactory(o: OfflineFactoryOptions): VaultFactory {
+  const openStore = async (name: string): Promise<ObjectStore> =>
+    name === DEFAULT_VAULT ? (o.defaultStore ?? new MemoryStore()) : o.openStore ? await o.openStore(name) : new MemoryStore();
+  const routerFor = (name: string) => ({
+    scheme: "https" as const,
+    ...(name === DEFAULT_VAULT ? { vaultUrl: o.defaultUrl } : {}),
+    ...(o.authResource !== undefined ? { authResource: o.authResource } : {}),
+  });
+  const common = {
+    ...(o.domainSecret !== undefined ? { domainSecret: o.domainSecret } : {}),
+    ...(o.recoverableDays !== undefined ? { recoverableDays: o.recoverableDays } : {}),
+  };
+  if (!o.spawnWorker) {
+    return vaultFactory({
+      openStore,
+      engine: () => Hsm.create(o.wasm ? { wasm: o.wasm } : {}),
+      router: (name) => ({ ...routerFor(name), vaultName: name }),
+      ...common,
+      ...(o.throttle ? { throttle: o.throttle } : {}),
+    });
+  }
+  const spawn = o.spawnWorker;
   return async (spec, clock) => {
-    const isDefault = spec.name === DEFAULT_VAULT;
-    const store = isDefault ? (o.defaultStore ?? new MemoryStore()) : o.openStore ? await o.openStore(spec.name) : new MemoryStore();
-    const router = {
-      scheme: "https" as const,
-      ...(isDefault ? { vaultUrl: o.defaultUrl } : {}),
-      ...(o.authResource !== undefined ? { authResource: o.authResource } : {}),
-    };
-    const common = {
-      ...(o.domainSecret !== undefined ? { domainSecret: o.domainSecret } : {}),
-      ...(o.recoverableDays !== undefined ? { recoverableDays: o.recoverableDays } : {}),
-    };
-    const throttle = o.throttle ? { throttle: new Throttle(o.throttle, clock.now) } : {};
-    const newEngine = () => Hsm.create(o.wasm ? { wasm: o.wasm } : {});
+    const store = await openStore(spec.name);
     try {
-      if (!o.spawnWorker) {
-        const vault = await Vault.open({
-          hsm: await newEngine(),
-          store,
-          clock: clock.now,
-          ...common,
-          ...(spec.securityDomain ? { sharedDomain: givenDomain(spec.securityDomain) } : {}),
-        });
-        return {
-          controls: vaultControls(vault),
-          router: createRouter({ vault, ...router, vaultName: spec.name }),
-          ...throttle,
-          close: () => store.close(),
-        };
-      }
       // The pool keeps the domain sealed in this thread's memory, or hands the workers the imported one.
       const sharedDomain = spec.securityDomain ? { sharedDomain: givenDomain(spec.securityDomain) } : {};
-      const config: Omit<VaultWorkerConfig, "durable"> = { router, ...common, ...(o.wasm ? { wasm: o.wasm } : {}) };
-      const pool = await WorkerPool.start({ size: 1, spawn: o.spawnWorker, store, ...sharedDomain, config });
+      const config: Omit<VaultWorkerConfig, "durable"> = { router: routerFor(spec.name), ...common, ...(o.wasm ? { wasm: o.wasm } : {}) };
+      const pool = await WorkerPool.start({ size: 1, spawn, store, ...sharedDomain, config });
       o.onPool(spec.name, pool);
       const controls = poolControls(pool);
       // The clock may already be ahead (a vault made after a shift of every vault's clock).
@@ -75,7 +62,7 @@ export function offlineVaultFactory(o: OfflineFactoryOptions): VaultFactory {
       return {
         controls,
         router: pool.router,
-        ...throttle,
+        ...(o.throttle ? { throttle: new Throttle(o.throttle, clock.now) } : {}),
         close: async () => {
           o.onPool(spec.name, undefined);
           await pool.close();

@@ -33,7 +33,7 @@ import {
   type VaultSpec,
 } from "./vaults/directory.js";
 import { isIP } from "node:net";
-import { poolControls, vaultControls } from "./vaults/factory.js";
+import { givenDomain, poolControls, vaultControls } from "./vaults/factory.js";
 import { createDirectoryRouter } from "./vaults/routing.js";
 import { Throttle } from "./vaults/throttle.js";
 import { type ControlsOptions, resolveSeed, resolveThrottle } from "./vaults/options.js";
@@ -264,7 +264,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           ...(options.deleteDelayMs !== undefined ? { deleteDelayMs: options.deleteDelayMs } : {}),
           ...(attestationJwks ? { attestationJwks } : {}),
           ...(spec.securityDomain
-            ? { sharedDomain: { description: "the imported security domain", load: async () => spec.securityDomain, save: async () => {} } }
+            ? { sharedDomain: givenDomain(spec.securityDomain) }
             : isDefault && options.securityDomainFile !== undefined
               ? { sharedDomain: new DomainFile(options.securityDomainFile) }
               : {}),

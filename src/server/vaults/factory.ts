@@ -18,7 +18,8 @@ export interface VaultFactoryOptions {
   sharedDomain?: SharedDomainSource;
   domainSecret?: string;
   throttle?: ThrottleLimits;
-  router?: Omit<RouterOptions, "vault">;
+  /** The router's options, the same for every vault or per vault name. */
+  router?: Omit<RouterOptions, "vault"> | ((vaultName: string) => Omit<RouterOptions, "vault">);
   engine?: () => Promise<VaultEngine>;
   recoverableDays?: number;
 }
@@ -69,7 +70,7 @@ export function poolControls(pool: WorkerPool): VaultControls {
 }
 
 /** A domain source that hands a vault a given sealed domain (a management import from another emulator). */
-function givenDomain(record: SecurityDomainRecord): SharedDomainSource {
+export function givenDomain(record: SecurityDomainRecord): SharedDomainSource {
   return { description: "the imported security domain", load: async () => record, save: async () => {} };
 }
 
@@ -93,7 +94,7 @@ export function vaultFactory(options: VaultFactoryOptions = {}): VaultFactory {
       });
       return {
         controls: vaultControls(vault),
-        router: createRouter({ ...options.router, vault }),
+        router: createRouter({ ...(typeof options.router === "function" ? options.router(spec.name) : options.router), vault }),
         ...(options.throttle ? { throttle: new Throttle(options.throttle, clock.now) } : {}),
         close: () => store.close(),
       };

@@ -45,14 +45,14 @@ export function resolveSeed(input: SeedInput, vaultNames: readonly string[], rea
   if (typeof text !== "string") throw new SeedError(source, "the seed", "must be given as text or as a JSON-serialisable document");
   const doc = parseSeed(text, source);
   const known = new Set([DEFAULT_VAULT, ...vaultNames.map((n) => n.toLowerCase())]);
+  // parseSeed keys the vaults by their lowercase names.
   for (const name of doc.vaults.keys()) {
-    if (!known.has(name.toLowerCase())) {
+    if (!known.has(name)) {
       throw new SeedError(source, `vaults.${name}`, `no such vault; declare it (--vault ${name}, or the vaults option)`);
     }
   }
-  const vaults = new Map([...doc.vaults].map(([n, s]) => [n.toLowerCase(), s]));
-  readSeedFiles(vaults, source, readFile);
-  return { source, mode, vaults };
+  readSeedFiles(doc.vaults, source, readFile);
+  return { source, mode, vaults: doc.vaults };
 }
 
 /** The limits of a ThrottleInput; a wrong custom limit throws naming it. */

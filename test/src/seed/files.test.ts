@@ -3,7 +3,6 @@
 // served through the real SDK clients after startEmulator. Where the seed cannot read files (an offline
 // vault) such an entry is refused naming it; so is a missing file, or a file and inline content at once.
 import { createHash, createPublicKey, generateKeyPairSync, verify, X509Certificate } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +11,7 @@ import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../src/index.js";
 import { createOfflineVault } from "../../../src/offline/node.js";
-import { hasOpenssl } from "../../helpers/openssl.js";
+import { hasOpenssl, opensslIn } from "../../helpers/openssl.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasm-hsm-seed-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,43 +20,9 @@ describe.skipIf(!hasOpenssl)("seed files", () => {
   it("pemFile (a PKCS#8 key) and pfxFile (openssl's PKCS#12) relative to the seed file: the SDK gets those very keys", async () => {
     const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
     writeFileSync(join(dir, "signing.pem"), rsa.privateKey.export({ format: "pem", type: "pkcs8" }));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-subj",
-        "/CN=from-a-file",
-        "-days",
-        "30",
-        "-keyout",
-        join(dir, "tls.key"),
-        "-out",
-        join(dir, "tls.crt"),
-      ],
-      { stdio: "pipe" },
-    );
-    execFileSync(
-      "openssl",
-      [
-        "pkcs12",
-        "-export",
-        "-inkey",
-        join(dir, "tls.key"),
-        "-in",
-        join(dir, "tls.crt"),
-        "-passout",
-        "pass:pw",
-        "-out",
-        join(dir, "tls.pfx"),
-      ],
-      { stdio: "pipe" },
-    );
+    const req = "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=from-a-file -days 30";
+    opensslIn(dir, [...req.split(" "), "-keyout", "tls.key", "-out", "tls.crt"]);
+    opensslIn(dir, ["pkcs12", "-export", "-inkey", "tls.key", "-in", "tls.crt", "-passout", "pass:pw", "-out", "tls.pfx"]);
     const seedFile = join(dir, "seed.yaml");
     writeFileSync(
       seedFile,
