@@ -2,7 +2,8 @@
 // Montgomery products of assembly/bn at a chosen limb count, and the bare multiply-add kernel
 // that bounds them (the "WebAssembly limit" of assembly/bn/NOTES.md), each timed in a loop.
 import { montCtxInitL, montMul, montSqr } from "../../assembly/bn/mont";
-import { montPairCtxInit, montMulPair, montSqrPair } from "../../assembly/bn/mont-pair";
+import { montPairCtxInit, montMulPair, montSqrPair, montSqrPairNext } from "../../assembly/bn/mont-pair";
+import { montSqrF64, montSqrF64x4 } from "./f64-sqr";
 
 const CP = memory.data(16 + 160 * 16, 16);
 const CQ = memory.data(16 + 160 * 16, 16);
@@ -70,4 +71,23 @@ export function extmulKernel(n: i32, reps: i32): u64 {
     tot = i64x2.add(tot, i64x2.add(i64x2.add(a0, a1), i64x2.add(a2, a3)));
   }
   return i64x2.extract_lane(tot, 0) + i64x2.extract_lane(tot, 1);
+}
+
+// The f64 prototype (f64-sqr.ts, measure-bn.mjs --f64), against the kept montSqrPairNext.
+const CF = memory.data(32 + 160 * 16, 16);
+const XF = memory.data(160 * 16 + 32, 16);
+export function f64Ctx(): usize {
+  return CF;
+}
+export function f64X(): usize {
+  return XF;
+}
+export function sqrF64(n: i32): void {
+  for (let i = 0; i < n; i++) montSqrF64(CF, XF, XF);
+}
+export function sqrF64x4(n: i32): void {
+  for (let i = 0; i < n; i++) montSqrF64x4(CF, XF, XF);
+}
+export function sqrPairNext(n: i32): void {
+  for (let i = 0; i < n; i++) montSqrPairNext(PQ, X, X);
 }
