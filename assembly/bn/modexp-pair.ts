@@ -12,7 +12,7 @@ const TABLE2 = memory.data(TABLE_SIZE * MAX_LIMBS * 8 + 16, 16);
 const ACC2 = memory.data(MAX_LIMBS * 8 + 16, 16);
 const SEL2 = memory.data(MAX_LIMBS * 8 + 16, 16);
 
-function windowAt(exp: usize, expLimbs: i32, pos: i32): u32 {
+export function windowAt(exp: usize, expLimbs: i32, pos: i32): u32 {
   const li = pos / <i32>W;
   const off = <u64>(pos % <i32>W);
   let v: u64 = li < expLimbs ? <u64>limb(exp, li) : 0;
@@ -25,9 +25,10 @@ const MASKS = memory.data(TABLE_SIZE * 16, 16);
 /**
  * dst = (table[ip] in lane p, table[iq] in lane q), reading every entry: for each
  * 16-byte chunk, the OR over all entries of (entry AND its mask), the masks being
- * all ones for the wanted entry of each lane and zero elsewhere.
+ * all ones for the wanted entry of each lane and zero elsewhere. Entries are L pairs of
+ * 32-bit values (8 L bytes), TABLE_SIZE of them from `table`. Call lookup2Wipe after the last one.
  */
-function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
+export function lookup2(table: usize, dst: usize, ip: u32, iq: u32, L: i32): void {
   const stride = <usize>L << 3;
   for (let j = 0; j < TABLE_SIZE; j++) {
     const dp = <u32>j ^ ip, dq = <u32>j ^ iq;
@@ -41,7 +42,7 @@ function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
   let o: usize = 0;
   for (; o + 64 <= stride; o += 64) {
     let a0 = i64x2.splat(0), a1 = i64x2.splat(0), a2 = i64x2.splat(0), a3 = i64x2.splat(0);
-    let e = TABLE2 + o;
+    let e = table + o;
     for (let j: usize = 0; j < <usize>TABLE_SIZE; j++) {
       const m = v128.load(MASKS + (j << 4));
       a0 = v128.or(a0, v128.and(v128.load(e), m));
@@ -57,7 +58,7 @@ function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
   }
   for (; o < stride; o += 16) {
     let acc = i64x2.splat(0);
-    let e = TABLE2 + o;
+    let e = table + o;
     for (let j: usize = 0; j < <usize>TABLE_SIZE; j += 2) {
       acc = v128.or(acc, v128.and(v128.load(e), v128.load(MASKS + (j << 4))));
       acc = v128.or(acc, v128.and(v128.load(e + stride), v128.load(MASKS + (j << 4), 16)));
@@ -65,6 +66,11 @@ function lookup2(dst: usize, ip: u32, iq: u32, L: i32): void {
     }
     v128.store(dst + o, acc);
   }
+}
+
+/** Wipes the masks of lookup2 (which say which entries were taken). */
+export function lookup2Wipe(): void {
+  memory.fill(MASKS, 0, TABLE_SIZE * 16);
 }
 
 /**
@@ -89,7 +95,7 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
     return;
   }
   let w = windows - 1;
-  lookup2(ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+  lookup2(TABLE2, ACC2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
   let first = true; // ACC2 comes from the lookup, not from a product (montSqrPairNext)
   while (w > 0) {
     w--;
@@ -98,14 +104,14 @@ export function modexpCtPair(pctx: usize, out: usize, base: usize, expP: usize, 
       else montSqrPairNext(pctx, ACC2, ACC2);
       first = false;
     }
-    lookup2(SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
+    lookup2(TABLE2, SEL2, windowAt(expP, expLimbs, w * WINDOW), windowAt(expQ, expLimbs, w * WINDOW), L);
     montMulPair(pctx, ACC2, ACC2, SEL2);
   }
   memory.copy(out, ACC2, stride);
   memory.fill(TABLE2, 0, <usize>TABLE_SIZE * stride);
   memory.fill(ACC2, 0, stride + 16);
   memory.fill(SEL2, 0, stride + 16);
-  memory.fill(MASKS, 0, TABLE_SIZE * 16);
+  lookup2Wipe();
   montPairWipe();
 }
 

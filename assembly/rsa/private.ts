@@ -22,6 +22,7 @@ import { modInvVartime } from "../bn/inverse";
 import { modexpCtPair, modexpVartimePair } from "../bn/modexp-pair";
 import { MAX_PAIR_CTX_SIZE, deinterleave, interleave, montMulPair, montPairCtxInit, montPairWipe } from "../bn/mont-pair";
 import { randomBits } from "../bn/primes";
+import { crtF64Fits, crtHalvesF64 } from "./crt-f64";
 import {
   H_LP, H_PBITS, H_USES, ctxN, ctxP, ctxPQ, ctxQ, keyA, keyAinv, keyDp, keyDq, keyE, keyLn, keyLp, keyNBits, keyPBits, keyQi,
 } from "./key";
@@ -56,17 +57,22 @@ function crtExp(key: usize, out: usize, x: usize, expP: usize, expQ: usize): voi
   const cp = ctxP(key);
   const cq = ctxQ(key);
   const bits = keyPBits(key);
-  // x mod p and x mod q, in Montgomery form (x < 2n = 2pq < p R, as REDC requires),
-  // then both exponentiations at once in the lanes of the paired layout.
-  toMontWide(cp, XP, x, Ln, WIDE);
-  toMontWide(cq, XQ, x, Ln, WIDE);
-  interleave(PAIR, XP, XQ, Lp);
-  modexpCtPair(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
-  deinterleave(XP, XQ, PAIR, Lp);
-  memory.fill(PAIR, 0, <usize>Lp << 3);
+  if (crtF64Fits(bits)) {
+    // Both exponentiations on the f64 kernel (crt-f64.ts): m_p in Montgomery form, m_q plain.
+    crtHalvesF64(cp, cq, bits, x, Ln, expP, expQ, XP, MQ, WIDE);
+  } else {
+    // x mod p and x mod q, in Montgomery form (x < 2n = 2pq < p R, as REDC requires),
+    // then both exponentiations at once in the lanes of the paired layout.
+    toMontWide(cp, XP, x, Ln, WIDE);
+    toMontWide(cq, XQ, x, Ln, WIDE);
+    interleave(PAIR, XP, XQ, Lp);
+    modexpCtPair(ctxPQ(key), PAIR, PAIR, expP, expQ, Lp + 1, bits);
+    deinterleave(XP, XQ, PAIR, Lp);
+    memory.fill(PAIR, 0, <usize>Lp << 3);
+    fromMont(cq, MQ, XQ);
+  }
   // Garner: m_q into the domain of p, h = (m_p - m_q) qi mod p (the product of a
   // Montgomery form and a plain qi is plain), m = m_q + h q.
-  fromMont(cq, MQ, XQ);
   toMontWide(cp, TMP, MQ, Lp, WIDE);
   modSubLazy(cp, TMP, XP, TMP);
   montMul(cp, H, TMP, keyQi(key));

@@ -10,6 +10,8 @@ import { modexpCtPair } from "../bn/modexp-pair";
 import { modexpCt, modexpVartime } from "../bn/modexp";
 import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
 import { modInvVartime } from "../bn/inverse";
+import { F64_PAD, MAX_F64_CTX_SIZE, MAX_F64_STRIDE, f64LimbsFor, montF64CtxInit, montMulF64, montSqrF64 } from "../bn/mont-f64";
+import { crtF64Fits, crtHalvesF64 } from "../rsa/crt-f64";
 
 const MAX_BN_BYTES: u32 = 512; // 4096 bits
 
@@ -243,4 +245,64 @@ export function bn_mod_inv_vartime(mLen: u32): i32 {
   if (!modInvVartime(T, A, M, n)) return 0;
   toBytes(ioOut(), <i32>mLen, T, n);
   return <i32>mLen;
+}
+
+// ---- the f64 kernel (mont-f64.ts) and the CRT halves on it (rsa/crt-f64.ts) -------------------
+
+const CTX_F = memory.data(MAX_F64_CTX_SIZE, 16);
+const AF = memory.data(MAX_F64_STRIDE, 16);
+const BF = memory.data(MAX_F64_STRIDE, 16);
+const X2 = memory.data(MAX_LIMBS * 8, 16);
+const WIDE2 = memory.data(MAX_LIMBS * 8, 16);
+
+/** f64LimbsFor(bits): the limb count of the f64 kernel for a modulus of `bits` bits. */
+export function bn_f64_limbs(bits: i32): i32 {
+  return f64LimbsFor(bits);
+}
+
+/**
+ * IN = mp || mq (len bytes each, odd) || a || b, where a and b are paired numbers of the f64
+ * kernel as they lie in memory (Lf limbs of two little-endian f64, lane p then lane q, 16 bytes
+ * per limb; Lf = bn_f64_limbs of the larger modulus). OUT = a b / R (or a^2 / R when square is
+ * nonzero) in the same form, modulo M = m k per lane. Returns Lf. The kernel's own word on its
+ * inputs: |a|, |b| < M and integer limbs of at most 2^23 in magnitude, which the caller keeps.
+ */
+export function bn_f64_mul(len: u32, square: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  const Lf = f64LimbsFor(max(bitLengthVartime(MP, L), bitLengthVartime(MQ, L)));
+  if (Lf > 64) return ERR_LENGTH;
+  montF64CtxInit(CTX_F, CTX_P, CTX_Q, Lf);
+  const a = AF + (<usize>F64_PAD << 4), b = BF + (<usize>F64_PAD << 4);
+  const bytes = <usize>Lf << 4;
+  memory.copy(a, ioIn() + <usize>(2 * len), bytes);
+  memory.copy(b, ioIn() + <usize>(2 * len) + bytes, bytes);
+  if (square != 0) montSqrF64(CTX_F, a, a);
+  else montMulF64(CTX_F, a, a, b);
+  memory.copy(ioOut(), a, bytes);
+  memory.fill(AF, 0, MAX_F64_STRIDE);
+  memory.fill(BF, 0, MAX_F64_STRIDE);
+  return Lf;
+}
+
+/**
+ * IN = mp || mq (len bytes each, odd, of 128 to 1508 bits) || x (2 len bytes, x < mp mq) || ep || eq
+ * (eLen bytes each, below 2^bits of the larger modulus). OUT = x^ep mod mp || x^eq mod mq, by the
+ * exponentiations of the RSA CRT on the f64 kernel. Returns len, or ERR_PARAM if the moduli do not fit it.
+ */
+export function bn_crt_f64(len: u32, eLen: u32): i32 {
+  if (len < 1 || len > MAX_PAIRED_BYTES || eLen < 1 || eLen > len) return ERR_LENGTH;
+  const L = loadModuli2(len);
+  if (L < 0) return L;
+  const bits = max(bitLengthVartime(MP, L), bitLengthVartime(MQ, L));
+  if (!crtF64Fits(bits)) return ERR_PARAM;
+  fromBytes(X2, 2 * L, ioIn() + <usize>(2 * len), <i32>(2 * len));
+  fromBytes(EP, L + 1, ioIn() + <usize>(4 * len), <i32>eLen);
+  fromBytes(EQ, L + 1, ioIn() + <usize>(4 * len + eLen), <i32>eLen);
+  crtHalvesF64(CTX_P, CTX_Q, bits, X2, 2 * L, EP, EQ, AP, AQ, WIDE2);
+  fromMont(CTX_P, AP, AP);
+  toBytes(ioOut(), <i32>len, AP, L);
+  toBytes(ioOut() + <usize>len, <i32>len, AQ, L);
+  return <i32>len;
 }
