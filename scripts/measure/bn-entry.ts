@@ -3,7 +3,8 @@
 // that bounds them (the "WebAssembly limit" of assembly/bn/NOTES.md), each timed in a loop.
 import { montCtxInitL, montMul, montSqr } from "../../assembly/bn/mont";
 import { montPairCtxInit, montMulPair, montSqrPair, montSqrPairNext } from "../../assembly/bn/mont-pair";
-import { montSqrF64, montSqrF64x4 } from "./f64-sqr";
+import { F64_PAD, MAX_F64_CTX_SIZE, MAX_F64_STRIDE, f64LimbsFor, montF64CtxInit, montMulF64, montSqrF64, toF64Lane } from "../../assembly/bn/mont-f64";
+import { limbsFor } from "../../assembly/bn/limbs";
 
 const CP = memory.data(16 + 160 * 16, 16);
 const CQ = memory.data(16 + 160 * 16, 16);
@@ -73,20 +74,44 @@ export function extmulKernel(n: i32, reps: i32): u64 {
   return i64x2.extract_lane(tot, 0) + i64x2.extract_lane(tot, 1);
 }
 
-// The f64 prototype (f64-sqr.ts, measure-bn.mjs --f64), against the kept montSqrPairNext.
-const CF = memory.data(32 + 160 * 16, 16);
-const XF = memory.data(160 * 16 + 32, 16);
-export function f64Ctx(): usize {
-  return CF;
-}
-export function f64X(): usize {
-  return XF;
+// The f64 kernel (mont-f64.ts) at the size of RSA-2048's primes, against the kept montSqrPairNext.
+const CPF = memory.data(16 + 160 * 16, 16);
+const CQF = memory.data(16 + 160 * 16, 16);
+const CF = memory.data(MAX_F64_CTX_SIZE, 16);
+const XF = memory.data(MAX_F64_STRIDE, 16);
+const YF = memory.data(MAX_F64_STRIDE, 16);
+
+/** Two odd moduli of `bits` bits and operands below them (LCG values), in the f64 kernel's form. Returns its L. */
+export function setupF64(bits: i32): i32 {
+  const L = limbsFor(bits);
+  const Lf = f64LimbsFor(bits);
+  let s: u32 = 4242;
+  for (let w = 0; w < 2; w++) {
+    memory.fill(M, 0, 160 * 4);
+    for (let i = 0; i < L; i++) {
+      s = s * 1103515245 + 12345;
+      store<u32>(M + (<usize>i << 2), (s >> 3) & 0xfffffff);
+    }
+    const top = (bits - 1) % 28;
+    store<u32>(M, load<u32>(M) | 1);
+    store<u32>(M + (<usize>(L - 1) << 2), ((load<u32>(M + (<usize>(L - 1) << 2)) & ((1 << top) - 1)) | (1 << top)));
+    montCtxInitL(w == 0 ? CPF : CQF, M, bits, L);
+    // operands: the modulus with its top limb halved, so below it
+    store<u32>(M + (<usize>(L - 1) << 2), load<u32>(M + (<usize>(L - 1) << 2)) >> 1);
+    toF64Lane(XF + (<usize>F64_PAD << 4), w, M, L, Lf);
+    store<u32>(M + (<usize>(L - 1) << 2), load<u32>(M + (<usize>(L - 1) << 2)) >> 1);
+    toF64Lane(YF + (<usize>F64_PAD << 4), w, M, L, Lf);
+  }
+  montF64CtxInit(CF, CPF, CQF, Lf);
+  return Lf;
 }
 export function sqrF64(n: i32): void {
-  for (let i = 0; i < n; i++) montSqrF64(CF, XF, XF);
+  const x = XF + (<usize>F64_PAD << 4);
+  for (let i = 0; i < n; i++) montSqrF64(CF, x, x);
 }
-export function sqrF64x4(n: i32): void {
-  for (let i = 0; i < n; i++) montSqrF64x4(CF, XF, XF);
+export function mulF64(n: i32): void {
+  const x = XF + (<usize>F64_PAD << 4), y = YF + (<usize>F64_PAD << 4);
+  for (let i = 0; i < n; i++) montMulF64(CF, x, x, y);
 }
 export function sqrPairNext(n: i32): void {
   for (let i = 0; i < n; i++) montSqrPairNext(PQ, X, X);
