@@ -83,6 +83,10 @@ function measureF64() {
   const runs = fns.map(() => []);
   for (let r = 0; r < 15; r++) fns.forEach((f, i) => runs[i].push(once(f, 4000)));
   const [sp, sf, mp, mf] = runs.map((x) => x.sort((u, v) => u - v)[7]);
-  console.log(`squaring:       i64x2 L = 37 ${sp.toFixed(0)} ns   f64 L = ${Lf} ${sf.toFixed(0)} ns   (f64 / i64x2 ${(sf / sp).toFixed(3)})`);
-  console.log(`multiplication: i64x2 L = 37 ${mp.toFixed(0)} ns   f64 L = ${Lf} ${mf.toFixed(0)} ns   (f64 / i64x2 ${(mf / mp).toFixed(3)})`);
+  console.log(
+    `squaring:       i64x2 L = 37 ${sp.toFixed(0)} ns   f64 L = ${Lf} ${sf.toFixed(0)} ns   (f64 / i64x2 ${(sf / sp).toFixed(3)})`,
+  );
+  console.log(
+    `multiplication: i64x2 L = 37 ${mp.toFixed(0)} ns   f64 L = ${Lf} ${mf.toFixed(0)} ns   (f64 / i64x2 ${(mf / mp).toFixed(3)})`,
+  );
 }
