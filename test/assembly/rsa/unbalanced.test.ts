@@ -1,8 +1,9 @@
 // RSA keys whose primes differ as widely in size as import allows (each prime at least
 // ceil(bits(n)/3) bits; vectors/rsa-unbalanced, made by its generate.mjs from node:crypto primes):
 // the CRT halves then run at the largest limb counts an imported key can reach (98 limbs of 28 bits
-// for a 2730-bit p; assembly/bn/mont-pair.ts). node:crypto checks every signature and makes every
-// ciphertext.
+// for a 2730-bit p; assembly/bn/mont-pair.ts; and, for the 2048-bit key, 60 limbs of 24 bits on the
+// f64 kernel of assembly/bn/mont-f64.ts, whose limit is 64). node:crypto checks every signature and
+// makes every ciphertext.
 import crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
