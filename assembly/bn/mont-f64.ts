@@ -30,7 +30,7 @@
 //   0  L (i32)      16 + 16 (F64_PAD + i)  limb i of M, paired (zero below 0 and above L - 1)
 // The products go by groups of four columns that share one range of i (quad): each x and y limb
 // is loaded once for four products, and the terms a group's later columns do not own read zeros.
-import { MASK, MASK64, W, limb, setLimb } from "./limbs";
+import { MASK64, W, limb, setLimb } from "./limbs";
 import { ctxL, ctxM } from "./mont";
 
 export const F64_PAD: i32 = 4;
