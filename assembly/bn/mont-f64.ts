@@ -1,12 +1,14 @@
 // Two Montgomery products at once in the f64x2 lanes (lane 0 modulo p, lane 1 modulo q, the CRT
-// halves of an RSA private operation), for moduli of up to 1508 bits: the kernel of RSA-2048's
+// halves of an RSA private operation), for moduli of up to 1412 bits: the kernel of RSA-2048's
 // private operation. mont-pair.ts does the same with i64x2.extmul; on V8 each extmul costs two
 // unpack shuffles besides its multiply (four uops per product pair), an f64x2.mul and f64x2.add
 // two, which pays for the 1.4 times more products of the smaller limbs (assembly/bn/NOTES.md).
 //
-// Limbs are balanced (signed) 24-bit integers held exactly in f64: |limb| <= 2^23. A product is
-// below 2^46 in magnitude and a column has at most 2L - 1 products, so for L <= F64_MAX_L = 64 every
-// partial sum of a column, with the carry, is an integer below 2^53: exact, in any order.
+// Limbs are balanced (signed) 24-bit integers held exactly in f64: |limb| <= 2^23 (the q digits
+// too). A product is at most 2^46 in magnitude; a column has at most L products of the operands and
+// L of q M (a square's doubled cross products count as two), 2L in all, and a carry below 2^30. So
+// for L <= F64_MAX_L = 60 every partial sum of a column is an integer of magnitude below
+// 120 2^46 + 2^30 < 2^53: exact, in any order. (At 64 limbs the bound would reach 2^53 itself.)
 //
 // Modulus. Each lane works modulo M = m k, k = -m^-1 mod 2^24, so that M = -1 mod 2^24 (M_0 = -1
 // in balanced form). The q digit of a column is then t mod 2^24 itself (balanced) and the carry
@@ -34,7 +36,7 @@ import { MASK64, W, limb, setLimb } from "./limbs";
 import { ctxL, ctxM } from "./mont";
 
 export const F64_PAD: i32 = 4;
-export const F64_MAX_L: i32 = 64;
+export const F64_MAX_L: i32 = 60;
 const B: i32 = 24;
 const INV24: f64 = 1.0 / 16777216.0;
 const ROUND24: f64 = 113336795588871485128704.0; // 1.5 * 2^76

@@ -1,5 +1,5 @@
 // The two exponentiations of the CRT (private.ts) on the f64 kernel (bn/mont-f64.ts,
-// bn/modexp-f64.ts), for primes of up to 1508 bits (f64LimbsFor(pBits) <= F64_MAX_L): RSA-2048's
+// bn/modexp-f64.ts), for primes of up to 1412 bits (f64LimbsFor(pBits) <= F64_MAX_L): RSA-2048's
 // private operation (and unbalanced 2048-bit keys, whose larger prime has up to 1365 bits), about
 // 10% faster than on the i64x2 kernel of mont-pair.ts (bn/NOTES.md, third pass).
 //
@@ -28,7 +28,7 @@ function num(p: usize): usize {
 }
 
 /**
- * True if primes of pBits bits (the larger of the two) take the f64 kernel: up to 1508 bits
+ * True if primes of pBits bits (the larger of the two) take the f64 kernel: up to 1412 bits
  * (F64_MAX_L), and from 128 bits, above which 2^(24 Lf) has fewer than 2 Lp limbs and is below
  * m R, as reduceWide requires (every RSA key the core accepts has primes of 683 bits or more).
  */

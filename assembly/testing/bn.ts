@@ -10,7 +10,7 @@ import { modexpCtPair } from "../bn/modexp-pair";
 import { modexpCt, modexpVartime } from "../bn/modexp";
 import { hasSmallFactorVartime, millerRabin } from "../bn/primes";
 import { modInvVartime } from "../bn/inverse";
-import { F64_PAD, MAX_F64_CTX_SIZE, MAX_F64_STRIDE, f64LimbsFor, montF64CtxInit, montMulF64, montSqrF64 } from "../bn/mont-f64";
+import { F64_MAX_L, F64_PAD, MAX_F64_CTX_SIZE, MAX_F64_STRIDE, f64LimbsFor, montF64CtxInit, montMulF64, montSqrF64 } from "../bn/mont-f64";
 import { crtF64Fits, crtHalvesF64 } from "../rsa/crt-f64";
 
 const MAX_BN_BYTES: u32 = 512; // 4096 bits
@@ -272,7 +272,7 @@ export function bn_f64_mul(len: u32, square: u32): i32 {
   const L = loadModuli2(len);
   if (L < 0) return L;
   const Lf = f64LimbsFor(max(bitLengthVartime(MP, L), bitLengthVartime(MQ, L)));
-  if (Lf > 64) return ERR_LENGTH;
+  if (Lf > F64_MAX_L) return ERR_LENGTH;
   montF64CtxInit(CTX_F, CTX_P, CTX_Q, Lf);
   const a = AF + (<usize>F64_PAD << 4), b = BF + (<usize>F64_PAD << 4);
   const bytes = <usize>Lf << 4;
@@ -287,7 +287,7 @@ export function bn_f64_mul(len: u32, square: u32): i32 {
 }
 
 /**
- * IN = mp || mq (len bytes each, odd, of 128 to 1508 bits) || x (2 len bytes, x < mp mq) || ep || eq
+ * IN = mp || mq (len bytes each, odd, of 128 to 1412 bits) || x (2 len bytes, x < mp mq) || ep || eq
  * (eLen bytes each, below 2^bits of the larger modulus). OUT = x^ep mod mp || x^eq mod mq, by the
  * exponentiations of the RSA CRT on the f64 kernel. Returns len, or ERR_PARAM if the moduli do not fit it.
  */
