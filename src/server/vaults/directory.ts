@@ -70,6 +70,9 @@ export const badVaultName = (name: string) =>
     `The vault name ${JSON.stringify(name)} is invalid: it must be 1 to 24 characters of a-z, 0-9 and '-'.`,
   );
 
+/** Host headers whose vault byHost remembers at once. */
+const MAX_HOST_ANSWERS = 64;
+
 export class VaultDirectory {
   readonly clock: ShiftableClock;
   /** A named vault answers to NAME.{this} ("localhost" for the server; the offline vault's own host). */
@@ -77,6 +80,11 @@ export class VaultDirectory {
   readonly #factory: VaultFactory;
   readonly #vaults = new Map<string, HostedVault>();
   readonly #ports: PortListener | undefined;
+  /**
+   * byHost's answers by Host header (every request asks, most with the same one or two headers):
+   * forgotten whenever a vault comes or goes, and bounded, since the header is the client's.
+   */
+  readonly #hostAnswers = new Map<string, HostedVault | undefined>();
 
   private constructor(factory: VaultFactory, clock: ShiftableClock, parentHost: string, ports: PortListener | undefined) {
     this.#factory = factory;
@@ -136,11 +144,13 @@ export class VaultDirectory {
     const made = await this.#factory({ ...spec, name }, clock);
     const hosted: HostedVault = { ...made, name, aliases, clock };
     this.#vaults.set(name, hosted);
+    this.#hostAnswers.clear();
     if (spec.port !== undefined && this.#ports) {
       try {
         hosted.port = await this.#ports.open(this, hosted, spec.port);
       } catch (err) {
         this.#vaults.delete(name);
+        this.#hostAnswers.clear();
         await hosted.close().catch(() => {});
         throw new KeyVaultError(409, "Conflict", `Vault ${name} cannot listen on port ${spec.port}: ${(err as Error).message}`);
       }
@@ -153,6 +163,7 @@ export class VaultDirectory {
     if (!v) throw new KeyVaultError(404, "NotFound", `No vault named ${name}.`);
     if (v.name === DEFAULT_VAULT) throw new KeyVaultError(400, "BadParameter", "The default vault cannot be deleted.");
     this.#vaults.delete(v.name);
+    this.#hostAnswers.clear();
     if (v.port !== undefined) await this.#ports?.close(v);
     await v.close();
   }
@@ -165,6 +176,14 @@ export class VaultDirectory {
   /** The vault a Host header names, if any: NAME.localhost[:port] (NAME.{parentHost}) or an alias. */
   byHost(hostHeader: string | undefined): HostedVault | undefined {
     if (!hostHeader) return undefined;
+    if (this.#hostAnswers.has(hostHeader)) return this.#hostAnswers.get(hostHeader);
+    const found = this.#findByHost(hostHeader);
+    if (this.#hostAnswers.size >= MAX_HOST_ANSWERS) this.#hostAnswers.clear();
+    this.#hostAnswers.set(hostHeader, found);
+    return found;
+  }
+
+  #findByHost(hostHeader: string): HostedVault | undefined {
     const lower = hostHeader.toLowerCase();
     const host = lower.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
     for (const v of this.#vaults.values()) if (v.aliases.includes(host)) return v;
@@ -189,5 +208,6 @@ export class VaultDirectory {
       await v.close().catch(() => {});
     }
     this.#vaults.clear();
+    this.#hostAnswers.clear();
   }
 }

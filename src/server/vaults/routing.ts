@@ -26,6 +26,9 @@ function pathOf(url: string): string {
   return noScheme.split(/[?#]/)[0] || "/";
 }
 
+/** A request line (origin form, or an absolute URL) whose path is /management or under it. */
+const MANAGEMENT = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/management(?:[/?#]|$)/i;
+
 function host(req: HttpRequest): string | undefined {
   const h = req.headers.host;
   return Array.isArray(h) ? h[0] : h;
@@ -74,7 +77,7 @@ export function createDirectoryRouter(options: DirectoryRouterOptions): Router {
   const dir = options.directory;
   const target = (req: HttpRequest): HostedVault =>
     (options.vaultName !== undefined ? dir.get(options.vaultName) : undefined) ?? dir.byHost(host(req)) ?? dir.default;
-  const isManagement = (req: HttpRequest) => options.vaultName === undefined && /^\/management(\/|$)/i.test(pathOf(req.url));
+  const isManagement = (req: HttpRequest) => options.vaultName === undefined && MANAGEMENT.test(req.url);
 
   function answer(err: unknown, retryAfter?: number): HttpResponse {
     const { status, body } = errorAnswer(err);

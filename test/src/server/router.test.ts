@@ -286,6 +286,9 @@ describe("bodies", () => {
       "",
       new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
       '{"__proto__":{"x":1}}',
+      // The same member name spelled with escapes, and one level down.
+      '{"\\u005f_proto__":{"x":1}}',
+      '{"tags":{"__\\u0070roto__":1}}',
     ];
     for (const body of bodies) {
       const res = await call("POST", `/keys/k/create?api-version=${V}`, body);

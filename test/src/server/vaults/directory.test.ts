@@ -82,6 +82,19 @@ describe("choosing a vault", () => {
 });
 
 describe("the management API", () => {
+  it("a Host header asked before a vault exists, and after it is gone, finds what is there each time", async () => {
+    const { call } = await setup();
+    const hosts = ["team-b.localhost:8443", "b.example.test"];
+    // Asked first: no such vault, so the default one answers (and byHost remembers that answer).
+    for (const host of hosts) expect((await call("GET", "/secrets/only-in-b", undefined, host)).status).toBe(404);
+    expect((await call("PUT", "/management/vaults/team-b", { aliases: ["b.example.test"] })).status).toBe(201);
+    expect((await call("PUT", "/secrets/only-in-b", { value: "b" }, hosts[0])).status).toBe(200);
+    for (const host of hosts) expect((await call("GET", "/secrets/only-in-b", undefined, host)).json.value).toBe("b");
+    expect((await call("GET", "/secrets/only-in-b")).status).toBe(404);
+    expect((await call("DELETE", "/management/vaults/team-b")).status).toBe(204);
+    for (const host of hosts) expect((await call("GET", "/secrets/only-in-b", undefined, host)).status).toBe(404);
+  });
+
   it("creates, lists, reads and deletes vaults; refuses bad names, duplicates and deleting the default", async () => {
     const { call } = await setup();
     const created = await call("PUT", "/management/vaults/team-a", { aliases: ["team-a.example.test"] });
