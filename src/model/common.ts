@@ -33,6 +33,12 @@ export interface RequestContext {
   vaultUrl: string;
   /** The api-version of the request, carried into nextLink. */
   apiVersion: string;
+  /**
+   * The request may read but not write: a key operation served by a vault worker other than the
+   * key's own (src/server/workers/pool.ts). A read that must write first (a due rotation or purge)
+   * throws WriteNeededError instead, and the request goes to the key's own worker.
+   */
+  readOnly?: boolean;
 }
 
 export interface ListOptions {

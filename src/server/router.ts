@@ -5,7 +5,7 @@
 // VaultApi method, and turns the result or the KeyVaultError into the answer.
 // No Node built-ins here (no Buffer, no node:*): the browser's in-process client uses it as is.
 import type { VaultApi, ListOptions, RequestContext } from "../model/index.js";
-import { KeyVaultError } from "../vault/errors.js";
+import { KeyVaultError, WriteNeededError } from "../vault/errors.js";
 import { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from "../vault/index.js";
 import { challengeHeader, checkAuthorization, DEFAULT_AUTH_RESOURCE } from "./auth.js";
 import type { AccessControl, Caller } from "./access/control.js";
@@ -57,6 +57,12 @@ export interface RouterOptions {
 export interface HandleOptions {
   /** The x-ms-request-id to answer with (the transport's own request id). Default: a fresh UUID. */
   requestId?: string;
+  /**
+   * Read, never write (RequestContext.readOnly): for a route marked readOnly, served by a vault worker
+   * other than its name's own. handle() then rejects with WriteNeededError when the request would
+   * have to write first, and answers everything else as usual.
+   */
+  readOnly?: boolean;
   /** A logger bound to this request. */
   log?: ServerLogger;
 }
@@ -198,7 +204,11 @@ export function createRouter(options: RouterOptions): Router {
       }
 
       const apiVersion = route.route.anonymous ? "" : checkApiVersion(query);
-      const ctx: RequestContext = { vaultUrl: fixedBase ?? hostBase(req), apiVersion };
+      const ctx: RequestContext = {
+        vaultUrl: fixedBase ?? hostBase(req),
+        apiVersion,
+        ...(opts?.readOnly === true && route.route.readOnly === true ? { readOnly: true } : {}),
+      };
       const list = listOptions(query);
       const limit = limitOf(route);
       if (!route.route.body) checkSize(req.body, limit);
@@ -225,6 +235,8 @@ export function createRouter(options: RouterOptions): Router {
       headers["content-type"] = "application/json; charset=utf-8";
       return audit(req, { status, headers, body: JSON.stringify(result ?? {}) }, a);
     } catch (err) {
+      // Not an answer: the caller runs the request again where it may write (HandleOptions.readOnly).
+      if (err instanceof WriteNeededError) throw err;
       return audit(req, fail(req, err, opts), a);
     }
   }
@@ -487,10 +499,16 @@ function printable(s: string): string {
  * pool (./workers/pool.ts) sends every request for one name to one worker by it.
  */
 export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string | undefined {
+  return objectOf(req).name;
+}
+
+/** objectNameOf, and whether the request's route only reads (Route.readOnly: any worker may serve it). */
+export function objectOf(req: Pick<HttpRequest, "method" | "url">): { name?: string; readOnly: boolean } {
   try {
-    const { match } = findRoute(routeTable(), req.method, pathOf(req.url));
-    return match.name === undefined ? undefined : decodeURIComponent(match.name);
+    const { route, match } = findRoute(routeTable(), req.method, pathOf(req.url));
+    const readOnly = route.route.readOnly === true;
+    return match.name === undefined ? { readOnly } : { name: decodeURIComponent(match.name), readOnly };
   } catch {
-    return undefined;
+    return { readOnly: false };
   }
 }

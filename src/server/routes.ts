@@ -64,6 +64,11 @@ export interface Route {
   maxBodyBytes?: number;
   /** Not Key Vault's: no token and no api-version (the built-in attestation service). */
   anonymous?: true;
+  /**
+   * The operation reads its object and writes nothing (a key operation): with RequestContext.readOnly
+   * any vault worker may run it, not only the name's own (workers/pool.ts).
+   */
+  readOnly?: true;
   run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
 }
 
@@ -149,6 +154,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/encrypt",
+    readOnly: true,
     access: { action: "keys/encrypt/action", operation: "KeyEncrypt" },
     body: true,
     run: (v, a) => v.keys.encrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
@@ -156,6 +162,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/decrypt",
+    readOnly: true,
     access: { action: "keys/decrypt/action", operation: "KeyDecrypt" },
     body: true,
     run: (v, a) => v.keys.decrypt(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
@@ -163,6 +170,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/wrapkey",
+    readOnly: true,
     access: { action: "keys/wrap/action", operation: "KeyWrap" },
     body: true,
     run: (v, a) => v.keys.wrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
@@ -170,6 +178,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/unwrapkey",
+    readOnly: true,
     access: { action: "keys/unwrap/action", operation: "KeyUnwrap" },
     body: true,
     run: (v, a) => v.keys.unwrapKey(a.name, a.version, a.body as KeyOperationsParameters, a.ctx),
@@ -177,6 +186,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/sign",
+    readOnly: true,
     access: { action: "keys/sign/action", operation: "KeySign" },
     body: true,
     run: (v, a) => v.keys.sign(a.name, a.version, a.body as KeySignParameters, a.ctx),
@@ -184,6 +194,7 @@ export const routes: readonly Route[] = [
   {
     method: "POST",
     path: "/keys/{name}/{version?}/verify",
+    readOnly: true,
     access: { action: "keys/verify/action", operation: "KeyVerify" },
     body: true,
     run: (v, a) => v.keys.verify(a.name, a.version, a.body as KeyVerifyParameters, a.ctx),

@@ -24,6 +24,19 @@ export class KeyVaultError extends Error {
   }
 }
 
+/**
+ * A read-only load (RequestContext.readOnly) met a record that a read must change first: a due
+ * rotation or a due purge. Not an answer to anyone: the caller runs the request again where it may
+ * write (the worker pool sends it to the name's own worker). Never a KeyVaultError, so that no
+ * router turns it into an answer by mistake.
+ */
+export class WriteNeededError extends Error {
+  constructor(what: string) {
+    super(`a read-only request must write first: ${what}`);
+    this.name = "WriteNeededError";
+  }
+}
+
 export const badParameter = (message: string, innerCode?: string) => new KeyVaultError(400, "BadParameter", message, innerCode);
 export const forbidden = (message: string, innerCode?: string) => new KeyVaultError(403, "Forbidden", message, innerCode);
 export const operationForbidden = (op: string) => forbidden(`Operation ${op} is not permitted on this key.`, "KeyOperationForbidden");

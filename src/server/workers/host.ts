@@ -6,7 +6,7 @@ import { Hsm } from "../../engine/index.js";
 import { openRecoveringVault, type Vault } from "../../vault/index.js";
 import { applySeed, type SeedMode } from "../../seed/apply.js";
 import type { VaultSeed } from "../../seed/entries.js";
-import { KeyVaultError } from "../../vault/errors.js";
+import { KeyVaultError, WriteNeededError } from "../../vault/errors.js";
 import { errorAnswer, type ServerLogger } from "../errors.js";
 import { createRouter, type HttpResponse, type Router } from "../router.js";
 import {
@@ -82,10 +82,24 @@ export function startVaultHost(port: HostPort): void {
 
   async function request(id: number, msg: Extract<ToWorker, { type: "request" }>): Promise<void> {
     const log = logFor(id);
-    // The owner sends requests only after "ready"; the router answers every failure itself.
-    const res = router
-      ? await router.handle(msg.req, { ...(msg.requestId !== undefined ? { requestId: msg.requestId } : {}), log })
-      : notOpen();
+    // The owner sends requests only after "ready"; the router answers every failure itself, except the
+    // one a read-only request may meet: then the owner runs it again on the name's own worker.
+    let res: HttpResponse;
+    try {
+      res = router
+        ? await router.handle(msg.req, {
+            ...(msg.requestId !== undefined ? { requestId: msg.requestId } : {}),
+            ...(msg.readOnly === true ? { readOnly: true } : {}),
+            log,
+          })
+        : notOpen();
+    } catch (err) {
+      if (err instanceof WriteNeededError) {
+        post({ type: "redirect", id });
+        return;
+      }
+      res = internalError(err);
+    }
     post({ type: "response", id, res });
   }
 
@@ -144,9 +158,16 @@ export function startVaultHost(port: HostPort): void {
       }
       case "written":
         cache?.written(msg.kind, msg.name, msg.writes);
+        if (msg.forgetKeys === true) vault?.keys.forgetUnsealed(msg.name);
         return;
     }
   });
+}
+
+/** What a request gets if the router itself fails (it answers every error of the vault's): a 500 in the envelope. */
+function internalError(err: unknown): HttpResponse {
+  const { status, body } = errorAnswer(err instanceof Error ? err : new Error(String(err)));
+  return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
 }
 
 function notOpen(): HttpResponse {

@@ -15,7 +15,7 @@ import type { AttestationApi, VaultApi } from "../../model/index.js";
 import type { JSONWebKeySet } from "jose";
 import { KeyVaultError } from "../../vault/errors.js";
 import { silentLogger, type ServerLogger } from "../errors.js";
-import { createRouter, objectNameOf, type HandleOptions, type HttpRequest, type HttpResponse, type Router } from "../router.js";
+import { createRouter, objectNameOf, objectOf, type HandleOptions, type HttpRequest, type HttpResponse, type Router } from "../router.js";
 import {
   STORE_OPS,
   type ControlOp,
@@ -162,29 +162,58 @@ export class WorkerPool {
     if (this.#options.attestation && /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/_attestation(?:[/?#]|$)/i.test(req.url))
       return this.#local.handle(req, opts);
     if (this.#closing) return this.#unavailable(req, opts, "The vault is shutting down.");
-    const slot = this.#slots[opts?.worker ?? this.#pick(req)];
+    const to = opts?.worker !== undefined ? { index: opts.worker, readOnly: false } : this.#pick(req);
+    const slot = this.#slots[to.index];
     if (!slot) return this.#local.errorResponse(req, new Error(`no worker ${opts?.worker}`), opts);
-    let port: WorkerPort;
-    try {
-      port = await this.#ensure(slot);
-    } catch (err) {
-      return this.#unavailable(req, opts, `The vault's worker could not start: ${(err as Error).message}`);
-    }
+    return new Promise<HttpResponse>((resolve) => this.#dispatch(slot, req, opts, resolve, to.readOnly));
+  }
+
+  /**
+   * Sends a request to the slot's worker; `readOnly` when the slot is not the name's own (#pick). The
+   * request counts as in flight there at once, before its worker is known to be ready, so that the
+   * next #pick, in the same turn, sees it.
+   */
+  #dispatch(
+    slot: Slot,
+    req: HttpRequest,
+    opts: PoolHandleOptions | undefined,
+    resolve: (res: HttpResponse) => void,
+    readOnly: boolean,
+  ): void {
     const id = this.#nextId++;
-    const { body, transfer } = cloneBody(req.body);
-    const { worker: _worker, log: _log, ...rest } = opts ?? {};
-    return new Promise<HttpResponse>((resolve) => {
-      slot.pending.set(id, { req, opts, resolve });
-      port.setBusy?.(true);
-      try {
-        const msg: ToWorker = { type: "request", id, req: { method: req.method, url: req.url, headers: req.headers, body }, ...rest };
-        port.post(msg, transfer);
-      } catch (err) {
+    slot.pending.set(id, { req, opts, resolve });
+    this.#ensure(slot).then(
+      (port) => {
+        // Answered meanwhile (its worker stopped: 503): nothing to send.
+        if (slot.pending.get(id)?.resolve === resolve) this.#post(slot, port, id, req, opts, readOnly);
+      },
+      (err: unknown) => {
+        if (slot.pending.get(id)?.resolve !== resolve) return;
         slot.pending.delete(id);
-        if (slot.pending.size === 0) port.setBusy?.(false);
-        resolve(this.#local.errorResponse(req, err, opts));
-      }
-    });
+        resolve(this.#unavailable(req, opts, `The vault's worker could not start: ${(err as Error).message}`));
+      },
+    );
+  }
+
+  #post(slot: Slot, port: WorkerPort, id: number, req: HttpRequest, opts: PoolHandleOptions | undefined, readOnly: boolean): void {
+    const { resolve } = slot.pending.get(id)!;
+    const { body, transfer } = cloneBody(req.body);
+    const { worker: _worker, log: _log, readOnly: _readOnly, ...rest } = opts ?? {};
+    port.setBusy?.(true);
+    try {
+      const msg: ToWorker = {
+        type: "request",
+        id,
+        req: { method: req.method, url: req.url, headers: req.headers, body },
+        ...rest,
+        ...(readOnly ? { readOnly: true as const } : {}),
+      };
+      port.post(msg, transfer);
+    } catch (err) {
+      slot.pending.delete(id);
+      if (slot.pending.size === 0) port.setBusy?.(false);
+      resolve(this.#local.errorResponse(req, err, opts));
+    }
   }
 
   /**
@@ -208,7 +237,7 @@ export class WorkerPool {
    */
   async control(op: ControlOp, args: unknown[] = [], all = false): Promise<unknown> {
     if (op === "setClockOffset") this.#clockOffsetMs = args[0] as number;
-    const slots = all ? this.#slots : [this.#slots[this.#pick({ method: "POST", url: "/", headers: {} })]!];
+    const slots = all ? this.#slots : [this.#slots[this.#leastBusy()]!];
     const results = await Promise.all(
       slots.map(async (slot) => {
         const port = await this.#ensure(slot);
@@ -229,16 +258,31 @@ export class WorkerPool {
     await Promise.all(this.#slots.map((s) => s.port?.terminate()));
   }
 
-  #pick(req: HttpRequest): number {
-    const name = objectNameOf(req);
-    if (name !== undefined) return workerIndexFor(name, this.size);
-    // The least busy worker; among equals, the next in turn.
-    let best = -1;
+  /**
+   * The worker for a request: its name's own (requests on one name are serialised there by the
+   * vault's per-name locks). A key operation (Route.readOnly) only reads, so when the name's own worker
+   * has more requests in flight than another, the other takes it, read-only: one hot key uses every
+   * worker (an RSA key's signatures, about 1 ms each, on every core). Should that request have to
+   * write first (a due rotation or purge), the worker says "redirect" and it goes to the name's own.
+   * Requests without a name go to the least busy worker.
+   */
+  #pick(req: HttpRequest): { index: number; readOnly: boolean } {
+    const { name, readOnly } = objectOf(req);
+    if (name === undefined) return { index: this.#leastBusy(), readOnly: false };
+    const home = workerIndexFor(name, this.size);
+    if (!readOnly) return { index: home, readOnly: false };
+    const least = this.#leastBusy(home);
+    return { index: least, readOnly: least !== home };
+  }
+
+  /** The worker with the fewest requests in flight; among equals `preferred`, else the next in turn. */
+  #leastBusy(preferred?: number): number {
+    let best = preferred ?? -1;
     for (let k = 0; k < this.size; k++) {
       const i = (this.#nextSlot + k) % this.size;
       if (best < 0 || this.#slots[i]!.pending.size < this.#slots[best]!.pending.size) best = i;
     }
-    this.#nextSlot = (best + 1) % this.size;
+    if (preferred === undefined || best !== preferred) this.#nextSlot = (best + 1) % this.size;
     return best;
   }
 
@@ -299,6 +343,17 @@ export class WorkerPool {
         slot.pending.delete(msg.id);
         if (slot.pending.size === 0) port.setBusy?.(false);
         p.resolve(msg.res);
+        return;
+      }
+      case "redirect": {
+        // A read-only request that must write first: again, on its name's own worker.
+        const p = slot.pending.get(msg.id);
+        if (!p || slot.port !== port) return;
+        slot.pending.delete(msg.id);
+        if (slot.pending.size === 0) port.setBusy?.(false);
+        const name = objectNameOf(p.req);
+        const home = this.#slots[name === undefined ? slot.index : workerIndexFor(name, this.size)]!;
+        this.#dispatch(home, p.req, p.opts, p.resolve, false);
         return;
       }
       case "store":
@@ -394,7 +449,7 @@ export class WorkerPool {
     // Every worker hears of a write (done or failed: the record may have changed) before the writer's answer.
     if (op === "put" || op === "remove") {
       const [kind, name] = op === "put" ? [(args[0] as ObjectRecord).kind, (args[0] as ObjectRecord).name] : [args[0], args[1]];
-      this.#written(kind as ObjectKind, name as string);
+      this.#written(kind as ObjectKind, name as string, port);
     }
     try {
       port.post(reply);
@@ -403,11 +458,14 @@ export class WorkerPool {
     }
   }
 
-  #written(kind: ObjectKind, name: string): void {
+  #written(kind: ObjectKind, name: string, writer: WorkerPort): void {
     const msg: ToWorker = { type: "written", kind, name, writes: ++this.#writes };
+    // A key written (updated, rotated, deleted, purged) by its own worker: the others, which may have
+    // unsealed its versions for read-only requests (#pick), wipe them and unseal again if asked.
+    const others: ToWorker = kind === "key" ? { ...msg, forgetKeys: true } : msg;
     for (const slot of this.#slots) {
       try {
-        slot.port?.post(msg);
+        slot.port?.post(slot.port === writer ? msg : others);
       } catch {
         // A worker that is gone has no cache to correct; its replacement starts empty.
       }

@@ -70,12 +70,14 @@ export type ControlOp = (typeof CONTROL_OPS)[number];
 export type ToWorker =
   | { type: "init"; config: VaultWorkerConfig }
   | { type: "control"; id: number; op: ControlOp; args: unknown[] }
-  | { type: "request"; id: number; req: HttpRequest; requestId?: string }
+  /** `readOnly`: the worker is not the name's own; it may read, and sends "redirect" if it would have to write. */
+  | { type: "request"; id: number; req: HttpRequest; requestId?: string; readOnly?: true }
   /** `writes`: on a get, the number of writes the owner had completed when the read began. */
   | { type: "store-result"; id: number; ok: true; value: unknown; writes?: number }
   | { type: "store-result"; id: number; ok: false; message: string }
   /** The owner completed its write number `writes`, to this record (sent to every worker before the writer's answer). */
-  | { type: "written"; kind: ObjectKind; name: string; writes: number };
+  /** `forgetKeys`: another worker wrote this key; wipe any unsealed copy of its versions. */
+  | { type: "written"; kind: ObjectKind; name: string; writes: number; forgetKeys?: true };
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -83,6 +85,8 @@ export type FromWorker =
   | { type: "ready"; domainId: string }
   | { type: "init-failed"; message: string }
   | { type: "response"; id: number; res: HttpResponse }
+  /** A readOnly request that must write first (a due rotation or purge): the owner sends it to the name's own worker. */
+  | { type: "redirect"; id: number }
   | { type: "control-result"; id: number; ok: true; value: unknown }
   | { type: "control-result"; id: number; ok: false; status?: number; code?: string; message: string }
   | { type: "store"; id: number; op: StoreOp; args: unknown[] }

@@ -82,6 +82,7 @@ export class KeyObjects implements KeysApi {
       deletedCollection: "deletedkeys",
       errors: kindErrors("Key"),
       refresh: (rec, now) => this.#rotateIfDue(rec, now),
+      refreshDue: (rec, now) => this.#rotationDue(rec, now),
       forget: (rec) => this.#unsealed.forget(rec),
       checkRestoredVersion: (v, _name, state) => {
         if (typeof v.props.kty !== "string" || baseKty(v.props.kty) === undefined) throw new Error("unknown kty");
@@ -379,6 +380,14 @@ export class KeyObjects implements KeysApi {
     });
   }
 
+  /**
+   * Wipes the engine's unsealed copies of a key's versions (they are unsealed again from the store if
+   * used): for a vault that shares its store with others that wrote the key (workers/pool.ts).
+   */
+  forgetUnsealed(name: string): void {
+    this.#unsealed.forget({ name });
+  }
+
   async getRandomBytes(body: GetRandomBytesRequest): Promise<RandomBytes> {
     const b = requireObject(body);
     if (!Number.isInteger(b.count) || b.count < 1 || b.count > 128) {
@@ -482,7 +491,7 @@ export class KeyObjects implements KeysApi {
     checkName(name);
     checkAlgName(alg);
     return this.#life.exclusive(name, async () => {
-      const rec = await this.#life.live(name);
+      const rec = await this.#life.live(name, ctx.readOnly === true);
       const v = this.#life.version(rec, version);
       checkOperation(op, v, alg, this.#s.now());
       const handle = this.#unsealed.get(rec.name, v);
@@ -491,9 +500,13 @@ export class KeyObjects implements KeysApi {
   }
 
   async #rotateIfDue(rec: KeyRecord, now: number): Promise<void> {
+    if (this.#rotationDue(rec, now)) await this.#rotate(rec);
+  }
+
+  #rotationDue(rec: KeyRecord, now: number): boolean {
     const v = this.#life.current(rec);
     const due = rotationDueAt(rec.state?.rotationPolicy, v.attributes.created ?? now, v.attributes.exp);
-    if (due !== undefined && now >= due) await this.#rotate(rec);
+    return due !== undefined && now >= due;
   }
 
   /** A new version like the current one (same kty, size, key_ops, tags), with the policy's expiry. */

@@ -22,6 +22,8 @@ export interface KindSpec<P, S> {
    * with the clock (a due rotation, a due renewal) and store it.
    */
   refresh?(record: ObjectRecord<P, S>, now: number): Promise<void>;
+  /** Whether refresh would change the record now (a read that must not write asks first: read-only loads). */
+  refreshDue?(record: ObjectRecord<P, S>, now: number): boolean;
   /** Drops any unsealed copy of the record's material (on delete and purge), after the store is written; never throws. */
   forget?(record: ObjectRecord<P, S>): void;
   /**

@@ -7,7 +7,7 @@ import { CorruptRecordError, nameKey, type ObjectRecord, type ObjectStore, type 
 import type { SecurityDomain } from "../domain.js";
 import type { VaultEngine } from "../engine.js";
 import { engineCall } from "../errormap.js";
-import { badParameter, KeyVaultError } from "../errors.js";
+import { badParameter, KeyVaultError, WriteNeededError } from "../errors.js";
 import { checkName } from "../names.js";
 import { createBackup, openBackup } from "./backup.js";
 import type { KindSpec } from "./kind.js";
@@ -55,19 +55,27 @@ export class ObjectLifecycle<P, S> {
     return run(0);
   }
 
-  /** Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live. */
-  async load(name: string): Promise<ObjectRecord<P, S> | undefined> {
+  /**
+   * Reads a record, purging it if its purge date has passed and refreshing it (rotation, ...) if live.
+   * `readOnly`: write nothing; a record that a read must change first throws WriteNeededError.
+   */
+  async load(name: string, readOnly = false): Promise<ObjectRecord<P, S> | undefined> {
     const rec = await this.#read(name);
     if (!rec) return undefined;
     const now = this.#s.now();
     if (rec.deleted) {
       if (now >= rec.deleted.scheduledPurgeDate) {
+        if (readOnly) throw new WriteNeededError(`${this.spec.label} ${rec.name} is due for purge`);
         await this.purge(rec);
         return undefined;
       }
       return rec;
     }
-    await this.spec.refresh?.(rec, now);
+    if (readOnly) {
+      if (this.spec.refresh && (this.spec.refreshDue?.(rec, now) ?? true)) {
+        throw new WriteNeededError(`${this.spec.label} ${rec.name} is due for a refresh`);
+      }
+    } else await this.spec.refresh?.(rec, now);
     return rec;
   }
 
@@ -76,8 +84,8 @@ export class ObjectLifecycle<P, S> {
     return (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
   }
 
-  async live(name: string): Promise<ObjectRecord<P, S>> {
-    const rec = await this.load(name);
+  async live(name: string, readOnly = false): Promise<ObjectRecord<P, S>> {
+    const rec = await this.load(name, readOnly);
     if (!rec || !this.isLive(rec)) throw this.spec.errors.notFound(name);
     return rec;
   }

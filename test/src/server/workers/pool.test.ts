@@ -155,6 +155,54 @@ describe("two workers over one store", () => {
     expect(order).toEqual(["list", "slow", "named"]);
   });
 
+  it("a hot key's operations run on both workers (read-only on the other); every signature verifies", async () => {
+    const name = `hot-${Date.now()}`;
+    const made = await pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 2048 }));
+    expect(made.status, made.body).toBe(200);
+    const digests = Array.from({ length: 12 }, (_, i) => createHash("sha256").update(`${name}-${i}`).digest());
+    const signing = digests.map((d) => pool.handle(post(`/keys/${name}/sign`, { alg: "RS256", value: b64u(d) })));
+    await new Promise((r) => setTimeout(r, 0));
+    // Twelve RSA signatures (about 1 ms each) in flight: the key's own worker has some, the other too.
+    expect(
+      pool.inFlight().every((n) => n > 0),
+      `in flight: ${pool.inFlight()}`,
+    ).toBe(true);
+    const signed = await Promise.all(signing);
+    const pub = createPublicKey({ key: { kty: "RSA", n: json(made).key.n, e: json(made).key.e }, format: "jwk" });
+    signed.forEach((res, i) => {
+      expect(res.status, res.body).toBe(200);
+      expect(json(res).kid).toBe(json(made).key.kid);
+      expect(verify("sha256", Buffer.from(`${name}-${i}`), pub, Buffer.from(json(res).value, "base64url"))).toBe(true);
+    });
+  });
+
+  it("a due rotation happens once, on the key's own worker, whichever worker each request reached", async () => {
+    const name = `due-${Date.now()}`;
+    expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
+    const policy: HttpRequest = {
+      method: "PUT",
+      url: `/keys/${name}/rotationpolicy?api-version=${V}`,
+      headers,
+      body: JSON.stringify({ lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] }),
+    };
+    expect((await pool.handle(policy)).status).toBe(200);
+    // Warm both workers' copies of the record (the other worker's through read-only requests).
+    const sign = () => pool.handle(post(`/keys/${name}/sign`, { alg: "ES256", value: b64u(new Uint8Array(32)) }));
+    expect((await Promise.all(Array.from({ length: 8 }, sign))).map((r) => r.status)).toEqual(Array(8).fill(200));
+    try {
+      await pool.control("setClockOffset", [8 * 86_400_000], true);
+      const signed = await Promise.all(Array.from({ length: 16 }, sign));
+      expect(signed.map((r) => r.status)).toEqual(Array(16).fill(200));
+      const versions = json(await pool.handle(get(`/keys/${name}/versions`))).value.map((k: { kid: string }) => k.kid);
+      // One rotation: two versions, and every signature was made with the new one.
+      expect(versions).toHaveLength(2);
+      const current = json(await pool.handle(get(`/keys/${name}`))).key.kid;
+      expect(new Set(signed.map((r) => json(r).kid))).toEqual(new Set([current]));
+    } finally {
+      await pool.control("setClockOffset", [0], true);
+    }
+  });
+
   it("a worker killed mid-call: its requests answer 503 in Key Vault's envelope, the other's are untouched, no key is lost", async () => {
     const keep = `keep-${Date.now()}`;
     expect((await pool.handle(post(`/keys/${keep}/create`, { kty: "EC", crv: "P-384" }))).status).toBe(200);

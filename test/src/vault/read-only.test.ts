@@ -1,0 +1,57 @@
+// Read-only key operations (RequestContext.readOnly, used by vault workers that are not a key's own):
+// they read and never write. A record that a read must change first (a due rotation, a due purge)
+// throws WriteNeededError and is left as it was; the same request without readOnly does the write.
+import { beforeAll, describe, expect, it } from "vitest";
+import { WriteNeededError } from "../../../src/vault/errors.js";
+import { ctx, DAY, openVault, type Fixture } from "./fixture.js";
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await openVault();
+});
+
+const readOnly = { ...ctx, readOnly: true };
+const digest = Buffer.alloc(32, 7).toString("base64url");
+const versionsOf = async (name: string) => (await f.vault.keys.listKeyVersions(name, {}, ctx)).value.length;
+
+describe("read-only key operations", () => {
+  it("sign, verify, encrypt and wrap run read-only on a key that needs no write", async () => {
+    await f.vault.keys.createKey("ro-plain", { kty: "RSA", key_size: 2048 }, ctx);
+    const signed = await f.vault.keys.sign("ro-plain", undefined, { alg: "RS256", value: digest }, readOnly);
+    expect((await f.vault.keys.verify("ro-plain", undefined, { alg: "RS256", digest, value: signed.value }, readOnly)).value).toBe(true);
+    const wrapped = await f.vault.keys.wrapKey("ro-plain", undefined, { alg: "RSA-OAEP-256", value: digest }, readOnly);
+    expect((await f.vault.keys.unwrapKey("ro-plain", undefined, { alg: "RSA-OAEP-256", value: wrapped.value }, readOnly)).value).toBe(
+      digest,
+    );
+  });
+
+  it("a due rotation: read-only throws WriteNeededError and writes nothing; the same request without it rotates once", async () => {
+    await f.vault.keys.createKey("ro-due", { kty: "EC", crv: "P-256" }, ctx);
+    await f.vault.keys.updateRotationPolicy(
+      "ro-due",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
+      ctx,
+    );
+    f.clock.advance(8 * DAY);
+    const sign = (c: typeof ctx) => f.vault.keys.sign("ro-due", undefined, { alg: "ES256", value: digest }, c);
+    await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    expect(await f.store.get("key", "ro-due")).toMatchObject({ versions: [expect.anything()] });
+    const rotated = await sign(ctx);
+    expect(await versionsOf("ro-due")).toBe(2);
+    // Now nothing is due: read-only requests run, with the new version.
+    expect((await sign(readOnly)).kid).toBe(rotated.kid);
+    expect(await versionsOf("ro-due")).toBe(2);
+  });
+
+  it("a deleted key due for purge: read-only throws WriteNeededError and leaves it; without it, the purge happens and 404", async () => {
+    await f.vault.keys.createKey("ro-gone", { kty: "EC", crv: "P-256" }, ctx);
+    await f.vault.keys.deleteKey("ro-gone", ctx);
+    f.clock.advance(91 * DAY);
+    const sign = (c: typeof ctx) => f.vault.keys.sign("ro-gone", undefined, { alg: "ES256", value: digest }, c);
+    await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    expect(await f.store.get("key", "ro-gone")).toBeDefined();
+    await expect(sign(ctx)).rejects.toMatchObject({ status: 404 });
+    expect(await f.store.get("key", "ro-gone")).toBeUndefined();
+  });
+});
