@@ -22,6 +22,8 @@ export class Core {
   readonly #exports: CoreExports;
   readonly #inPtr: number;
   readonly #outPtr: number;
+  /** A view of the whole linear memory, made again when the memory grows (growing detaches the old buffer). */
+  #view: Uint8Array = new Uint8Array(0);
   readonly capacity: number;
   #lost = false;
   #sinceReseed = 0;
@@ -74,7 +76,7 @@ export class Core {
     if (offset + bytes.length > this.capacity) {
       throw new HsmError("BAD_LENGTH", `input of ${offset + bytes.length} bytes exceeds the HSM's I/O buffer of ${this.capacity} bytes`);
     }
-    new Uint8Array(this.#exports.memory.buffer, this.#inPtr + offset, bytes.length).set(bytes);
+    this.#heap().set(bytes, this.#inPtr + offset);
   }
 
   /** Writes several byte strings one after another into IN. Returns their lengths. */
@@ -98,14 +100,22 @@ export class Core {
 
   /** Copies len bytes out of OUT, starting at offset. */
   read(len: number, offset = 0): Uint8Array {
-    return new Uint8Array(this.#exports.memory.buffer, this.#outPtr + offset, len).slice();
+    const at = this.#outPtr + offset;
+    return this.#heap().slice(at, at + len);
+  }
+
+  /** The linear memory as bytes: one view, kept until the memory grows (not one view per call). */
+  #heap(): Uint8Array {
+    const buffer = this.#exports.memory.buffer;
+    if (this.#view.buffer !== buffer) this.#view = new Uint8Array(buffer);
+    return this.#view;
   }
 
   /** Copies len bytes out of OUT and zeroes them there (private material the core hands out). */
   readSecret(len: number): Uint8Array {
-    const view = new Uint8Array(this.#exports.memory.buffer, this.#outPtr, len);
-    const out = view.slice();
-    view.fill(0);
+    const heap = this.#heap();
+    const out = heap.slice(this.#outPtr, this.#outPtr + len);
+    heap.fill(0, this.#outPtr, this.#outPtr + len);
     return out;
   }
 
