@@ -3,7 +3,7 @@
 // the live memory. Checked against node:crypto, which verifies the signatures made across a growth.
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Hsm } from "../../../src/engine/index.js";
+import { Hsm, type KeyHandle } from "../../../src/engine/index.js";
 
 describe("linear memory growth", () => {
   it("operations before and after the memory grows read and write the live memory", async () => {
@@ -17,7 +17,7 @@ describe("linear memory growth", () => {
     };
     signAndCheck("before");
     const start = hsm.memoryBytes();
-    const made: number[] = [];
+    const made: KeyHandle[] = [];
     // RSA keys take kilobytes each: enough of them grow the memory.
     while (hsm.memoryBytes() === start && made.length < 400) made.push(hsm.generateOct(256));
     for (let i = 0; hsm.memoryBytes() === start && i < 200; i++) made.push(hsm.generateRsa(2048));
