@@ -66,24 +66,28 @@ async function rate(pool: WorkerPool, names: string[], alg: string, seconds: num
 }
 
 export async function scalingResults(seconds: number, log: (line: string) => void): Promise<Result[]> {
-  // One pool of two workers serves both measurements: @1w loads one of them, @2w both (a worker
-  // with nothing to do costs nothing, and one pool starts faster than two).
-  const pool = await WorkerPool.start({ size: 2, spawn: spawnNodeWorker, store: new MemoryStore(), config: { router: {} } });
+  // A pool of one worker for @1w and of two for @2w: in a pool of two, one key's operations would
+  // already use both workers (the pool lends a busy key's read-only operations to the idle worker).
+  const pools = new Map<number, WorkerPool>();
   const out: Result[] = [];
   try {
+    for (const size of [1, 2])
+      pools.set(size, await WorkerPool.start({ size, spawn: spawnNodeWorker, store: new MemoryStore(), config: { router: {} } }));
     for (const [op, alg, kind] of [
       ["rsa2048.sign.RS256", "RS256", { kty: "RSA", key_size: 2048 }],
       ["p256.sign.ES256", "ES256", { kty: "EC", crv: "P-256" }],
     ] as const) {
-      const names = [0, 1].map((w) => nameFor(pool, `scale-${alg}`, w));
-      for (const name of names) {
-        const res = await pool.router.handle(request("POST", `/keys/${name}/create`, kind));
-        if (res.status !== 200) throw new Error(`scaling: key creation failed: ${res.status} ${res.body}`);
-      }
-      await rate(pool, names, alg, Math.min(1, seconds / 4)); // warm both workers: JIT, tables, handle caches
       const rates: Rate[] = [];
       for (const size of [1, 2]) {
-        const r = await rate(pool, names.slice(0, size), alg, seconds);
+        const pool = pools.get(size)!;
+        // A key per worker, named so that the pool routes it there.
+        const names = Array.from({ length: size }, (_, w) => nameFor(pool, `scale-${alg}`, w));
+        for (const name of names) {
+          const res = await pool.router.handle(request("POST", `/keys/${name}/create`, kind));
+          if (res.status !== 200) throw new Error(`scaling: key creation failed: ${res.status} ${res.body}`);
+        }
+        await rate(pool, names, alg, Math.min(1, seconds / 4)); // warm the workers: JIT, tables, handle caches
+        const r = await rate(pool, names, alg, seconds);
         rates.push(r);
         out.push({
           op: `${op}@${size}w`,
@@ -107,7 +111,7 @@ export async function scalingResults(seconds: number, log: (line: string) => voi
       }
     }
   } finally {
-    await pool.close();
+    for (const pool of pools.values()) await pool.close();
   }
   return out;
 }
