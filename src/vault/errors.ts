@@ -25,8 +25,9 @@ export class KeyVaultError extends Error {
 }
 
 /**
- * A read-only load (RequestContext.readOnly) met a record that a read must change first: a due
- * rotation or a due purge. Not an answer to anyone: the caller runs the request again where it may
+ * A read-only load (RequestContext.readOnly) met a record that a read must change first (a due
+ * rotation or a due purge), or no live record at all (its create may be in flight where the name's
+ * writes are made). Not an answer to anyone: the caller runs the request again where it may
  * write (the worker pool sends it to the name's own worker). Never a KeyVaultError, so that no
  * router turns it into an answer by mistake.
  */

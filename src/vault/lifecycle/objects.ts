@@ -84,9 +84,17 @@ export class ObjectLifecycle<P, S> {
     return (await this.#s.store.get(this.spec.kind, name)) as ObjectRecord<P, S> | undefined;
   }
 
+  /**
+   * The live record, or 404. `readOnly`: see load; a record that is not there (or not live) throws
+   * WriteNeededError too, so that the answer comes from where the name's writes are made: a create or
+   * recover of the name still in flight there completes first, as it would for any request there.
+   */
   async live(name: string, readOnly = false): Promise<ObjectRecord<P, S>> {
     const rec = await this.load(name, readOnly);
-    if (!rec || !this.isLive(rec)) throw this.spec.errors.notFound(name);
+    if (!rec || !this.isLive(rec)) {
+      if (readOnly) throw new WriteNeededError(`${this.spec.label} ${name} is not live here`);
+      throw this.spec.errors.notFound(name);
+    }
     return rec;
   }
 

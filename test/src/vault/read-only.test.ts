@@ -44,6 +44,12 @@ describe("read-only key operations", () => {
     expect(await versionsOf("ro-due")).toBe(2);
   });
 
+  it("a key that is not there: read-only throws WriteNeededError (its own worker answers); without it, 404", async () => {
+    const sign = (c: typeof ctx) => f.vault.keys.sign("ro-none", undefined, { alg: "ES256", value: digest }, c);
+    await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(sign(ctx)).rejects.toMatchObject({ status: 404 });
+  });
+
   it("a deleted key due for purge: read-only throws WriteNeededError and leaves it; without it, the purge happens and 404", async () => {
     await f.vault.keys.createKey("ro-gone", { kty: "EC", crv: "P-256" }, ctx);
     await f.vault.keys.deleteKey("ro-gone", ctx);

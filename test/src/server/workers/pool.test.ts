@@ -176,6 +176,21 @@ describe("two workers over one store", () => {
     });
   });
 
+  it("a sign sent while its key is still being made waits for it, as on the key's own worker", async () => {
+    const name = `making-${Date.now()}`;
+    const made = pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 3072 }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(pool.inFlight()[pool.workerFor(name)]).toBe(1);
+    // The other worker is idle, so the sign goes there, finds no key yet, and is sent to the key's own.
+    const signed = await pool.handle(post(`/keys/${name}/sign`, { alg: "RS256", value: b64u(new Uint8Array(32)) }));
+    expect((await made).status).toBe(200);
+    expect(signed.status, signed.body).toBe(200);
+    expect(json(signed).kid).toBe(json(await made).key.kid);
+    // A key that does not exist is still 404, from its own worker.
+    const missing = await pool.handle(post(`/keys/${name}-none/sign`, { alg: "RS256", value: b64u(new Uint8Array(32)) }));
+    expect(missing.status).toBe(404);
+  });
+
   it("a due rotation happens once, on the key's own worker, whichever worker each request reached", async () => {
     const name = `due-${Date.now()}`;
     expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
