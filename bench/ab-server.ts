@@ -7,16 +7,9 @@
 // Prints each run (bench/server-load.ts) and the medians of B/A: req/s, and server CPU per request.
 import { formatCost, measureOp, type OpCost } from "./server-load.js";
 import { prepareTargets, startServer } from "./server.js";
+import { serverToolArgs } from "./server-args.js";
 
-const argv = process.argv.slice(2);
-const dash = argv.indexOf("--");
-const own = dash >= 0 ? argv.slice(0, dash) : argv;
-const serveArgs = dash >= 0 ? argv.slice(dash + 1) : [];
-const opt = (name: string) => {
-  const i = own.indexOf(name);
-  return i >= 0 ? own[i + 1] : undefined;
-};
-const opName = own[0];
+const { serveArgs, opt, opName } = serverToolArgs();
 const roots = { A: opt("--a"), B: opt("--b") };
 if (!opName || opName.startsWith("--") || !roots.A || !roots.B) {
   console.error("usage: bench/ab-server.ts OP --a DIR --b DIR [--rounds 3] [--seconds 8] [-- SERVE ARGS...]");

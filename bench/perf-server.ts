@@ -7,16 +7,9 @@
 import { spawn } from "node:child_process";
 import { formatCost, measureOp } from "./server-load.js";
 import { prepareTargets, startServer } from "./server.js";
+import { serverToolArgs } from "./server-args.js";
 
-const argv = process.argv.slice(2);
-const dash = argv.indexOf("--");
-const own = dash >= 0 ? argv.slice(0, dash) : argv;
-const serveArgs = dash >= 0 ? argv.slice(dash + 1) : [];
-const opt = (name: string) => {
-  const i = own.indexOf(name);
-  return i >= 0 ? own[i + 1] : undefined;
-};
-const opName = own[0];
+const { serveArgs, opt, opName } = serverToolArgs();
 if (!opName || opName.startsWith("--")) {
   console.error("usage: bench/perf-server.ts OP [--seconds 10] [--out FILE] [-- SERVE ARGS...]");
   process.exit(2);

@@ -81,24 +81,23 @@ export function startVaultHost(port: HostPort): void {
   }
 
   async function request(id: number, msg: Extract<ToWorker, { type: "request" }>): Promise<void> {
-    const log = logFor(id);
-    // The owner sends requests only after "ready"; the router answers every failure itself, except the
-    // one a read-only request may meet: then the owner runs it again on the name's own worker.
+    // The owner sends requests only after "ready".
+    if (!router) {
+      post({ type: "response", id, res: notOpen() });
+      return;
+    }
+    const opts = { ...(msg.requestId !== undefined ? { requestId: msg.requestId } : {}), log: logFor(id) };
+    // The router answers every failure itself, except the one a read-only request may meet: then the
+    // owner runs it again on the name's own worker.
     let res: HttpResponse;
     try {
-      res = router
-        ? await router.handle(msg.req, {
-            ...(msg.requestId !== undefined ? { requestId: msg.requestId } : {}),
-            ...(msg.readOnly === true ? { readOnly: true } : {}),
-            log,
-          })
-        : notOpen();
+      res = await router.handle(msg.req, { ...opts, ...(msg.readOnly === true ? { readOnly: true } : {}) });
     } catch (err) {
       if (err instanceof WriteNeededError) {
         post({ type: "redirect", id });
         return;
       }
-      res = internalError(err);
+      res = router.errorResponse(msg.req, err, opts);
     }
     post({ type: "response", id, res });
   }
@@ -162,12 +161,6 @@ export function startVaultHost(port: HostPort): void {
         return;
     }
   });
-}
-
-/** What a request gets if the router itself fails (it answers every error of the vault's): a 500 in the envelope. */
-function internalError(err: unknown): HttpResponse {
-  const { status, body } = errorAnswer(err instanceof Error ? err : new Error(String(err)));
-  return { status, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
 }
 
 function notOpen(): HttpResponse {
