@@ -82,7 +82,11 @@ function hasBody(req: FastifyRequest): boolean {
 }
 
 function toHttpRequest(req: FastifyRequest, body?: Buffer): HttpRequest {
-  return { method: req.method, url: req.url, headers: req.headers, body };
+  const out: HttpRequest = { method: req.method, url: req.url, headers: req.headers, body };
+  // The peer's address, for the audit line's callerIpAddress (no proxy is trusted: it is the socket's).
+  const remoteAddress = req.socket.remoteAddress;
+  if (remoteAddress !== undefined) out.remoteAddress = remoteAddress;
+  return out;
 }
 
 function send(reply: FastifyReply, res: HttpResponse): FastifyReply {

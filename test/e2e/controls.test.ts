@@ -227,6 +227,8 @@ describe("identity: tokens that @azure/identity fetches, --auth strict, and the 
     expect(creates.map((l) => l.identity.claim["http://schemas.microsoft.com/identity/claims/objectidentifier"])).toEqual(
       expect.arrayContaining([MI.objectId, APP.objectId]),
     );
+    // The caller's address is the socket's (loopback here); it was empty before the transport passed it on.
+    expect(new Set(lines.map((l) => l.callerIpAddress))).toEqual(new Set(["127.0.0.1"]));
     expect(statSync(auditFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(auditFile, "utf8")).not.toContain(APP.secret);
   });
