@@ -65,8 +65,8 @@ export interface Route {
   /** Not Key Vault's: no token and no api-version (the built-in attestation service). */
   anonymous?: true;
   /**
-   * The operation reads its object and writes nothing (a key operation): with RequestContext.readOnly
-   * any vault worker may run it, not only the name's own (workers/pool.ts).
+   * The operation reads its object and writes nothing (a key operation, a GET of a key or a secret):
+   * with RequestContext.readOnly any vault worker may run it, not only the name's own (workers/pool.ts).
    */
   readOnly?: true;
   run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
@@ -142,6 +142,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/keys/{name}/{version?}",
     access: { action: "keys/read", operation: "KeyGet" },
+    readOnly: true,
     run: (v, a) => v.keys.getKey(a.name, a.version, a.ctx),
   },
   {
@@ -283,6 +284,7 @@ export const routes: readonly Route[] = [
     method: "GET",
     path: "/secrets/{name}/{version?}",
     access: { action: "secrets/getSecret/action", operation: "SecretGet" },
+    readOnly: true,
     run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx),
   },
   {

@@ -260,10 +260,12 @@ export class WorkerPool {
 
   /**
    * The worker for a request: its name's own (requests on one name are serialised there by the
-   * vault's per-name locks). A key operation (Route.readOnly) only reads, so when the name's own worker
-   * has more requests in flight than another, the other takes it, read-only: one hot key uses every
-   * worker (an RSA key's signatures, about 1 ms each, on every core). Should that request have to
-   * write first (a due rotation or purge), the worker says "redirect" and it goes to the name's own.
+   * vault's per-name locks). A key operation or a GET of a key or a secret (Route.readOnly) only
+   * reads, so when the name's own worker has more requests in flight than another, the other takes
+   * it, read-only: one hot key uses every worker (an RSA key's signatures, about 1 ms each, on every
+   * core), and a GET does not wait behind a key being made in its name's worker. Should that request
+   * have to write first (a due rotation or purge), or find nothing live (a create in flight), the
+   * worker says "redirect" and it goes to the name's own.
    * Requests without a name go to the least busy worker.
    */
   #pick(req: HttpRequest): { index: number; readOnly: boolean } {

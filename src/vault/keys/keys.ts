@@ -124,7 +124,7 @@ export class KeyObjects implements KeysApi {
 
   async getKey(name: string, version: string | undefined, ctx: RequestContext): Promise<KeyBundle> {
     return this.#life.exclusive(name, async () => {
-      const rec = await this.#life.live(name);
+      const rec = await this.#life.live(name, ctx.readOnly === true);
       return keyBundle(rec, this.#life.version(rec, version), ctx);
     });
   }

@@ -92,7 +92,7 @@ export class SecretObjects implements SecretsApi {
 
   async getSecret(name: string, version: string | undefined, ctx: RequestContext): Promise<SecretBundle> {
     return this.#life.exclusive(name, async () => {
-      const rec = await this.#life.live(name);
+      const rec = await this.#life.live(name, ctx.readOnly === true);
       const v = this.#life.version(rec, version);
       // nbf and exp are informational for secrets: a get works outside the window (about-secrets.md,
       // "Date-time controlled operations"); only a disabled version is refused.

@@ -61,3 +61,31 @@ describe("read-only key operations", () => {
     expect(await f.store.get("key", "ro-gone")).toBeUndefined();
   });
 });
+
+describe("read-only GETs of keys and secrets", () => {
+  it("a GET of a key or a secret runs read-only and answers as without it", async () => {
+    await f.vault.keys.createKey("ro-get", { kty: "EC", crv: "P-256" }, ctx);
+    await f.vault.secrets.setSecret("ro-get", { value: "s1" }, ctx);
+    expect(await f.vault.keys.getKey("ro-get", undefined, readOnly)).toEqual(await f.vault.keys.getKey("ro-get", undefined, ctx));
+    expect((await f.vault.secrets.getSecret("ro-get", undefined, readOnly)).value).toBe("s1");
+    // A disabled secret is refused the same way (a read's answer, not a write).
+    const id = (await f.vault.secrets.getSecret("ro-get", undefined, ctx)).id!;
+    await f.vault.secrets.updateSecret("ro-get", id.split("/").pop(), { attributes: { enabled: false } }, ctx);
+    await expect(f.vault.secrets.getSecret("ro-get", undefined, readOnly)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("a GET that must write first, or that finds nothing live, throws WriteNeededError and writes nothing", async () => {
+    await f.vault.keys.createKey("ro-get-due", { kty: "EC", crv: "P-256" }, ctx);
+    await f.vault.keys.updateRotationPolicy(
+      "ro-get-due",
+      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
+      ctx,
+    );
+    f.clock.advance(8 * DAY);
+    await expect(f.vault.keys.getKey("ro-get-due", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    expect(await f.store.get("key", "ro-get-due")).toMatchObject({ versions: [expect.anything()] });
+    await expect(f.vault.keys.getKey("ro-get-none", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(f.vault.secrets.getSecret("ro-get-none", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(f.vault.secrets.getSecret("ro-get-none", undefined, ctx)).rejects.toMatchObject({ status: 404 });
+  });
+});

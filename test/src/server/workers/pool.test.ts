@@ -176,6 +176,52 @@ describe("two workers over one store", () => {
     });
   });
 
+  it("a GET of a key or a secret whose worker is busy making another key is answered by the other worker", async () => {
+    const stamp = Date.now();
+    const home = pool.workerFor(`slow-${stamp}-0`);
+    // Names of the same worker: two RSA-4096 keys to make (a second or more of its time), and a
+    // neighbour with a key and a secret of its own.
+    const sameWorker = (prefix: string, n: number) =>
+      Array.from({ length: 64 }, (_, i) => `${prefix}-${stamp}-${i}`)
+        .filter((x) => pool.workerFor(x) === home)
+        .slice(0, n);
+    const slowNames = sameWorker("slow", 2);
+    const name = sameWorker("neighbour", 1)[0]!;
+    expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
+    const put: HttpRequest = { method: "PUT", url: `/secrets/${name}?api-version=${V}`, headers, body: JSON.stringify({ value: "v1" }) };
+    expect((await pool.handle(put)).status).toBe(200);
+
+    const order: string[] = [];
+    const noted =
+      (label: string) =>
+      <T>(r: T): T => {
+        order.push(label);
+        return r;
+      };
+    const slow = Promise.all(slowNames.map((n) => pool.handle(post(`/keys/${n}/create`, { kty: "RSA", key_size: 4096 })))).then(
+      noted("slow"),
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    expect(pool.inFlight()[home]).toBe(2);
+    const key = await pool.handle(get(`/keys/${name}`)).then(noted("key"));
+    const secret = await pool.handle(get(`/secrets/${name}`)).then(noted("secret"));
+    expect(key.status, key.body).toBe(200);
+    expect(json(key).key.kid).toMatch(new RegExp(`/keys/${name}/`));
+    expect(secret.status, secret.body).toBe(200);
+    expect(json(secret).value).toBe("v1");
+    // Both answered while the RSA-4096 keys were still being made in their own worker (before GETs
+    // were read-only they waited behind them).
+    expect((await slow).map((r) => r.status)).toEqual([200, 200]);
+    expect(order).toEqual(["key", "secret", "slow"]);
+    // A GET of the name being made still goes to its own worker and waits for it.
+    const making = `making-get-${stamp}`;
+    const made = pool.handle(post(`/keys/${making}/create`, { kty: "RSA", key_size: 3072 }));
+    await new Promise((r) => setTimeout(r, 0));
+    const got = await pool.handle(get(`/keys/${making}`));
+    expect(got.status, got.body).toBe(200);
+    expect(json(got).key.kid).toBe(json(await made).key.kid);
+  });
+
   it("a sign sent while its key is still being made waits for it, as on the key's own worker", async () => {
     const name = `making-${Date.now()}`;
     const made = pool.handle(post(`/keys/${name}/create`, { kty: "RSA", key_size: 3072 }));
