@@ -132,8 +132,10 @@ export class WorkerPool {
     }
     const pool = new WorkerPool(options);
     try {
-      await pool.#ensure(pool.#slots[0]!);
-      await Promise.all(pool.#slots.slice(1).map((s) => pool.#ensure(s)));
+      // Every worker starts loading at once (most of a worker's start is its modules); the others open
+      // their vaults once the first has settled the security domain, which they then import.
+      const first = pool.#ensure(pool.#slots[0]!);
+      await Promise.all([first, ...pool.#slots.slice(1).map((s) => pool.#ensure(s, first))]);
     } catch (err) {
       await pool.close();
       throw err;
@@ -288,12 +290,17 @@ export class WorkerPool {
     return best;
   }
 
-  /** The slot's worker once it is ready, starting one if the slot has none. */
-  #ensure(slot: Slot): Promise<WorkerPort> {
+  /**
+   * The slot's worker once it is ready, starting one if the slot has none. With `after`, the worker
+   * is spawned now but told to open its vault only once `after` resolves (and stopped if it rejects).
+   */
+  #ensure(slot: Slot, after?: Promise<unknown>): Promise<WorkerPort> {
     if (slot.ready) return slot.ready;
     const port = this.#options.spawn();
     slot.port = port;
+    let notStarted!: (e: Error) => void;
     const ready = new Promise<WorkerPort>((resolve, reject) => {
+      notStarted = reject;
       port.onMessage((msg) => this.#onMessage(slot, port, msg, resolve, reject));
       port.onPostError?.((msg, err) => this.#unsent(slot, port, msg, err, reject));
       port.onExit((reason) => {
@@ -311,17 +318,20 @@ export class WorkerPool {
       }
     });
     const store = this.#options.store;
-    port.post({
-      type: "init",
-      config: {
-        ...this.#options.config,
-        durable: store.durable,
-        clockOffsetMs: this.#clockOffsetMs,
-        // A store with a lock across processes is written by other processes too, which no worker hears of.
-        cacheRecords: store.exclusive === undefined,
-        sharedLock: store.exclusive !== undefined,
-      },
-    });
+    const init = () =>
+      port.post({
+        type: "init",
+        config: {
+          ...this.#options.config,
+          durable: store.durable,
+          clockOffsetMs: this.#clockOffsetMs,
+          // A store with a lock across processes is written by other processes too, which no worker hears of.
+          cacheRecords: store.exclusive === undefined,
+          sharedLock: store.exclusive !== undefined,
+        },
+      });
+    if (after) after.then(init, (err: unknown) => notStarted(new Error(`another worker did not start: ${(err as Error).message}`)));
+    else init();
     return ready;
   }
 
