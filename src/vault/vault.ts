@@ -10,7 +10,7 @@ import { DEFAULT_DOMAIN_SECRET, openSecurityDomain, type SecurityDomain } from "
 import { engineCall } from "./errormap.js";
 import { encodeBase64url } from "../encoding/base64url.js";
 import type { VaultEngine } from "./engine.js";
-import { CertificateObjects } from "./certificates/certificates.js";
+import { LazyCertificates } from "./certificates/lazy.js";
 import type { JSONWebKeySet } from "jose";
 import { VaultAttestation } from "./attestation.js";
 import { KeyObjects } from "./keys/keys.js";
@@ -41,7 +41,7 @@ export interface VaultOptions {
 export class Vault implements VaultApi {
   readonly keys: KeyObjects;
   readonly secrets: SecretObjects;
-  readonly certificates: CertificateObjects;
+  readonly certificates: LazyCertificates;
   readonly attestation: VaultAttestation;
   readonly #domain: SecurityDomain;
   readonly #services: VaultServices;
@@ -54,7 +54,11 @@ export class Vault implements VaultApi {
     this.attestation = attestation;
     this.keys = new KeyObjects(services, attestation);
     this.secrets = new SecretObjects(services);
-    this.certificates = new CertificateObjects(services, this.keys, this.secrets);
+    // Loaded at the first certificate request (certificates/lazy.ts): most of a vault's start is their libraries.
+    this.certificates = new LazyCertificates(async () => {
+      const { CertificateObjects } = await import("./certificates/certificates.js");
+      return new CertificateObjects(services, this.keys, this.secrets);
+    });
   }
 
   static async open(options: VaultOptions): Promise<Vault> {
@@ -101,21 +105,21 @@ export class Vault implements VaultApi {
 
   /** Purges every deleted object whose date has passed and applies every due rotation (after a clock change). */
   async sweep(): Promise<void> {
-    for (const life of this.#kinds()) await life.sweep();
+    for (const life of await this.#kinds()) await life.sweep();
   }
 
   /** Every object of every kind, sealed under the security domain (contents.ts). */
-  exportContents(): Promise<Uint8Array> {
-    return exportContents(this.#services.engine, this.#domain, this.#kinds(), this.#services.now());
+  async exportContents(): Promise<Uint8Array> {
+    return exportContents(this.#services.engine, this.#domain, await this.#kinds(), this.#services.now());
   }
 
   /** Imports an export of a vault of the same security domain; returns how many objects it held. */
-  importContents(blob: Uint8Array): Promise<number> {
-    return importContents(this.#services.engine, this.#domain, this.#kinds(), blob);
+  async importContents(blob: Uint8Array): Promise<number> {
+    return importContents(this.#services.engine, this.#domain, await this.#kinds(), blob);
   }
 
-  #kinds() {
-    return [this.keys.lifecycle, this.secrets.lifecycle, this.certificates.lifecycle];
+  async #kinds() {
+    return [this.keys.lifecycle, this.secrets.lifecycle, (await this.certificates.loaded()).lifecycle];
   }
 
   /** The public identifier of this vault's security domain (hex). */
