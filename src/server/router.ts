@@ -502,12 +502,15 @@ export function objectNameOf(req: Pick<HttpRequest, "method" | "url">): string |
   return objectOf(req).name;
 }
 
-/** objectNameOf, and whether the request's route only reads (Route.readOnly: any worker may serve it). */
-export function objectOf(req: Pick<HttpRequest, "method" | "url">): { name?: string; readOnly: boolean } {
+/**
+ * objectNameOf, whether the request's route only reads (Route.readOnly: any worker may serve it), and
+ * when another worker should (Route.spread).
+ */
+export function objectOf(req: Pick<HttpRequest, "method" | "url">): { name?: string; readOnly: boolean; spread?: "stalled" } {
   try {
     const { route, match } = findRoute(routeTable(), req.method, pathOf(req.url));
-    const readOnly = route.route.readOnly === true;
-    return match.name === undefined ? { readOnly } : { name: decodeURIComponent(match.name), readOnly };
+    const how = { readOnly: route.route.readOnly === true, ...(route.route.spread ? { spread: route.route.spread } : {}) };
+    return match.name === undefined ? how : { name: decodeURIComponent(match.name), ...how };
   } catch {
     return { readOnly: false };
   }

@@ -69,6 +69,13 @@ export interface Route {
    * with RequestContext.readOnly any vault worker may run it, not only the name's own (workers/pool.ts).
    */
   readOnly?: true;
+  /**
+   * When a readOnly route goes to another worker. Default: whenever the name's own worker has more
+   * in flight (a key operation: an RSA signature is ~1 ms of work, worth a second core). "stalled":
+   * only when the name's own worker has answered nothing for a while (a GET: cheap, so another
+   * worker only adds a second stream of messages, unless its own is stuck making a key).
+   */
+  spread?: "stalled";
   run(vault: VaultApi, a: RouteArgs): Promise<unknown>;
 }
 
@@ -143,6 +150,7 @@ export const routes: readonly Route[] = [
     path: "/keys/{name}/{version?}",
     access: { action: "keys/read", operation: "KeyGet" },
     readOnly: true,
+    spread: "stalled",
     run: (v, a) => v.keys.getKey(a.name, a.version, a.ctx),
   },
   {
@@ -285,6 +293,7 @@ export const routes: readonly Route[] = [
     path: "/secrets/{name}/{version?}",
     access: { action: "secrets/getSecret/action", operation: "SecretGet" },
     readOnly: true,
+    spread: "stalled",
     run: (v, a) => v.secrets.getSecret(a.name, a.version, a.ctx),
   },
   {

@@ -67,7 +67,12 @@ interface Slot {
   /** The slot's worker has been ready: if it stops, another takes its place at once. */
   live: boolean;
   pending: Map<number, Pending>;
+  /** When the worker last answered a request, or went from idle to busy (performance.now()). */
+  lastProgress: number;
 }
+
+/** A worker with requests in flight that has answered none for this long (ms) is stuck on a long one (making a key). */
+export const STALLED_MS = 5;
 
 /** A router that the pool never lets reach the vault: it answers the challenge and builds error answers. */
 const NO_VAULT = new Proxy({} as VaultApi, {
@@ -113,7 +118,7 @@ export class WorkerPool {
         })
       : NO_VAULT;
     this.#local = createRouter({ vault: local, ...options.config.router, log: this.log });
-    this.#slots = Array.from({ length: options.size }, (_, index) => ({ index, pending: new Map(), live: false }));
+    this.#slots = Array.from({ length: options.size }, (_, index) => ({ index, pending: new Map(), live: false, lastProgress: 0 }));
     this.router = {
       preflight: (req, opts) => this.#local.preflight(req, opts),
       handle: (req, opts) => this.handle(req, opts),
@@ -183,6 +188,7 @@ export class WorkerPool {
     readOnly: boolean,
   ): void {
     const id = this.#nextId++;
+    if (slot.pending.size === 0) slot.lastProgress = performance.now();
     slot.pending.set(id, { req, opts, resolve });
     this.#ensure(slot).then(
       (port) => {
@@ -265,18 +271,24 @@ export class WorkerPool {
    * vault's per-name locks). A key operation or a GET of a key or a secret (Route.readOnly) only
    * reads, so when the name's own worker has more requests in flight than another, the other takes
    * it, read-only: one hot key uses every worker (an RSA key's signatures, about 1 ms each, on every
-   * core), and a GET does not wait behind a key being made in its name's worker. Should that request
+   * core); a GET (Route.spread "stalled") goes elsewhere only when its name's worker is stuck on a
+   * long request, so that it does not wait behind a key being made there. Should that request
    * have to write first (a due rotation or purge), or find nothing live (a create in flight), the
    * worker says "redirect" and it goes to the name's own.
    * Requests without a name go to the least busy worker.
    */
   #pick(req: HttpRequest): { index: number; readOnly: boolean } {
-    const { name, readOnly } = objectOf(req);
+    const { name, readOnly, spread } = objectOf(req);
     if (name === undefined) return { index: this.#leastBusy(), readOnly: false };
     const home = workerIndexFor(name, this.size);
-    if (!readOnly) return { index: home, readOnly: false };
+    if (!readOnly || (spread === "stalled" && !this.#stalled(this.#slots[home]!))) return { index: home, readOnly: false };
     const least = this.#leastBusy(home);
     return { index: least, readOnly: least !== home };
+  }
+
+  /** The slot's worker has requests in flight and has answered none for STALLED_MS. */
+  #stalled(slot: Slot): boolean {
+    return slot.pending.size > 0 && performance.now() - slot.lastProgress >= STALLED_MS;
   }
 
   /** The worker with the fewest requests in flight; among equals `preferred`, else the next in turn. */
@@ -353,6 +365,7 @@ export class WorkerPool {
         const p = slot.pending.get(msg.id);
         if (!p || slot.port !== port) return;
         slot.pending.delete(msg.id);
+        slot.lastProgress = performance.now();
         if (slot.pending.size === 0) port.setBusy?.(false);
         p.resolve(msg.res);
         return;

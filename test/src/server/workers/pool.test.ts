@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Hsm } from "../../../../src/engine/index.js";
 import { objectNameOf, type HttpRequest, type HttpResponse } from "../../../../src/server/router.js";
 import { spawnNodeWorker } from "../../../../src/server/workers/node-spawn.js";
-import { WorkerPool, workerIndexFor } from "../../../../src/server/workers/pool.js";
+import { STALLED_MS, WorkerPool, workerIndexFor } from "../../../../src/server/workers/pool.js";
 import { DomainFile } from "../../../../src/store/domain-file.js";
 import { MemoryStore } from "../../../../src/store/memory.js";
 import { Vault } from "../../../../src/vault/index.js";
@@ -201,7 +201,8 @@ describe("two workers over one store", () => {
     const slow = Promise.all(slowNames.map((n) => pool.handle(post(`/keys/${n}/create`, { kty: "RSA", key_size: 4096 })))).then(
       noted("slow"),
     );
-    await new Promise((r) => setTimeout(r, 0));
+    // Long enough for the worker to count as stuck (STALLED_MS without an answer).
+    await new Promise((r) => setTimeout(r, 4 * STALLED_MS));
     expect(pool.inFlight()[home]).toBe(2);
     const key = await pool.handle(get(`/keys/${name}`)).then(noted("key"));
     const secret = await pool.handle(get(`/secrets/${name}`)).then(noted("secret"));
@@ -220,6 +221,17 @@ describe("two workers over one store", () => {
     const got = await pool.handle(get(`/keys/${making}`));
     expect(got.status, got.body).toBe(200);
     expect(json(got).key.kid).toBe(json(await made).key.kid);
+  });
+
+  it("GETs of a name whose worker is busy but answering stay on that worker (no second stream of messages)", async () => {
+    const name = `gets-${Date.now()}`;
+    const home = pool.workerFor(name);
+    expect((await pool.handle(post(`/keys/${name}/create`, { kty: "EC", crv: "P-256" }))).status).toBe(200);
+    const gets = Array.from({ length: 20 }, () => pool.handle(get(`/keys/${name}`)));
+    // All twenty in flight on the name's own worker; a key operation would have gone to the other too.
+    expect(pool.inFlight()[home]).toBe(20);
+    expect(pool.inFlight()[1 - home]).toBe(0);
+    expect((await Promise.all(gets)).map((r) => r.status)).toEqual(Array(20).fill(200));
   });
 
   it("a sign sent while its key is still being made waits for it, as on the key's own worker", async () => {
