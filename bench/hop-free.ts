@@ -25,8 +25,19 @@ if (cluster.isPrimary) {
   const jwk = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "jwk" });
   const seed = JSON.stringify({ keys: [{ name: "bench-ec", jwk, key_ops: ["sign", "verify"] }] });
   cluster.schedulingPolicy = cluster.SCHED_RR;
+  // The processes run the compiled server (dist/): build it if it is stale, as bin/wasm-hsm.mjs does.
+  const { ensureBuilt } = await import(new URL("../scripts/build-dist.mjs", import.meta.url).href);
+  ensureBuilt();
   const workers = Array.from({ length: procs }, () => cluster.fork({ HOP_FREE_SEED: seed }));
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          w.once("message", resolve);
+          w.once("exit", (code) => reject(new Error(`a serving process exited (${code}) before it was ready`)));
+        }),
+    ),
+  );
   const value = createHash("sha256").update("bench").digest().toString("base64url");
   const load = (duration: number) =>
     autocannon({
