@@ -1,7 +1,8 @@
 // Checks an attestation token (a JWT, RFC 7519) against the signers the vault trusts: its built-in
 // attestation service's key and any JWKS given with --attestation-jwks. Parsing and signature
-// checks are jose's (WebCrypto underneath, so this runs in browsers too).
-import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from "jose";
+// checks are jose's (WebCrypto underneath, so this runs in browsers too), loaded at the first token:
+// most vaults never see one, and every vault worker would load it at start.
+import type { createLocalJWKSet, JSONWebKeySet } from "jose";
 import { malformed, refused } from "./errors.js";
 
 /** Asymmetric JWS algorithms only: a token signed with a shared secret proves nothing here. */
@@ -15,11 +16,10 @@ export interface VerifiedToken {
 
 export class TokenVerifier {
   readonly #keys: JSONWebKeySet;
-  readonly #jwks: ReturnType<typeof createLocalJWKSet>;
+  #jwks?: ReturnType<typeof createLocalJWKSet>;
 
   constructor(trusted: JSONWebKeySet) {
     this.#keys = { keys: trusted.keys.map((k) => ({ ...k })) };
-    this.#jwks = createLocalJWKSet(this.#keys);
   }
 
   /** The trusted public keys (for diagnostics and tests). */
@@ -32,6 +32,8 @@ export class TokenVerifier {
     if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) {
       throw malformed("The attestation token (target) is not a compact JWS: three base64url parts separated by dots.");
     }
+    const { createLocalJWKSet, errors, jwtVerify } = await import("jose");
+    this.#jwks ??= createLocalJWKSet(this.#keys);
     try {
       const { payload } = await jwtVerify(token, this.#jwks, {
         algorithms: ALGORITHMS,
