@@ -26,8 +26,9 @@ export class KeyVaultError extends Error {
 
 /**
  * A read-only load (RequestContext.readOnly) met a record that a read must change first (a due
- * rotation or a due purge), or no live record at all (its create may be in flight where the name's
- * writes are made). Not an answer to anyone: the caller runs the request again where it may
+ * rotation or a due purge), no live record at all (its create may be in flight where the name's
+ * writes are made), or a certificate's key or secret (a certificate's writes change all three under
+ * locks that exist only where the name's writes are made). Not an answer to anyone: the caller runs the request again where it may
  * write (the worker pool sends it to the name's own worker). Never a KeyVaultError, so that no
  * router turns it into an answer by mistake.
  */

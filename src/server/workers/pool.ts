@@ -342,8 +342,18 @@ export class WorkerPool {
           sharedLock: store.exclusive !== undefined,
         },
       });
-    if (after) after.then(init, (err: unknown) => notStarted(new Error(`another worker did not start: ${(err as Error).message}`)));
-    else init();
+    if (after) {
+      after.then(
+        () => {
+          try {
+            init();
+          } catch (err) {
+            notStarted(err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+        (err: unknown) => notStarted(new Error(`another worker did not start: ${(err as Error).message}`)),
+      );
+    } else init();
     return ready;
   }
 

@@ -17,7 +17,11 @@ export class LazyCertificates implements CertificatesApi {
 
   /** The certificates kind, loaded on the first call. */
   loaded(): Promise<CertificateObjects> {
-    this.#loaded ??= this.#make();
+    // A failed load is not kept: the next call tries again.
+    this.#loaded ??= this.#make().catch((err: unknown) => {
+      this.#loaded = undefined;
+      throw err;
+    });
     return this.#loaded;
   }
 

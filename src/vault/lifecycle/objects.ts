@@ -62,6 +62,11 @@ export class ObjectLifecycle<P, S> {
   async load(name: string, readOnly = false): Promise<ObjectRecord<P, S> | undefined> {
     const rec = await this.#read(name);
     if (!rec) return undefined;
+    // A certificate's key or secret changes with the certificate, in one transaction under the three
+    // names' locks: a reader without those locks (another worker's) could see it half made.
+    if (readOnly && (rec.state as { managed?: boolean } | undefined)?.managed) {
+      throw new WriteNeededError(`${this.spec.label} ${rec.name} belongs to a certificate`);
+    }
     const now = this.#s.now();
     if (rec.deleted) {
       if (now >= rec.deleted.scheduledPurgeDate) {

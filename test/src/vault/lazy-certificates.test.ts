@@ -61,4 +61,16 @@ describe("the certificates kind, loaded at first use", () => {
     ]);
     expect(await lazy.loaded()).toBe(fake);
   });
+
+  it("a load that failed is tried again at the next call", async () => {
+    let attempts = 0;
+    const fake = { listIssuers: async () => ({ value: [] }) } as unknown as CertificateObjects;
+    const lazy = new LazyCertificates(async () => {
+      if (++attempts === 1) throw new Error("the module could not be loaded");
+      return fake;
+    });
+    await expect(lazy.listIssuers({}, ctx)).rejects.toThrow(/could not be loaded/);
+    expect(await lazy.listIssuers({}, ctx)).toEqual({ value: [] });
+    expect(attempts).toBe(2);
+  });
 });

@@ -89,3 +89,22 @@ describe("read-only GETs of keys and secrets", () => {
     await expect(f.vault.secrets.getSecret("ro-get-none", undefined, ctx)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe("a certificate's key and secret", () => {
+  it("are read only where the certificate's writes hold their locks: read-only throws WriteNeededError; without it, they answer", async () => {
+    const made = await f.vault.certificates.createCertificate(
+      "ro-cert",
+      { policy: { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=ro" }, issuer: { name: "Self" } } },
+      ctx,
+    );
+    expect(made.status).toBe("completed");
+    await expect(f.vault.keys.getKey("ro-cert", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(f.vault.secrets.getSecret("ro-cert", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
+    await expect(f.vault.keys.sign("ro-cert", undefined, { alg: "ES256", value: digest }, readOnly)).rejects.toBeInstanceOf(
+      WriteNeededError,
+    );
+    expect((await f.vault.keys.getKey("ro-cert", undefined, ctx)).key?.kty).toBe("EC");
+    expect((await f.vault.secrets.getSecret("ro-cert", undefined, ctx)).value).toBeTypeOf("string");
+    expect((await f.vault.keys.sign("ro-cert", undefined, { alg: "ES256", value: digest }, ctx)).value).toBeTypeOf("string");
+  });
+});

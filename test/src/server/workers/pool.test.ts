@@ -9,6 +9,7 @@ import { Hsm } from "../../../../src/engine/index.js";
 import { objectNameOf, type HttpRequest, type HttpResponse } from "../../../../src/server/router.js";
 import { spawnNodeWorker } from "../../../../src/server/workers/node-spawn.js";
 import { STALLED_MS, WorkerPool, workerIndexFor } from "../../../../src/server/workers/pool.js";
+import type { ToWorker } from "../../../../src/server/workers/protocol.js";
 import { DomainFile } from "../../../../src/store/domain-file.js";
 import { MemoryStore } from "../../../../src/store/memory.js";
 import { Vault } from "../../../../src/vault/index.js";
@@ -356,6 +357,28 @@ describe("a worker that cannot start", () => {
     );
     // Both workers started loading at once; the second, waiting for the first's domain, was stopped too.
     expect(spawned).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(exited).toBe(2);
+  });
+
+  it("a later worker whose start message cannot be sent fails the start too, and no worker is left", async () => {
+    let spawned = 0;
+    let exited = 0;
+    const spawn = () => {
+      const port = spawnNodeWorker();
+      port.onExit(() => exited++);
+      if (++spawned === 1) return port;
+      return {
+        ...port,
+        post: (msg: ToWorker, transfer?: Transferable[]) => {
+          if (msg.type === "init") throw new Error("this port cannot send its start");
+          port.post(msg, transfer);
+        },
+      };
+    };
+    await expect(WorkerPool.start({ size: 2, spawn, store: new MemoryStore(), config: { router: {} } })).rejects.toThrow(
+      /cannot send its start/,
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(exited).toBe(2);
   });
