@@ -14,7 +14,8 @@ import { serverToolArgs } from "./server-args.js";
 const { own, serveArgs, opt, opName } = serverToolArgs();
 const a = opt("--a");
 const bs = own.flatMap((x, i) => (x === "--b" && own[i + 1] !== undefined ? [own[i + 1]!] : []));
-if (!opName || opName.startsWith("--") || !a || bs.length === 0) {
+const bFlags = own.filter((x) => x === "--b").length;
+if (!opName || opName.startsWith("--") || !a || bs.length === 0 || bs.length !== bFlags) {
   console.error("usage: bench/ab-server.ts OP --a DIR --b DIR [--b DIR...] [--rounds 3] [--seconds 8] [-- SERVE ARGS...]");
   process.exit(2);
 }

@@ -9,6 +9,7 @@ import { serverToolArgs } from "./server-args.js";
 
 const { opt } = serverToolArgs(["-", ...process.argv.slice(2)]);
 const runs = Number(opt("--runs") ?? 5);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number >= 1, got ${opt("--runs")}`);
 const root = opt("--root") ?? fileURLToPath(new URL("..", import.meta.url));
 
 function once(): Promise<number> {
@@ -18,6 +19,7 @@ function once(): Promise<number> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
+    child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`the server exited (${code}) before its first line`)));
     child.stdout!.once("data", () => {
       const ms = performance.now() - t0;

@@ -44,7 +44,10 @@ const layers: [string, () => unknown][] = [
   [
     "router.handle",
     // A new request object each time, as the transport makes one per request.
-    () => router.handle({ ...signRequest }),
+    async () => {
+      const res = await router.handle({ ...signRequest });
+      if (res.status !== 200) throw new Error(`router.handle: ${res.status} ${res.body}`);
+    },
   ],
 ];
 const best = layers.map(() => Number.POSITIVE_INFINITY);
