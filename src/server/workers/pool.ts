@@ -286,6 +286,16 @@ export class WorkerPool {
     return { index: least, readOnly: least !== home };
   }
 
+  /** The request `id` of the slot's current worker, no longer in flight there; undefined if it was answered already. */
+  #settle(slot: Slot, port: WorkerPort, id: number): Pending | undefined {
+    const p = slot.pending.get(id);
+    if (!p || slot.port !== port) return undefined;
+    slot.pending.delete(id);
+    slot.lastProgress = performance.now();
+    if (slot.pending.size === 0) port.setBusy?.(false);
+    return p;
+  }
+
   /** The slot's worker has requests in flight and has answered none for STALLED_MS. */
   #stalled(slot: Slot): boolean {
     return slot.pending.size > 0 && performance.now() - slot.lastProgress >= STALLED_MS;
@@ -372,20 +382,14 @@ export class WorkerPool {
         failed(new Error(msg.message));
         return;
       case "response": {
-        const p = slot.pending.get(msg.id);
-        if (!p || slot.port !== port) return;
-        slot.pending.delete(msg.id);
-        slot.lastProgress = performance.now();
-        if (slot.pending.size === 0) port.setBusy?.(false);
-        p.resolve(msg.res);
+        const p = this.#settle(slot, port, msg.id);
+        p?.resolve(msg.res);
         return;
       }
       case "redirect": {
         // A read-only request that must write first: again, on its name's own worker.
-        const p = slot.pending.get(msg.id);
-        if (!p || slot.port !== port) return;
-        slot.pending.delete(msg.id);
-        if (slot.pending.size === 0) port.setBusy?.(false);
+        const p = this.#settle(slot, port, msg.id);
+        if (!p) return;
         const name = objectNameOf(p.req);
         const home = this.#slots[name === undefined ? slot.index : workerIndexFor(name, this.size)]!;
         this.#dispatch(home, p.req, p.opts, p.resolve, false);

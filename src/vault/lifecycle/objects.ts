@@ -64,7 +64,7 @@ export class ObjectLifecycle<P, S> {
     if (!rec) return undefined;
     // A certificate's key or secret changes with the certificate, in one transaction under the three
     // names' locks: a reader without those locks (another worker's) could see it half made.
-    if (readOnly && (rec.state as { managed?: boolean } | undefined)?.managed) {
+    if (readOnly && isManaged(rec)) {
       throw new WriteNeededError(`${this.spec.label} ${rec.name} belongs to a certificate`);
     }
     const now = this.#s.now();
@@ -315,7 +315,7 @@ export class ObjectLifecycle<P, S> {
     const rec = this.openBackup(blob);
     // Restored through its own kind's API, an object is that kind's own: no certificate manages it
     // (a certificate's backup restores its key and secret, managed, with it).
-    if ((rec.state as { managed?: boolean } | undefined)?.managed) {
+    if (isManaged(rec)) {
       const { managed: _, ...rest } = rec.state as { managed?: boolean };
       rec.state = rest as S;
     }
@@ -333,4 +333,9 @@ export class ObjectLifecycle<P, S> {
 export function requireObject<T>(body: T): T & Record<string, any> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw badParameter("The request body must be a JSON object.");
   return body as T & Record<string, any>;
+}
+
+/** A certificate's key or secret (lifecycle/managed.ts): its state says it is managed. */
+function isManaged(rec: ObjectRecord<unknown, unknown>): boolean {
+  return (rec.state as { managed?: boolean } | undefined)?.managed === true;
 }

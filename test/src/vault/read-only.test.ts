@@ -13,6 +13,16 @@ beforeAll(async () => {
 const readOnly = { ...ctx, readOnly: true };
 const digest = Buffer.alloc(32, 7).toString("base64url");
 const versionsOf = async (name: string) => (await f.vault.keys.listKeyVersions(name, {}, ctx)).value.length;
+/** A P-256 key whose rotation (every 7 days) is due: made, given the policy, and the clock moved 8 days. */
+async function keyDueForRotation(name: string): Promise<void> {
+  await f.vault.keys.createKey(name, { kty: "EC", crv: "P-256" }, ctx);
+  await f.vault.keys.updateRotationPolicy(
+    name,
+    { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
+    ctx,
+  );
+  f.clock.advance(8 * DAY);
+}
 
 describe("read-only key operations", () => {
   it("sign, verify, encrypt and wrap run read-only on a key that needs no write", async () => {
@@ -26,13 +36,7 @@ describe("read-only key operations", () => {
   });
 
   it("a due rotation: read-only throws WriteNeededError and writes nothing; the same request without it rotates once", async () => {
-    await f.vault.keys.createKey("ro-due", { kty: "EC", crv: "P-256" }, ctx);
-    await f.vault.keys.updateRotationPolicy(
-      "ro-due",
-      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
-      ctx,
-    );
-    f.clock.advance(8 * DAY);
+    await keyDueForRotation("ro-due");
     const sign = (c: typeof ctx) => f.vault.keys.sign("ro-due", undefined, { alg: "ES256", value: digest }, c);
     await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
     await expect(sign(readOnly)).rejects.toBeInstanceOf(WriteNeededError);
@@ -75,13 +79,7 @@ describe("read-only GETs of keys and secrets", () => {
   });
 
   it("a GET that must write first, or that finds nothing live, throws WriteNeededError and writes nothing", async () => {
-    await f.vault.keys.createKey("ro-get-due", { kty: "EC", crv: "P-256" }, ctx);
-    await f.vault.keys.updateRotationPolicy(
-      "ro-get-due",
-      { lifetimeActions: [{ trigger: { timeAfterCreate: "P7D" }, action: { type: "Rotate" } }] },
-      ctx,
-    );
-    f.clock.advance(8 * DAY);
+    await keyDueForRotation("ro-get-due");
     await expect(f.vault.keys.getKey("ro-get-due", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
     expect(await f.store.get("key", "ro-get-due")).toMatchObject({ versions: [expect.anything()] });
     await expect(f.vault.keys.getKey("ro-get-none", undefined, readOnly)).rejects.toBeInstanceOf(WriteNeededError);
